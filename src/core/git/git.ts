@@ -1,0 +1,164 @@
+/**
+ * The Git seam: everything the product asks of git, for one repository. The simple-git adapter
+ * (`simpleGitAdapter.ts`) implements it; every call is serialized per repository, logged as
+ * `> git <args> [ms]`, and fails with a `GitError` (see gitError.ts) that carries a classified code.
+ * Shapes marked (contract) are printed by `sdlc repo --json`: extend them, never rename fields.
+ */
+
+export interface HeadInfo {
+  /** Current branch name, null when detached or unborn-less. On an empty repository: the unborn branch. */
+  branch: string | null;
+  /** Commit HEAD points at; null in an empty repository. */
+  sha: string | null;
+  detached: boolean;
+}
+
+/** A local branch (contract). ahead/behind are 0 when there is no upstream or it is gone. */
+export interface BranchInfo {
+  name: string;
+  sha: string;
+  current: boolean;
+  upstream: string | null;
+  ahead: number;
+  behind: number;
+  /** Upstream configured but the remote branch no longer exists. (extension of the contract) */
+  upstreamGone?: boolean;
+  /** Committer date of the tip, ISO 8601. (extension) */
+  date?: string;
+  subject?: string;
+}
+
+export interface RemoteBranchInfo {
+  /** e.g. `origin/main` */
+  name: string;
+  remote: string;
+  sha: string;
+}
+
+/** A tag (contract). `sha` is the commit it points at (peeled); `version` the semver it names, if any. */
+export interface TagInfo {
+  name: string;
+  sha: string;
+  version: string | null;
+  annotated?: boolean;
+  /** Annotation subject or commit subject. (extension) */
+  subject?: string;
+}
+
+export interface GitHubRepoRef {
+  owner: string;
+  repo: string;
+  /** Web host, `github.com` or a GitHub Enterprise host. (extension) */
+  host?: string;
+}
+
+/** A remote (contract). `url` is the fetch URL with any credentials removed. */
+export interface RemoteInfo {
+  name: string;
+  url: string;
+  pushUrl?: string;
+  github: GitHubRepoRef | null;
+}
+
+/** Counts of working-tree changes (contract). */
+export interface ChangeSummary {
+  staged: number;
+  unstaged: number;
+  untracked: number;
+  conflicted: number;
+}
+
+export interface FileChange {
+  path: string;
+  /** porcelain v2 XY, e.g. `M.`, `.M`, `??`, `UU` */
+  status: string;
+  origPath?: string;
+}
+
+export type RepoOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect' | null;
+
+/** Everything `sdlc repo --json` prints and the Repositories view shows at first. */
+export interface RepoSnapshot {
+  root: string;
+  head: HeadInfo;
+  upstream: string | null;
+  ahead: number;
+  behind: number;
+  branches: BranchInfo[];
+  tags: TagInfo[];
+  remotes: RemoteInfo[];
+  changes: ChangeSummary;
+  /* ---- extensions of the contract ---- */
+  remoteBranches: RemoteBranchInfo[];
+  files: FileChange[];
+  empty: boolean;
+  shallow: boolean;
+  operation: RepoOperation;
+  /** false when ahead/behind of non-current branches was not computed (the view computes it lazily). */
+  aheadBehindComplete: boolean;
+}
+
+export interface CommitInfo {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  /** Author date, ISO 8601 */
+  date: string;
+  subject: string;
+  /** Decorations (`HEAD -> main`, `tag: v1.0.0`), when asked for. */
+  refs?: string[];
+}
+
+export interface RunOptions {
+  /** Text written to git's stdin. */
+  input?: string;
+  signal?: AbortSignal;
+  /** Extra environment for this call (e.g. GIT_TERMINAL_PROMPT=0 is always set). */
+  env?: Record<string, string>;
+}
+
+export interface PushOptions {
+  remote: string;
+  /** Local ref to push (branch name or `refs/tags/x`). */
+  ref: string;
+  /** Remote branch name when it differs from the local one. */
+  remoteRef?: string;
+  setUpstream?: boolean;
+  /** Push follow-tags / a tag along with the branch. */
+  followTags?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Git {
+  /** Absolute path of the work tree root. */
+  readonly root: string;
+  /** Raw call, serialized with all other calls on this repository, logged, errors classified. */
+  run(args: readonly string[], options?: RunOptions): Promise<string>;
+
+  /** Absolute path of the git dir (`.git`, or the worktree's git dir). */
+  gitDir(): Promise<string>;
+  /** The snapshot. `aheadBehind: 'current'` computes ahead/behind only for HEAD (fast first screen). */
+  snapshot(options?: { aheadBehind?: 'all' | 'current' }): Promise<RepoSnapshot>;
+  /** ahead/behind for the given branch → upstream pairs, computed from one read of the graph. */
+  aheadBehind(pairs: ReadonlyArray<{ branch: string; upstream: string }>): Promise<Map<string, { ahead: number; behind: number }>>;
+  /** Commits reachable from `ref` (default HEAD), newest first, paged. */
+  log(options?: { ref?: string; skip?: number; limit?: number }): Promise<CommitInfo[]>;
+  /** Is `branch` fully merged into `into` (default: HEAD)? */
+  isMerged(branch: string, into?: string): Promise<boolean>;
+  /** `git config user.name` / `user.email`, null when unset. */
+  user(): Promise<{ name: string | null; email: string | null }>;
+
+  fetch(options?: { remote?: string; prune?: boolean; signal?: AbortSignal }): Promise<void>;
+  /** Fast-forward-only pull of the current branch from its upstream. */
+  pull(options?: { signal?: AbortSignal }): Promise<void>;
+  push(options: PushOptions): Promise<void>;
+  checkout(ref: string, options?: { createBranch?: boolean; track?: string }): Promise<void>;
+  createBranch(name: string, startPoint?: string, options?: { checkout?: boolean }): Promise<void>;
+  deleteBranch(name: string, options?: { force?: boolean }): Promise<void>;
+  /** Annotated tag; fails with RefExists when it exists. */
+  createTag(name: string, message: string, ref?: string): Promise<void>;
+  deleteTag(name: string): Promise<void>;
+  /** sha of a ref, or null when it does not resolve. */
+  resolve(ref: string): Promise<string | null>;
+}
