@@ -1,0 +1,86 @@
+import type { GitHubRepoRef } from '../git/git';
+import type { ConventionalCommit } from './commits';
+import { withoutRevertedCommits } from './reverts';
+
+/** A changelog section: the breaking changes, or the commits of some types. */
+export type ChangelogSectionConfig = { title: string; breaking: true } | { title: string; types: readonly string[] };
+
+export const DEFAULT_CHANGELOG_SECTIONS: readonly ChangelogSectionConfig[] = [
+  { title: 'Breaking changes', breaking: true },
+  { title: 'Features', types: ['feat', 'feature'] },
+  { title: 'Bug fixes', types: ['fix'] },
+  { title: 'Performance', types: ['perf'] },
+  { title: 'Reverts', types: ['revert'] },
+];
+
+export interface ChangelogOptions {
+  version: string;
+  /** The new tag and the previous one, for the compare link. */
+  tag?: string;
+  previousTag?: string | null;
+  /** YYYY-MM-DD; default today (UTC). */
+  date?: string;
+  /** Links to commits and the compare view when the remote is on GitHub. */
+  github?: GitHubRepoRef | null;
+  sections?: readonly ChangelogSectionConfig[];
+}
+
+type Entry = Pick<ConventionalCommit, 'sha' | 'type' | 'scope' | 'subject' | 'breaking' | 'breakingNotes' | 'merge' | 'header' | 'revert'>;
+
+/** The Markdown section of one release, ending with a newline. Merge commits and reverted pairs are left out. */
+export function renderChangelogSection(commits: readonly Entry[], options: ChangelogOptions): string {
+  const web = options.github ? `https://${options.github.host ?? 'github.com'}/${options.github.owner}/${options.github.repo}` : null;
+  const date = options.date ?? new Date().toISOString().slice(0, 10);
+  const title = web && options.tag && options.previousTag
+    ? `[${options.version}](${web}/compare/${encodeURI(options.previousTag)}...${encodeURI(options.tag)})`
+    : options.version;
+  const out: string[] = [`## ${title} (${date})`, ''];
+
+  const kept = withoutRevertedCommits(commits.filter((c) => !c.merge));
+  for (const section of options.sections ?? DEFAULT_CHANGELOG_SECTIONS) {
+    const lines: string[] = [];
+    for (const c of kept) {
+      if ('breaking' in section) {
+        if (!c.breaking) continue;
+        const notes = c.breakingNotes.filter((n) => n.trim() !== '');
+        for (const note of notes.length ? notes : [c.subject]) lines.push(entry(c, note, web));
+      } else if (section.types.includes(c.type)) {
+        lines.push(entry(c, c.subject, web));
+      }
+    }
+    if (lines.length) out.push(`### ${section.title}`, '', ...lines, '');
+  }
+  return out.join('\n');
+}
+
+function entry(c: Entry, text: string, web: string | null): string {
+  const short = c.sha.slice(0, 7);
+  const sha = web ? `[${short}](${web}/commit/${c.sha})` : short;
+  // A multi-line note stays inside its list item.
+  const body = text.trim().replace(/\r?\n/g, '\n  ');
+  return `* ${c.scope ? `**${c.scope}:** ` : ''}${body} (${sha})`;
+}
+
+/**
+ * The changelog with `section` added as the newest release. Everything of `existing` stays byte for
+ * byte: a leading `# ` title and the text before the first release (`## `) stay on top, the rest
+ * follows the new section unchanged. Line endings follow the file's (CRLF files get CRLF).
+ */
+export function prependChangelog(existing: string | null | undefined, section: string): string {
+  const old = existing ?? '';
+  const eol = /\r\n/.test(old) ? '\r\n' : '\n';
+  const block = (eol === '\n' ? section : section.replace(/\r?\n/g, '\r\n')).replace(/(\r?\n)*$/, eol);
+  if (old === '') return `# Changelog${eol}${eol}${block}`;
+  const head = headOf(old);
+  const rest = old.slice(head.length);
+  const headSep = head === '' || /(\r?\n){2}$/.test(head) ? '' : /\r?\n$/.test(head) ? eol : eol + eol;
+  const restSep = rest === '' || /^\r?\n/.test(rest) ? '' : eol;
+  return head + headSep + block + restSep + rest;
+}
+
+/** The `# Title` and intro before the first `## ` heading; empty when the file does not start with a title. */
+function headOf(text: string): string {
+  if (!/^# /.test(text)) return '';
+  const m = /^##(?!#)/m.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}

@@ -1,0 +1,42 @@
+import semver from 'semver';
+import { SdlcError } from '../errors';
+
+/** The default tag of a single-package repository. */
+export const DEFAULT_TAG_FORMAT = 'v${version}';
+/** The default tag of a package in a monorepo. */
+export const MONOREPO_TAG_FORMAT = '${name}@${version}';
+
+export interface TagFormat {
+  /** The tag that names `version`. */
+  format(version: string): string;
+  /** The version a tag names, or null when the tag does not have this format or names no semver. */
+  parse(tag: string): string | null;
+}
+
+/** Compiles a format with `${version}` (required) and `${name}` (the package name). */
+export function compileTagFormat(template: string, packageName?: string | null): TagFormat {
+  const withName = template.includes('${name}')
+    ? template.split('${name}').join(requireName(template, packageName))
+    : template;
+  const parts = withName.split('${version}');
+  if (parts.length !== 2) {
+    throw new SdlcError('InvalidTagFormat', `The tag format "${template}" must contain \${version} exactly once (e.g. "v\${version}").`, { usage: true });
+  }
+  const [prefix, suffix] = parts;
+  return {
+    format: (version) => `${prefix}${version}${suffix}`,
+    parse(tag) {
+      if (tag.length <= prefix.length + suffix.length || !tag.startsWith(prefix) || !tag.endsWith(suffix)) return null;
+      const version = tag.slice(prefix.length, tag.length - suffix.length);
+      // Strict: `v01.2.3` or `v1.2` are not release tags.
+      return semver.valid(version) === version ? version : null;
+    },
+  };
+}
+
+function requireName(template: string, name: string | null | undefined): string {
+  if (!name) {
+    throw new SdlcError('InvalidTagFormat', `The tag format "${template}" uses \${name}, but the package has no name.`, { usage: true });
+  }
+  return name;
+}

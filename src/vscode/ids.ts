@@ -1,0 +1,42 @@
+/**
+ * Every command, view and context-key id of the extension, in one place. `npm run lint` compares
+ * these with package.json (test/harness/check-contributions.mjs) so a rename cannot break a menu.
+ */
+export const ViewIds = {
+  container: 'sdlc',
+  repositories: 'sdlc.repositories',
+} as const;
+
+export const CommandIds = {
+  showLog: 'sdlc.showLog',
+  signIn: 'sdlc.github.signIn',
+  signInWithToken: 'sdlc.github.signInWithToken',
+  signOut: 'sdlc.github.signOut',
+  refresh: 'sdlc.repositories.refresh',
+  fetch: 'sdlc.repositories.fetch',
+  pull: 'sdlc.repositories.pull',
+  push: 'sdlc.repositories.push',
+  checkout: 'sdlc.repositories.checkout',
+  createBranch: 'sdlc.repositories.createBranch',
+  deleteBranch: 'sdlc.repositories.deleteBranch',
+  createTag: 'sdlc.repositories.createTag',
+  pushTag: 'sdlc.repositories.pushTag',
+  openOnGitHub: 'sdlc.repositories.openOnGitHub',
+  copySha: 'sdlc.repositories.copySha',
+  loadMoreCommits: 'sdlc.repositories.loadMoreCommits',
+  openCommit: 'sdlc.repositories.openCommit',
+} as const;
+
+/** Internal commands (tree-item click targets, test hooks): registered, hidden from the palette. */
+export const InternalCommandIds = {
+  /** Returns the tree's model for tests: `{ state, repositories: [...] }`. */
+  inspect: 'sdlc.repositories._inspect',
+} as const;
+
+export const ContextKeys = {
+  /** 'loading' | 'noFolder' | 'noRepositories' | 'gitMissing' | 'ready' */
+  repositoriesState: 'sdlc.repositories.state',
+  signedIn: 'sdlc.github.signedIn',
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

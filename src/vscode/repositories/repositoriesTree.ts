@@ -1,0 +1,385 @@
+import * as vscode from 'vscode';
+import type { CiStatus } from '../../core/github/github';
+import { CommandIds } from '../ids';
+import type { RepositoryModel } from './repositoryModel';
+import type { ChangeGroup, RepoNode } from './repositoryNodes';
+import type { RepositoryStore } from './repositoryStore';
+
+const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+
+const GROUP_LABELS: Record<ChangeGroup, string> = { staged: 'Staged', unstaged: 'Changed', untracked: 'Untracked', conflicted: 'Conflicts' };
+const GROUP_ICONS: Record<ChangeGroup, string> = { staged: 'diff-added', unstaged: 'diff-modified', untracked: 'question', conflicted: 'warning' };
+
+/** Maps the store's model to tree items. Holds no state of its own. */
+export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
+  private readonly changed = new vscode.EventEmitter<RepoNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: RepositoryStore) {
+    // Whole-tree refresh: repository nodes are rebuilt objects, ids keep expansion state.
+    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  getChildren(node?: RepoNode): RepoNode[] {
+    if (!node) return this.roots();
+    const repo = node.kind === 'message' ? undefined : node.repo;
+    if (!repo) return [];
+    const s = repo.snapshot;
+    switch (node.kind) {
+      case 'repository':
+        return this.repositoryChildren(repo);
+      case 'workingTree': {
+        if (!s) return [];
+        const groups: ChangeGroup[] = ['conflicted', 'staged', 'unstaged', 'untracked'];
+        const nodes = groups
+          .map((group) => ({ kind: 'changeGroup' as const, repo, group, files: s.files.filter((f) => fileGroups(f.status).includes(group)) }))
+          .filter((g) => g.files.length > 0);
+        return nodes.length ? nodes : [message(repo, 'clean', 'No changes', 'check')];
+      }
+      case 'changeGroup':
+        return node.files.map((file) => ({ kind: 'file', repo, group: node.group, file }));
+      case 'branches': {
+        void this.store.ensureAheadBehind(repo);
+        const locals: RepoNode[] = (s?.branches ?? []).map((branch) => ({ kind: 'branch', repo, branch }));
+        if (s?.remoteBranches.length) locals.push({ kind: 'remoteBranches', repo });
+        return locals.length ? locals : [message(repo, 'no-branches', s?.empty ? 'No branches yet: make the first commit' : 'No branches', 'info')];
+      }
+      case 'remoteBranches':
+        return (s?.remoteBranches ?? []).map((branch) => ({ kind: 'remoteBranch', repo, branch }));
+      case 'tags':
+        return s?.tags.length ? s.tags.map((tag) => ({ kind: 'tag', repo, tag })) : [message(repo, 'no-tags', 'No tags', 'info')];
+      case 'remotes':
+        return s?.remotes.length
+          ? s.remotes.map((remote) => ({ kind: 'remote', repo, remote }))
+          : [message(repo, 'no-remotes', 'No remotes: add one with `git remote add`', 'info')];
+      case 'commits': {
+        if (s?.empty) return [message(repo, 'no-commits', 'No commits yet', 'info')];
+        const commits: RepoNode[] = repo.commits.map((commit) => ({ kind: 'commit', repo, commit }));
+        if (!repo.commitsComplete) commits.push({ kind: 'loadMore', repo });
+        return commits;
+      }
+      case 'pulls':
+        return this.pullChildren(repo);
+      default:
+        return [];
+    }
+  }
+
+  private roots(): RepoNode[] {
+    switch (this.store.state) {
+      case 'loading':
+        return [{ kind: 'message', id: 'loading', label: 'Looking for repositories…', icon: 'loading~spin' }];
+      case 'ready':
+        return this.store.repositories.map((repo) => ({ kind: 'repository', repo }));
+      default:
+        return []; // noFolder / noRepositories / gitMissing: viewsWelcome content with buttons
+    }
+  }
+
+  private repositoryChildren(repo: RepositoryModel): RepoNode[] {
+    const nodes: RepoNode[] = [];
+    if (repo.error)
+      nodes.push(message(repo, 'error', repo.error.message, 'error', { command: CommandIds.refresh, title: 'Retry', arguments: [{ repository: repo.root }] }, 'Click to retry'));
+    if (!repo.snapshot) {
+      if (!repo.error) nodes.push(message(repo, 'loading', 'Reading repository…', 'loading~spin'));
+      return nodes;
+    }
+    nodes.push({ kind: 'workingTree', repo }, { kind: 'branches', repo }, { kind: 'tags', repo }, { kind: 'remotes', repo }, { kind: 'commits', repo });
+    if (repo.github.status !== 'unavailable') nodes.push({ kind: 'pulls', repo });
+    return nodes;
+  }
+
+  private pullChildren(repo: RepositoryModel): RepoNode[] {
+    const gh = repo.github;
+    const retry = { command: CommandIds.refresh, title: 'Retry', arguments: [{ repository: repo.root }] };
+    switch (gh.status) {
+      case 'unavailable':
+        return [];
+      case 'signedOut':
+        return [message(repo, 'signed-out', 'Sign in to GitHub to see pull requests and CI status', 'account', { command: CommandIds.signIn, title: 'Sign in to GitHub' }, undefined, 'signedOut')];
+      case 'loading':
+        return [message(repo, 'gh-loading', 'Loading pull requests…', 'loading~spin')];
+      case 'error': {
+        const e = gh.error;
+        const label =
+          e.code === 'RateLimited' && e.resetAt
+            ? `GitHub rate limit reached: resets at ${e.resetAt.toLocaleTimeString()} (click to retry)`
+            : e.code === 'Unauthorized'
+              ? 'GitHub rejected the token: sign in again'
+              : `GitHub: ${e.message} (click to retry)`;
+        const cmd = e.code === 'Unauthorized' ? { command: CommandIds.signIn, title: 'Sign in to GitHub' } : retry;
+        const pulls: RepoNode[] = (gh.pulls ?? []).map((pull) => ({ kind: 'pull', repo, pull }));
+        return [message(repo, 'gh-error', label, 'warning', cmd, e.message, 'githubError'), ...pulls];
+      }
+      case 'ready':
+        return gh.pulls.length ? gh.pulls.map((pull) => ({ kind: 'pull', repo, pull })) : [message(repo, 'no-pulls', 'No open pull requests', 'info')];
+    }
+  }
+
+  getTreeItem(node: RepoNode): vscode.TreeItem {
+    if (node.kind === 'message') {
+      const item = new vscode.TreeItem(node.label, None);
+      item.id = `${node.repo?.root ?? ''}::message::${node.id}`;
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.tooltip = node.tooltip;
+      item.command = node.command;
+      item.contextValue = node.contextValue ?? 'message';
+      return item;
+    }
+    const repo = node.repo;
+    const s = repo.snapshot;
+    const id = (...parts: string[]) => [repo.root, ...parts].join('::');
+    switch (node.kind) {
+      case 'repository': {
+        const item = new vscode.TreeItem(repo.name, Expanded);
+        item.id = id('repo');
+        item.description = repositoryDescription(repo);
+        item.tooltip = repositoryTooltip(repo);
+        item.iconPath = new vscode.ThemeIcon(repo.loading && !s ? 'loading~spin' : repo.error ? 'error' : 'repo');
+        item.contextValue = flags('repository', repo.githubRemote() && 'github', s?.head.branch && !s.head.detached && 'onBranch');
+        item.resourceUri = vscode.Uri.file(repo.root);
+        return item;
+      }
+      case 'workingTree': {
+        const c = s!.changes;
+        const item = new vscode.TreeItem('Working Tree', Collapsed);
+        item.id = id('workingTree');
+        const parts = [c.conflicted && `${c.conflicted} conflicted`, c.staged && `${c.staged} staged`, c.unstaged && `${c.unstaged} changed`, c.untracked && `${c.untracked} untracked`].filter(Boolean);
+        item.description = parts.length ? parts.join(', ') : 'clean';
+        item.iconPath = new vscode.ThemeIcon(c.conflicted ? 'warning' : parts.length ? 'edit' : 'check');
+        item.contextValue = 'workingTree';
+        return item;
+      }
+      case 'changeGroup': {
+        const item = new vscode.TreeItem(GROUP_LABELS[node.group], Collapsed);
+        item.id = id('changes', node.group);
+        item.description = String(node.files.length);
+        item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
+        item.contextValue = 'changeGroup';
+        return item;
+      }
+      case 'file': {
+        const uri = vscode.Uri.joinPath(vscode.Uri.file(repo.root), node.file.path);
+        const item = new vscode.TreeItem(uri, None);
+        item.id = id('file', node.group, node.file.path);
+        item.description = node.file.origPath ? `${node.file.path} ← ${node.file.origPath}` : true;
+        item.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
+        item.contextValue = 'file';
+        return item;
+      }
+      case 'branches': {
+        const item = new vscode.TreeItem('Branches', Collapsed);
+        item.id = id('branches');
+        item.description = String(s?.branches.length ?? 0);
+        item.iconPath = new vscode.ThemeIcon('git-branch');
+        item.contextValue = 'branches';
+        return item;
+      }
+      case 'branch': {
+        const b = node.branch;
+        const item = new vscode.TreeItem(b.name, None);
+        item.id = id('branch', b.name);
+        const track = b.upstream ? (b.upstreamGone ? `${b.upstream} (gone)` : `${aheadBehind(b.ahead, b.behind) || '✓'} ${b.upstream}`) : 'no upstream';
+        item.description = `${b.current ? '● ' : ''}${track}`;
+        const ci = repo.ciFor(b.upstream ? s?.remoteBranches.find((r) => r.name === b.upstream)?.sha : undefined);
+        item.iconPath = ci ? ciIcon(ci) : new vscode.ThemeIcon(b.current ? 'check' : 'git-branch');
+        item.tooltip = branchTooltip(b, ci);
+        item.contextValue = flags('branch', b.current && 'current', !b.current && 'notCurrent', b.upstream && 'tracking', repo.githubRemote() && 'github');
+        return item;
+      }
+      case 'remoteBranches': {
+        const item = new vscode.TreeItem('Remote Branches', Collapsed);
+        item.id = id('remoteBranches');
+        item.description = String(s?.remoteBranches.length ?? 0);
+        item.iconPath = new vscode.ThemeIcon('cloud');
+        item.contextValue = 'remoteBranches';
+        return item;
+      }
+      case 'remoteBranch': {
+        const item = new vscode.TreeItem(node.branch.name, None);
+        item.id = id('remoteBranch', node.branch.name);
+        item.description = node.branch.sha.slice(0, 7);
+        item.iconPath = new vscode.ThemeIcon('git-branch');
+        item.contextValue = flags('remoteBranch', repo.githubRemote() && 'github');
+        return item;
+      }
+      case 'tags': {
+        const item = new vscode.TreeItem('Tags', Collapsed);
+        item.id = id('tags');
+        item.description = String(s?.tags.length ?? 0);
+        item.iconPath = new vscode.ThemeIcon('tag');
+        item.contextValue = 'tags';
+        return item;
+      }
+      case 'tag': {
+        const t = node.tag;
+        const item = new vscode.TreeItem(t.name, None);
+        item.id = id('tag', t.name);
+        item.description = [t.sha.slice(0, 7), t.subject].filter(Boolean).join(' ');
+        item.tooltip = `${t.name}${t.annotated ? ' (annotated)' : ''}\n${t.sha}${t.subject ? `\n\n${t.subject}` : ''}${t.version ? '' : '\n\nNot a semantic version'}`;
+        item.iconPath = new vscode.ThemeIcon('tag');
+        item.contextValue = flags('tag', repo.githubRemote() && 'github');
+        return item;
+      }
+      case 'remotes': {
+        const item = new vscode.TreeItem('Remotes', Collapsed);
+        item.id = id('remotes');
+        item.description = String(s?.remotes.length ?? 0);
+        item.iconPath = new vscode.ThemeIcon('remote');
+        item.contextValue = 'remotes';
+        return item;
+      }
+      case 'remote': {
+        const r = node.remote;
+        const item = new vscode.TreeItem(r.name, None);
+        item.id = id('remote', r.name);
+        item.description = r.github ? `${r.github.owner}/${r.github.repo}` : r.url;
+        item.tooltip = `${r.url}${r.pushUrl && r.pushUrl !== r.url ? `\npush: ${r.pushUrl}` : ''}${r.github ? `\nGitHub: ${r.github.host ?? 'github.com'}/${r.github.owner}/${r.github.repo}` : '\nNot a GitHub remote'}`;
+        item.iconPath = new vscode.ThemeIcon(r.github ? 'github' : 'remote');
+        item.contextValue = flags('remote', r.github && 'github');
+        return item;
+      }
+      case 'commits': {
+        const item = new vscode.TreeItem('Commits', Collapsed);
+        item.id = id('commits');
+        item.iconPath = new vscode.ThemeIcon('git-commit');
+        item.contextValue = 'commits';
+        return item;
+      }
+      case 'commit': {
+        const c = node.commit;
+        const item = new vscode.TreeItem(c.subject || '(no message)', None);
+        item.id = id('commit', c.sha);
+        item.description = `${c.sha.slice(0, 7)} · ${c.authorName} · ${relativeDate(c.date)}`;
+        const md = new vscode.MarkdownString(undefined, true);
+        md.appendMarkdown(`**${escapeMd(c.subject)}**\n\n$(git-commit) \`${c.sha}\`\n\n$(account) ${escapeMd(c.authorName)} <${escapeMd(c.authorEmail)}>\n\n$(calendar) ${new Date(c.date).toLocaleString()}`);
+        item.tooltip = md;
+        item.iconPath = new vscode.ThemeIcon(c.parents.length > 1 ? 'git-merge' : 'git-commit');
+        item.command = { command: CommandIds.openCommit, title: 'Show Commit', arguments: [node] };
+        item.contextValue = flags('commit', repo.githubRemote() && 'github');
+        return item;
+      }
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more commits…', None);
+        item.id = id('loadMore', String(repo.commits.length));
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: CommandIds.loadMoreCommits, title: 'Load More', arguments: [node] };
+        item.contextValue = 'loadMore';
+        return item;
+      }
+      case 'pulls': {
+        const gh = repo.github;
+        const item = new vscode.TreeItem('Pull Requests', Expanded);
+        item.id = id('pulls');
+        item.description = gh.status === 'ready' ? String(gh.pulls.length) : gh.status === 'signedOut' ? 'signed out' : gh.status === 'error' ? 'unavailable' : '';
+        item.iconPath = new vscode.ThemeIcon('git-pull-request');
+        item.contextValue = 'pulls';
+        return item;
+      }
+      case 'pull': {
+        const p = node.pull;
+        const item = new vscode.TreeItem(`#${p.number} ${p.title}`, None);
+        item.id = id('pull', String(p.number));
+        item.description = `${p.headRef} → ${p.baseRef}${p.author ? ` · ${p.author}` : ''}`;
+        const ci = repo.ciFor(p.headSha);
+        item.iconPath = new vscode.ThemeIcon(p.draft ? 'git-pull-request-draft' : 'git-pull-request', ci ? ciColor(ci) : undefined);
+        item.tooltip = `#${p.number} ${p.title}${p.draft ? ' (draft)' : ''}\n${p.headRef} → ${p.baseRef}\nby ${p.author ?? 'unknown'}, updated ${new Date(p.updatedAt).toLocaleString()}`;
+        item.command = { command: CommandIds.openOnGitHub, title: 'Open on GitHub', arguments: [node] };
+        item.contextValue = 'pull github';
+        return item;
+      }
+    }
+  }
+}
+
+function message(repo: RepositoryModel, id: string, label: string, icon: string, command?: vscode.Command, tooltip?: string, contextValue?: string): RepoNode {
+  return { kind: 'message', repo, id, label, icon, command, tooltip, contextValue };
+}
+
+/** porcelain v2 XY → the groups a file belongs to (a file can be staged and changed at once). */
+export function fileGroups(xy: string): ChangeGroup[] {
+  if (xy === '??') return ['untracked'];
+  if (xy.includes('U') || xy === 'AA' || xy === 'DD') return ['conflicted'];
+  const groups: ChangeGroup[] = [];
+  if (xy[0] && xy[0] !== '.') groups.push('staged');
+  if (xy[1] && xy[1] !== '.') groups.push('unstaged');
+  return groups;
+}
+
+function flags(...values: Array<string | false | null | undefined | 0 | object>): string {
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0).join(' ');
+}
+
+function aheadBehind(ahead: number, behind: number): string {
+  return [ahead && `↑${ahead}`, behind && `↓${behind}`].filter(Boolean).join(' ');
+}
+
+export function repositoryDescription(repo: RepositoryModel): string {
+  const s = repo.snapshot;
+  if (!s) return repo.loading ? 'loading…' : (repo.error?.code ?? '');
+  const head = s.empty ? `${s.head.branch ?? 'HEAD'} (no commits yet)` : s.head.detached ? `detached at ${s.head.sha?.slice(0, 7)}` : (s.head.branch ?? '');
+  const c = s.changes;
+  const changes = c.staged + c.unstaged + c.untracked + c.conflicted;
+  return [head, aheadBehind(s.ahead, s.behind), changes && `●${changes}`, s.operation?.toUpperCase(), s.shallow && 'shallow'].filter(Boolean).join(' ');
+}
+
+function repositoryTooltip(repo: RepositoryModel): vscode.MarkdownString {
+  const s = repo.snapshot;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(repo.name)}**\n\n$(folder) ${escapeMd(repo.root)}`);
+  if (s) {
+    md.appendMarkdown(`\n\n$(git-branch) ${escapeMd(repositoryDescription(repo))}${s.upstream ? ` → ${escapeMd(s.upstream)}` : ''}`);
+    if (s.head.sha) md.appendMarkdown(`\n\n$(git-commit) \`${s.head.sha}\``);
+    for (const r of s.remotes) md.appendMarkdown(`\n\n$(${r.github ? 'github' : 'remote'}) ${escapeMd(r.name)}: ${escapeMd(r.url)}`);
+    if (!s.remotes.length) md.appendMarkdown('\n\n$(remote) no remote');
+  }
+  if (repo.error) md.appendMarkdown(`\n\n$(error) ${escapeMd(repo.error.message)}`);
+  return md;
+}
+
+function branchTooltip(b: { name: string; sha: string; upstream: string | null; ahead: number; behind: number; subject?: string }, ci?: CiStatus): string {
+  const lines = [b.name, b.sha];
+  if (b.upstream) lines.push(`upstream ${b.upstream}: ${b.ahead} ahead, ${b.behind} behind`);
+  else lines.push('no upstream (push to publish)');
+  if (b.subject) lines.push('', b.subject);
+  if (ci) lines.push('', `CI: ${ci.state}`, ...ci.checks.map((c) => `  ${c.state.padEnd(8)} ${c.name}`));
+  return lines.join('\n');
+}
+
+function ciColor(ci: CiStatus): vscode.ThemeColor | undefined {
+  switch (ci.state) {
+    case 'success':
+      return new vscode.ThemeColor('testing.iconPassed');
+    case 'failure':
+      return new vscode.ThemeColor('testing.iconFailed');
+    case 'pending':
+      return new vscode.ThemeColor('testing.iconQueued');
+    default:
+      return undefined;
+  }
+}
+
+export function ciIcon(ci: CiStatus): vscode.ThemeIcon {
+  const icon = { success: 'pass-filled', failure: 'error', pending: 'clock', neutral: 'circle-slash', none: 'git-branch' }[ci.state];
+  return new vscode.ThemeIcon(icon, ciColor(ci));
+}
+
+function relativeDate(iso: string): string {
+  const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
+  const units: Array<[number, string]> = [[31536000, 'year'], [2592000, 'month'], [604800, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute']];
+  for (const [size, unit] of units) if (Math.abs(seconds) >= size) {
+    const n = Math.floor(seconds / size);
+    return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,47 @@
+import type { CommitInfo, Git, GitHubRepoRef, RemoteInfo, RepoSnapshot } from '../../core/git/git';
+import type { CiStatus, PullRequestInfo } from '../../core/github/github';
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  /** When a rate limit resets (GitHub). */
+  resetAt?: Date;
+}
+
+export type GitHubState =
+  | { status: 'unavailable' } // no GitHub remote
+  | { status: 'signedOut'; repo: GitHubRepoRef }
+  | { status: 'loading'; repo: GitHubRepoRef }
+  | { status: 'ready'; repo: GitHubRepoRef; pulls: PullRequestInfo[]; ci: Map<string, CiStatus> }
+  | { status: 'error'; repo: GitHubRepoRef; error: ErrorInfo; pulls?: PullRequestInfo[]; ci?: Map<string, CiStatus> };
+
+/** What the store knows about one repository. The tree provider only reads it. */
+export class RepositoryModel {
+  snapshot?: RepoSnapshot;
+  error?: ErrorInfo;
+  loading = true;
+  commits: CommitInfo[] = [];
+  commitsComplete = false;
+  /** Ahead/behind of every branch was asked for (the Branches node was expanded). */
+  wantsAllAheadBehind = false;
+  github: GitHubState = { status: 'unavailable' };
+
+  constructor(
+    readonly root: string,
+    /** Label: folder name, or path relative to the workspace folder for nested repositories. */
+    readonly name: string,
+    readonly git: Git,
+  ) {}
+
+  /** The remote GitHub data comes from: `origin` when it is on GitHub, else the first GitHub remote. */
+  githubRemote(): (RemoteInfo & { github: GitHubRepoRef }) | undefined {
+    const remotes = (this.snapshot?.remotes ?? []).filter((r): r is RemoteInfo & { github: GitHubRepoRef } => r.github !== null);
+    return remotes.find((r) => r.name === 'origin') ?? remotes[0];
+  }
+
+  /** Branch name → CI state of its head on GitHub, when known. */
+  ciFor(sha: string | null | undefined): CiStatus | undefined {
+    if (!sha || (this.github.status !== 'ready' && this.github.status !== 'error')) return undefined;
+    return this.github.ci?.get(sha);
+  }
+}

@@ -1,0 +1,329 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Git, RepoSnapshot } from '../../core/git/git';
+import { findRepositories, isGitInstalled } from '../../core/git/discovery';
+import { GitHubError, type CiStatus, type GitHub } from '../../core/github/github';
+import { Poller } from '../../core/github/poller';
+import { SdlcError, errorMessage } from '../../core/errors';
+import { scoped, type Logger } from '../../core/log';
+import type { GitHubAuth } from '../auth';
+import { RepositoryModel, type ErrorInfo } from './repositoryModel';
+
+export type RepositoriesState = 'loading' | 'noFolder' | 'noRepositories' | 'gitMissing' | 'ready';
+
+export interface StoreOptions {
+  log: Logger;
+  auth: GitHubAuth;
+  createGit: (root: string) => Git;
+}
+
+/** How many branch heads get their CI state fetched (current branch first): keeps polling cheap. */
+const CI_BRANCH_LIMIT = 20;
+
+function config() {
+  const c = vscode.workspace.getConfiguration('sdlc');
+  return {
+    scanDepth: c.get<number>('repositories.scanDepth', 3),
+    commitPageSize: c.get<number>('repositories.commitPageSize', 50),
+    pollSeconds: c.get<number>('github.pollInterval', 60),
+  };
+}
+
+export function toErrorInfo(e: unknown): ErrorInfo {
+  if (e instanceof GitHubError) return { code: e.code, message: e.message, resetAt: e.details.resetAt };
+  if (e instanceof SdlcError) return { code: e.code, message: e.message };
+  return { code: 'Unknown', message: errorMessage(e) };
+}
+
+/**
+ * The Repositories view's data: discovers repositories in the workspace, keeps a snapshot, the
+ * first pages of commits and the GitHub data of each, refreshes on `.git` changes (debounced) and
+ * polls GitHub with ETags and backoff (paused while the window is unfocused). Fires `onDidChange`
+ * with the repository that changed (undefined = the list itself).
+ */
+export class RepositoryStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RepositoryModel | undefined>();
+  readonly onDidChange = this.changed.event;
+  state: RepositoriesState = 'loading';
+  repositories: RepositoryModel[] = [];
+  private readonly log: Logger;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; again?: boolean }>();
+  private readonly poller: Poller;
+  private scanning?: Promise<void>;
+  private rescanTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: StoreOptions) {
+    this.log = scoped(options.log, 'Repositories');
+    this.poller = new Poller({
+      tick: () => this.pollGitHub(),
+      baseIntervalMs: Math.max(10, config().pollSeconds) * 1000,
+      maxIntervalMs: 10 * 60 * 1000,
+      logger: this.log,
+    });
+    const newRepoWatcher = vscode.workspace.createFileSystemWatcher('**/.git/HEAD', false, true, false);
+    this.disposables.push(
+      newRepoWatcher,
+      newRepoWatcher.onDidCreate(() => this.scheduleRescan()),
+      newRepoWatcher.onDidDelete(() => this.scheduleRescan()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('sdlc.repositories') && this.scheduleRescan()),
+      vscode.window.onDidChangeWindowState((s) => (s.focused ? this.poller.resume() : this.poller.pause())),
+      options.auth.onDidChange(() => void this.refreshAllGitHub()),
+      { dispose: () => this.poller.dispose() },
+    );
+  }
+
+  /** Finds the repositories (again) and refreshes the new ones. */
+  rescan(): Promise<void> {
+    this.scanning ??= this.scan().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private scheduleRescan(): void {
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => void this.rescan(), 500);
+  }
+
+  private async scan(): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) return this.setState('noFolder', []);
+    if (!(await isGitInstalled())) return this.setState('gitMissing', []);
+    const { scanDepth } = config();
+    const found: Array<{ root: string; name: string }> = [];
+    for (const folder of folders) {
+      try {
+        for (const root of await findRepositories(folder.uri.fsPath, { maxDepth: scanDepth })) {
+          const rel = path.relative(folder.uri.fsPath, root);
+          const name = rel === '' || rel.startsWith('..') ? path.basename(root) : folders.length > 1 ? `${folder.name}/${rel}` : rel;
+          if (!found.some((f) => f.root === root)) found.push({ root, name });
+        }
+      } catch (e) {
+        this.log.error(`scanning ${folder.uri.fsPath} failed: ${errorMessage(e)}`);
+      }
+    }
+    const keep = new Map(this.repositories.map((r) => [r.root, r]));
+    const next = found.map((f) => keep.get(f.root) ?? new RepositoryModel(f.root, f.name, this.options.createGit(f.root)));
+    for (const gone of this.repositories.filter((r) => !next.includes(r))) this.forget(gone);
+    const added = next.filter((r) => !keep.has(r.root));
+    this.setState(next.length ? 'ready' : 'noRepositories', next);
+    this.log.info(`${next.length} repositories (${added.length} new)`);
+    await Promise.all(added.map((r) => (this.watch(r), this.refresh(r))));
+    if (next.length) this.poller.start();
+  }
+
+  private setState(state: RepositoriesState, repositories: RepositoryModel[]): void {
+    this.state = state;
+    this.repositories = repositories;
+    void vscode.commands.executeCommand('setContext', 'sdlc.repositories.state', state);
+    this.changed.fire(undefined);
+  }
+
+  find(root: string): RepositoryModel | undefined {
+    const normal = path.resolve(root);
+    return this.repositories.find((r) => r.root === normal);
+  }
+
+  /** Re-reads one repository (coalesced: calls during a refresh cause exactly one more). */
+  refresh(repo: RepositoryModel): Promise<void> {
+    const entry = this.entry(repo);
+    if (entry.running) {
+      entry.again = true;
+      return entry.running;
+    }
+    entry.running = this.load(repo).finally(() => {
+      entry.running = undefined;
+      if (entry.again) {
+        entry.again = false;
+        void this.refresh(repo);
+      }
+    });
+    return entry.running;
+  }
+
+  async refreshAll(): Promise<void> {
+    await this.rescan();
+    await Promise.all(this.repositories.map((r) => this.refresh(r)));
+  }
+
+  private async load(repo: RepositoryModel): Promise<void> {
+    repo.loading = true;
+    this.changed.fire(repo);
+    try {
+      const snapshot = await repo.git.snapshot({ aheadBehind: 'current' });
+      if (repo.wantsAllAheadBehind) await this.fillAheadBehind(repo, snapshot);
+      const pageSize = config().commitPageSize;
+      const wanted = Math.max(pageSize, repo.commits.length);
+      repo.commits = snapshot.empty ? [] : await repo.git.log({ limit: wanted + 1 });
+      repo.commitsComplete = repo.commits.length <= wanted;
+      repo.commits = repo.commits.slice(0, wanted);
+      repo.snapshot = snapshot;
+      repo.error = undefined;
+    } catch (e) {
+      repo.error = toErrorInfo(e);
+      this.log.warn(`${repo.root}: ${repo.error.message}`);
+    } finally {
+      repo.loading = false;
+      this.changed.fire(repo);
+    }
+    await this.refreshGitHub(repo);
+  }
+
+  /** The Branches node was expanded: compute every branch's ahead/behind (one read of the graph). */
+  async ensureAheadBehind(repo: RepositoryModel): Promise<void> {
+    if (repo.wantsAllAheadBehind || !repo.snapshot) return;
+    repo.wantsAllAheadBehind = true;
+    try {
+      await this.fillAheadBehind(repo, repo.snapshot);
+      this.changed.fire(repo);
+    } catch (e) {
+      this.log.warn(`ahead/behind for ${repo.root}: ${errorMessage(e)}`);
+    }
+  }
+
+  private async fillAheadBehind(repo: RepositoryModel, snapshot: RepoSnapshot): Promise<void> {
+    if (snapshot.aheadBehindComplete) return;
+    const pairs = snapshot.branches.filter((b) => b.upstream && !b.upstreamGone).map((b) => ({ branch: b.name, upstream: b.upstream! }));
+    const counts = await repo.git.aheadBehind(pairs);
+    for (const b of snapshot.branches) {
+      const c = counts.get(b.name);
+      if (c) Object.assign(b, c);
+    }
+    snapshot.aheadBehindComplete = true;
+  }
+
+  async loadMoreCommits(repo: RepositoryModel): Promise<void> {
+    if (repo.commitsComplete) return;
+    const pageSize = config().commitPageSize;
+    const page = await repo.git.log({ skip: repo.commits.length, limit: pageSize + 1 });
+    repo.commitsComplete = page.length <= pageSize;
+    repo.commits = repo.commits.concat(page.slice(0, pageSize));
+    this.changed.fire(repo);
+  }
+
+  private async refreshAllGitHub(): Promise<void> {
+    await Promise.all(this.repositories.map((r) => this.refreshGitHub(r)));
+  }
+
+  /** Reloads pull requests and CI states; says whether anything changed, and the failure if any. */
+  async refreshGitHub(repo: RepositoryModel): Promise<{ changed: boolean; error?: unknown }> {
+    const remote = repo.githubRemote();
+    if (!remote) {
+      const changed = repo.github.status !== 'unavailable';
+      repo.github = { status: 'unavailable' };
+      if (changed) this.changed.fire(repo);
+      return { changed };
+    }
+    const github = await this.options.auth.github().catch((e: unknown) => {
+      this.log.warn(`GitHub client: ${errorMessage(e)}`);
+      return undefined;
+    });
+    if (!github) {
+      const changed = repo.github.status !== 'signedOut';
+      repo.github = { status: 'signedOut', repo: remote.github };
+      if (changed) this.changed.fire(repo);
+      return { changed };
+    }
+    if (repo.github.status !== 'ready' && repo.github.status !== 'error') {
+      repo.github = { status: 'loading', repo: remote.github };
+      this.changed.fire(repo);
+    }
+    let error: unknown;
+    const before = JSON.stringify(repo.github, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+    try {
+      const pulls = await github.listOpenPullRequests(remote.github);
+      const ci = await this.loadCi(github, repo, remote.name);
+      repo.github = { status: 'ready', repo: remote.github, pulls, ci };
+    } catch (e) {
+      error = e;
+      const previous = repo.github.status === 'ready' || repo.github.status === 'error' ? repo.github : undefined;
+      repo.github = { status: 'error', repo: remote.github, error: toErrorInfo(e), pulls: previous?.pulls, ci: previous?.ci };
+      this.log.warn(`GitHub ${remote.github.owner}/${remote.github.repo}: ${repo.github.error.message}`);
+    }
+    const changed = JSON.stringify(repo.github, (_k, v: unknown) => (v instanceof Map ? [...v] : v)) !== before;
+    if (changed) this.changed.fire(repo);
+    return { changed, error };
+  }
+
+  /** CI state of the branch heads that are on the GitHub remote (current branch first). */
+  private async loadCi(github: GitHub, repo: RepositoryModel, remote: string): Promise<Map<string, CiStatus>> {
+    const snapshot = repo.snapshot;
+    const ci = new Map<string, CiStatus>();
+    if (!snapshot) return ci;
+    const remoteShas = new Map(snapshot.remoteBranches.map((b) => [b.name, b.sha]));
+    const shas = [
+      ...new Set(
+        snapshot.branches
+          .filter((b) => b.upstream?.startsWith(`${remote}/`) && remoteShas.has(b.upstream))
+          .map((b) => remoteShas.get(b.upstream!)!),
+      ),
+    ].slice(0, CI_BRANCH_LIMIT);
+    for (const sha of shas) ci.set(sha, await github.ciStatus(repo.githubRemote()!.github, sha));
+    return ci;
+  }
+
+  /** One poll: 'changed' resets the backoff; a failure is rethrown so the poller backs off (or waits for the rate-limit reset). */
+  private async pollGitHub(): Promise<'changed' | 'unchanged'> {
+    let changed = false;
+    let error: unknown;
+    for (const repo of this.repositories) {
+      const r = await this.refreshGitHub(repo);
+      changed ||= r.changed;
+      error ??= r.error;
+    }
+    if (error) throw error;
+    return changed ? 'changed' : 'unchanged';
+  }
+
+  private entry(repo: RepositoryModel) {
+    let e = this.perRepo.get(repo.root);
+    if (!e) this.perRepo.set(repo.root, (e = { watchers: [] }));
+    return e;
+  }
+
+  /** Watches HEAD, refs, packed-refs and the index, and the work tree; refreshes debounced. */
+  private watch(repo: RepositoryModel): void {
+    const entry = this.entry(repo);
+    const schedule = (delay: number) => {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => void this.refresh(repo), delay);
+    };
+    void repo.git.gitDir().then(
+      (gitDir) => {
+        const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(gitDir), '{HEAD,index,packed-refs,FETCH_HEAD,MERGE_HEAD,refs/**}'));
+        const treeWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.root), '**'));
+        const onTree = (uri: vscode.Uri) => !uri.fsPath.includes(`${path.sep}.git${path.sep}`) && schedule(1000);
+        entry.watchers.push(
+          gitWatcher,
+          gitWatcher.onDidChange(() => schedule(300)),
+          gitWatcher.onDidCreate(() => schedule(300)),
+          gitWatcher.onDidDelete(() => schedule(300)),
+          treeWatcher,
+          treeWatcher.onDidChange(onTree),
+          treeWatcher.onDidCreate(onTree),
+          treeWatcher.onDidDelete(onTree),
+        );
+      },
+      (e: unknown) => this.log.warn(`cannot watch ${repo.root}: ${errorMessage(e)}`),
+    );
+  }
+
+  private forget(repo: RepositoryModel): void {
+    const entry = this.perRepo.get(repo.root);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    vscode.Disposable.from(...entry.watchers).dispose();
+    this.perRepo.delete(repo.root);
+  }
+
+  /** Polls GitHub now and resets the backoff (after a push, a sign-in, or "Retry"). */
+  pollNow(): void {
+    this.poller.trigger();
+  }
+
+  dispose(): void {
+    clearTimeout(this.rescanTimer);
+    for (const repo of this.repositories) this.forget(repo);
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Every implemented operation, by operationId. Add a resource group as `routes/<group>.ts`
+ * exporting a `RouteTable` and spread it in here; operations of the description that are not in
+ * this table answer 501.
+ */
+import { commitRoutes } from './commits';
+import { pullRoutes } from './pulls';
+import { repoRoutes } from './repos';
+import type { RouteTable } from './types';
+import { userRoutes } from './users';
+
+export const routes: RouteTable = {
+  ...userRoutes,
+  ...repoRoutes,
+  ...pullRoutes,
+  ...commitRoutes,
+};
+
+export * from './types';
