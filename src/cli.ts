@@ -1,2 +1,125 @@
-// PLACEHOLDER (from the test-harness engineer) so the build runs: the lead replaces it.
-process.stdout.write('sdlc: not implemented yet\n');
+/**
+ * Composition root of the CLI (`sdlc`, bundled to dist/cli.js): parse argv, build the services,
+ * dispatch to a command of src/cli/commands.ts, print, return the exit code. No logic of its own.
+ *   --json: exactly one JSON document on stdout; errors as `{ "error": { code, message } }` on stderr.
+ *   exit 0 ok, 1 the operation failed, 2 bad usage / bad input (SdlcError.usage, NotARepository).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseCommandLine, type GlobalFlags } from './cli/args';
+import { COMMANDS } from './cli/commands';
+import type { CliContext } from './cli/context';
+import { enterpriseHostsFromEnv, secretsFromEnv } from './cli/env';
+import { commandHelp, generalHelp, helpJson } from './cli/help';
+import { SdlcError, errorMessage } from './core/errors';
+import { repositoryRoot } from './core/git/discovery';
+import type { Git } from './core/git/git';
+import { createGit } from './core/git/simpleGitAdapter';
+import { redact, type Logger } from './core/log';
+import packageJson from '../package.json';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** The folder `--cwd` is relative to. */
+  cwd: string;
+}
+
+/** The outside world of the CLI; tests may replace it. */
+export interface CliServices {
+  repositoryRoot(dir: string): Promise<string>;
+  createGit(root: string, options: { logger: Logger; enterpriseHosts: string[] }): Git;
+}
+
+const defaultServices: CliServices = { repositoryRoot, createGit };
+
+export const VERSION: string = packageJson.version;
+
+export async function main(argv: readonly string[], io: CliIo, services: CliServices = defaultServices): Promise<number> {
+  const end = argv.indexOf('--');
+  const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+  const secrets = secretsFromEnv(io.env);
+  const print = (doc: unknown, text: string) => io.stdout(json ? JSON.stringify(doc, null, 2) + '\n' : text.endsWith('\n') || !text ? text : text + '\n');
+  let global: GlobalFlags = { json, help: false, version: false, verbose: false };
+  let logger: Logger = stderrLogger(io, secrets, { json, verbose: false });
+  try {
+    const parsed = parseCommandLine(argv, COMMANDS);
+    global = parsed.global;
+    logger = stderrLogger(io, secrets, global);
+    if (global.version) {
+      print({ version: VERSION }, VERSION);
+      return 0;
+    }
+    if (global.help) {
+      if (parsed.command) print({ command: parsed.command.name, help: commandHelp(parsed.command) }, commandHelp(parsed.command));
+      else print(helpJson(COMMANDS, VERSION), generalHelp(COMMANDS, VERSION));
+      return 0;
+    }
+    if (!parsed.command) {
+      if (!json) io.stderr(generalHelp(COMMANDS, VERSION) + '\n\n');
+      throw new SdlcError('NoCommand', 'No command given (see sdlc --help)', { usage: true });
+    }
+    const cwd = path.resolve(io.cwd, global.cwd ?? '.');
+    const stat = await fs.stat(cwd).catch(() => null);
+    if (!stat?.isDirectory()) throw new SdlcError('NotADirectory', `${global.cwd ?? cwd} is not a directory`, { usage: true });
+    if (!parsed.command.run) {
+      throw new SdlcError('NotImplemented', `'sdlc ${parsed.command.name}' is not implemented yet (coming soon)`);
+    }
+    let git: Promise<Git> | undefined;
+    const context: CliContext = {
+      cwd,
+      json: global.json,
+      env: io.env,
+      logger,
+      openRepository: () =>
+        (git ??= services.repositoryRoot(cwd).then((root) => services.createGit(root, { logger, enterpriseHosts: enterpriseHostsFromEnv(io.env) }))),
+    };
+    const output = await parsed.command.run(context, { positionals: parsed.positionals, values: parsed.values });
+    print(output.json, output.text);
+    return output.exitCode ?? 0;
+  } catch (e) {
+    const code = e instanceof SdlcError ? e.code : 'Internal';
+    const message = redact(errorMessage(e), secrets);
+    if (!(e instanceof SdlcError)) logger.error(e instanceof Error ? e : String(e));
+    if (global.json || json) io.stderr(JSON.stringify({ error: { code, message } }) + '\n');
+    else io.stderr(`sdlc: ${message.split('\n')[0]}\n`);
+    return exitCodeOf(e);
+  }
+}
+
+/** 2 for bad usage or bad input (including "not a git repository"), 1 for a failed operation. */
+export function exitCodeOf(e: unknown): number {
+  return e instanceof SdlcError && (e.usage || e.code === 'NotARepository') ? 2 : 1;
+}
+
+/** Logs to stderr: everything with --verbose; otherwise warnings in text mode, nothing with --json. */
+function stderrLogger(io: CliIo, secrets: string[], flags: Pick<GlobalFlags, 'json' | 'verbose'>): Logger {
+  const write = (level: string, m: string | Error) => io.stderr(`${level} ${redact(m instanceof Error ? (m.stack ?? m.message) : m, secrets)}\n`);
+  const on = flags.verbose;
+  return {
+    trace: (m) => on && write('[trace]', m),
+    debug: (m) => on && write('[debug]', m),
+    info: (m) => on && write('[info]', m),
+    warn: (m) => (on || !flags.json) && write(on ? '[warn]' : 'sdlc: warning:', m),
+    error: (m) => on && write('[error]', m),
+  };
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  void main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`sdlc: ${errorMessage(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -17,7 +17,8 @@ import {
 // scanner refusing the (Node-only) development extension, workbench socket chatter.
 const NOISE = /vsda|ENOTFOUND open-vsx\.org|is not a web extension|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|^\[Service Worker\]|ChatSessionStore: Migrating/;
 const TIMEOUT_MS = 1000 * Number(process.env.SDLC_TEST_TIMEOUT_S || 300);
-const TESTS_ENTRY = path.join(PROJECT_ROOT, 'out/test/extension/index.js');
+// SDLC_EXTENSION_TESTS_PATH: another run() entry (e.g. @vscode/test-cli's runner.cjs, for checking .vscode-test.mjs).
+const TESTS_ENTRY = path.resolve(process.env.SDLC_EXTENSION_TESTS_PATH ?? path.join(PROJECT_ROOT, 'out/test/extension/index.js'));
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const say = (msg) => process.stderr.write(`[extension-tests +${elapsed()}] ${msg}\n`);

@@ -74,7 +74,13 @@ export interface GitHubClientOptions {
   timeoutMs?: number;
   /** Retry/throttle tuning; tests lower these instead of sleeping. */
   retry?: { retries?: number; retryAfterBaseValueMs?: number };
-  throttle?: { enabled?: boolean };
+  throttle?: {
+    enabled?: boolean;
+    /** Rate limits asking for a longer wait than this fail at once instead of retrying (default 60). */
+    maxRetryAfterSeconds?: number;
+    /** Minimum time between two writes (POST/PATCH/PUT/DELETE), as GitHub asks (default 1000; tests 0). */
+    writeSpacingMs?: number;
+  };
 }
 
 export interface GitHub {

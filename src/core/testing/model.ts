@@ -1,3 +1,5 @@
+import { REPORT_FORMATS } from '../config/shape';
+
 /**
  * The test report model every parser produces (JUnit, TAP, mocha JSON) and every consumer reads
  * (the Testing UI, the Test Runs history, `sdlc test --json`).
@@ -37,7 +39,7 @@ export interface TestReport {
   tests: TestCase[];
 }
 
-export const REPORT_FORMATS = ['junit', 'tap', 'mocha-json'] as const;
+export { REPORT_FORMATS };
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function isReportFormat(value: unknown): value is ReportFormat {

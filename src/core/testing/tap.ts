@@ -1,4 +1,4 @@
-import { locationFromStack, parseLocation, relativeFile } from './location';
+import { locationFromStack, parseLocation } from './location';
 import { malformed } from './malformed';
 import { ReportBuilder, toMs, type ParseOptions, type TestCase, type TestReport, type TestStatus } from './model';
 import { parseTapYaml } from './yaml';
@@ -170,8 +170,7 @@ function toCase(p: Point, suite: string[], cwd: string | undefined): Omit<TestCa
   const status: TestStatus = p.directive ? 'skipped' : p.ok ? 'passed' : 'failed';
   const declared = parseLocation(y?.location, cwd) ?? atLocation(y?.at, cwd);
   const test: Omit<TestCase, 'id'> = { suite, name: p.name, status };
-  const file = relativeFile(declared?.file, cwd);
-  if (file) test.file = file;
+  // No `file` from `location`: Node prints it for failures only, and an id must not change with the outcome.
   const duration = toMs(y?.duration_ms);
   if (duration !== undefined) test.durationMs = duration;
   if (p.directive) {

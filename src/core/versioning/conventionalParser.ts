@@ -1,4 +1,4 @@
-import type { Commit, CommitParser, ParserOptions } from 'conventional-commits-parser';
+import type { Commit, CommitParser, ParserOptions } from 'conventional-commits-parser' with { 'resolution-mode': 'import' };
 
 /** What the message of one commit says, read as a conventional commit. */
 export interface ParsedMessage {

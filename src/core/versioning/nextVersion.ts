@@ -58,10 +58,10 @@ export function nextVersion(current: string, bump: ReleaseType | string, options
       next = `${cur.major}.${cur.minor}.${cur.patch}`;
       break;
     case 'prerelease':
-      next = semver.inc(cur, prereleaseType(cur, options.recommended), preid, '0');
+      next = semver.inc(cur, prereleaseType(cur, options.recommended), {}, preid, '0');
       break;
     default:
-      next = semver.inc(cur, bump, preid, '0');
+      next = semver.inc(cur, bump, {}, preid, '0');
   }
   if (!next || !semver.gt(next, cur)) {
     throw new SdlcError(

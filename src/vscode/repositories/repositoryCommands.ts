@@ -62,8 +62,8 @@ export function repositoryCommands(store: RepositoryStore, audit: AuditService):
   }
 
   /** Long git work with progress in the view and a cancellable notification. */
-  function withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+  async function withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       return vscode.window.withProgress({ location: { viewId: 'sdlc.repositories' } }, () => work(controller.signal));

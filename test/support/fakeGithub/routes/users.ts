@@ -1,9 +1,12 @@
 /** GET /user, GET /rate_limit. */
 import type { RouteTable } from './types';
-import { ok } from './types';
+import { HttpError, ok } from './types';
 
 export const userRoutes: RouteTable = {
-  'users/get-authenticated': (_req, ctx) => ok(ctx.objects.privateUser(ctx.state.currentUser())),
+  'users/get-authenticated': (req, ctx) => {
+    if (req.token === null) throw new HttpError(401, 'Requires authentication');
+    return ok(ctx.objects.privateUser(ctx.state.currentUser()));
+  },
 
   'rate-limit/get': (_req, ctx) => {
     const core = ctx.rateLimit();

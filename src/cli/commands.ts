@@ -1,0 +1,95 @@
+/**
+ * Every command of the CLI, in the order `sdlc --help` lists them. A command without `run` is part
+ * of the design but not built yet: help marks it "coming soon" and running it fails with
+ * NotImplemented (exit 1).
+ */
+import type { CommandSpec } from './args';
+import { auditRecordCommand, auditVerifyCommand } from './audit';
+import type { CliContext } from './context';
+import { repoCommand } from './repo';
+
+export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
+  {
+    name: 'repo',
+    summary: 'Show the repository: HEAD, upstream ahead/behind, branches, tags, remotes, working-tree changes.',
+    options: {},
+    run: (context) => repoCommand(context),
+  },
+  {
+    name: 'bump',
+    summary: 'Bump the version (default: the bump recommended by conventional commits), write the changelog, commit and tag.',
+    args: '[auto|major|minor|patch|prerelease|X.Y.Z]',
+    maxPositionals: 1,
+    options: {
+      preid: { type: 'string', value: 'ID', description: 'Prerelease identifier, e.g. rc.' },
+      package: { type: 'string', value: 'DIR', description: 'The package to bump (a folder of `packages`).' },
+      'dry-run': { type: 'boolean', description: 'Show what would change; change nothing.' },
+      push: { type: 'boolean', description: 'Push the commit and the tag.' },
+    },
+  },
+  {
+    name: 'changelog',
+    summary: 'Changelog of the commits between two refs (default: last release tag..HEAD).',
+    options: {
+      from: { type: 'string', value: 'REF', description: 'Start (exclusive).' },
+      to: { type: 'string', value: 'REF', description: 'End (inclusive), default HEAD.' },
+    },
+  },
+  {
+    name: 'test',
+    summary: 'Run the configured test suites, or parse an existing report.',
+    options: {
+      suite: { type: 'string', value: 'NAME', description: 'Run only this suite.' },
+      kind: { type: 'string', value: 'KIND', description: 'Run only suites of this kind (unit, integration, regression, security, acceptance).' },
+      report: { type: 'string', value: 'FILE', description: 'Parse this report instead of running anything.' },
+      format: { type: 'string', value: 'FORMAT', description: 'Format of --report: junit, tap or mocha-json.' },
+    },
+  },
+  {
+    name: 'package',
+    summary: 'Build the configured package targets; list artifacts with size and sha256.',
+    options: { target: { type: 'string', value: 'NAME', description: 'Build only this target.' } },
+  },
+  {
+    name: 'release',
+    summary: 'Publish a GitHub Release from a tag with notes and assets (pull deployment).',
+    options: {
+      tag: { type: 'string', value: 'TAG', description: 'The tag to release.' },
+      asset: { type: 'string', multiple: true, value: 'FILE', description: 'Attach FILE (repeatable).' },
+      draft: { type: 'boolean', description: 'Create a draft release.' },
+    },
+  },
+  {
+    name: 'deploy',
+    summary: 'Deploy a ref/version to an environment with a strategy.',
+    options: {
+      env: { type: 'string', value: 'NAME', description: 'The environment.' },
+      ref: { type: 'string', value: 'REF', description: 'What to deploy (tag, branch or sha).' },
+      strategy: { type: 'string', value: 'TYPE', description: 'big-bang, phased, continuous or pull (default: the environment\'s).' },
+      yes: { type: 'boolean', description: 'Confirm deploying to a protected environment.' },
+    },
+  },
+  {
+    name: 'deployments',
+    summary: 'Deployments per environment: what is deployed, status, history.',
+    options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
+  },
+  {
+    name: 'audit verify',
+    summary: 'Check the audit log: every entry unchanged, none removed or reordered (exit 1 if not).',
+    options: { file: { type: 'string', value: 'FILE', description: 'Verify FILE instead of the repository\'s audit log.' } },
+    run: (context, args) => auditVerifyCommand(context, args),
+  },
+  {
+    name: 'audit record',
+    summary: 'Record an action done outside the tool (e.g. a manual change) in the audit log.',
+    options: {
+      action: { type: 'string', value: 'AREA.VERB', description: 'What was done, e.g. deploy.manual.' },
+      target: { type: 'string', multiple: true, value: 'KEY=VALUE', description: 'What it was done to (repeatable).' },
+      result: { type: 'string', value: 'RESULT', description: 'success (default) or failure.' },
+      message: { type: 'string', value: 'TEXT', description: 'A note; for a failure, what went wrong.' },
+      file: { type: 'string', value: 'FILE', description: 'Append to FILE instead of the repository\'s audit log.' },
+    },
+    run: (context, args) => auditRecordCommand(context, args),
+  },
+];

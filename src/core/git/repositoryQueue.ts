@@ -1,0 +1,48 @@
+import * as path from 'node:path';
+
+/**
+ * Serializes git work per repository: one task at a time for a given root, while different
+ * repositories run in parallel. Shared by every `Git` created for the same root (the editor and a
+ * background refresh may each hold one), so a write never overlaps anything else on that repository.
+ */
+export class RepositoryQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private size = 0;
+
+  constructor(private readonly onIdle: () => void = () => {}) {}
+
+  /** Runs `task` after everything queued before it has settled (fulfilled or rejected). */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    this.size++;
+    const result = this.tail.then(task, task);
+    this.tail = result.then(
+      () => this.settled(),
+      () => this.settled(),
+    );
+    return result;
+  }
+
+  get pending(): number {
+    return this.size;
+  }
+
+  private settled(): void {
+    if (--this.size === 0) this.onIdle();
+  }
+}
+
+const queues = new Map<string, RepositoryQueue>();
+
+/** The queue of the repository at `root` (created on first use, forgotten when idle). */
+export function queueFor(root: string): RepositoryQueue {
+  const key = path.resolve(root);
+  let q = queues.get(key);
+  if (!q) {
+    const created: RepositoryQueue = new RepositoryQueue(() => {
+      if (queues.get(key) === created && created.pending === 0) queues.delete(key);
+    });
+    q = created;
+    queues.set(key, q);
+  }
+  return q;
+}

@@ -1,0 +1,450 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { simpleGit, type SimpleGitOptions } from 'simple-git';
+import { silentLogger, type Logger } from '../log';
+import { parseGitHubRemote, stripCredentials } from '../github/remote';
+import { buildCommitGraph, countAheadBehind, parseRevListParents } from './aheadBehind';
+import { classifyGitFailure, redactArgs, redactGitText } from './classify';
+import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
+import { GitError } from './gitError';
+import { assertRefName, assertRevision } from './refName';
+import { queueFor } from './repositoryQueue';
+import {
+  LOCAL_BRANCH_FORMAT,
+  LOG_FORMAT,
+  REMOTE_BRANCH_FORMAT,
+  TAG_FORMAT,
+  compareNames,
+  parseLocalBranches,
+  parseLog,
+  parseRemoteBranches,
+  parseRemotes,
+  parseStatusV2,
+  parseTags,
+} from './snapshotParsers';
+
+export interface CreateGitOptions {
+  logger?: Logger;
+  /** git executable; `git` on the PATH by default. Comes from user settings, never from a workspace. */
+  gitPath?: string;
+  /** GitHub Enterprise hosts whose remotes count as GitHub (`remotes[].github`). */
+  enterpriseHosts?: string[];
+}
+
+interface ExecOptions extends RunOptions {
+  /** Exit codes that are answers, not failures (e.g. 1 of `merge-base --is-ancestor`). */
+  okExitCodes?: readonly number[];
+}
+
+interface ExecResult {
+  stdout: string;
+  exitCode: number;
+}
+
+/**
+ * Environment variables simple-git guards (every GIT_* plus these): passing one explicitly without
+ * allowing it makes simple-git refuse the call, so inherited ones are dropped here.
+ */
+const GUARDED_ENV = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
+
+/** Fixed environment of every git call: never prompt (no hang on credentials), English messages for classification. */
+const FIXED_ENV: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C', LANGUAGE: 'C' };
+
+function childEnvironment(extra: Record<string, string> | undefined): { env: Record<string, string>; allow: string[] } {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue;
+    const lower = k.toLowerCase();
+    if (lower.startsWith('git_') || GUARDED_ENV.has(lower)) continue;
+    env[k] = v;
+  }
+  Object.assign(env, FIXED_ENV, extra ?? {});
+  const allow = Object.keys(env).filter((k) => k.toLowerCase().startsWith('git_') || GUARDED_ENV.has(k.toLowerCase()));
+  return { env, allow };
+}
+
+/** Creates the Git of the repository whose work tree is at `root`. */
+export function createGit(root: string, options: CreateGitOptions = {}): Git {
+  return new SimpleGitRepository(path.resolve(root), options);
+}
+
+class SimpleGitRepository implements Git {
+  private readonly logger: Logger;
+  private gitDirPromise: Promise<string> | undefined;
+
+  constructor(
+    readonly root: string,
+    private readonly options: CreateGitOptions,
+  ) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /* ------------------------------------------------------------------ running git */
+
+  /** Spawns one git process (not queued). Every failure leaves as a classified GitError. */
+  private async exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (options.signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true, cwd: this.root });
+    const started = Date.now();
+    let captured: { exitCode: number | null; stderr: string; error?: unknown } | undefined;
+    const { env, allow } = childEnvironment(options.env);
+    const sgOptions: Partial<SimpleGitOptions> = {
+      baseDir: this.root,
+      binary: this.options.gitPath ?? 'git',
+      maxConcurrentProcesses: 1,
+      trimmed: false,
+      allowEnvironment: allow,
+      // gitPath is a user setting (a path that may hold spaces, e.g. on Windows), not workspace data.
+      unsafe: { allowUnsafeCustomBinary: true },
+      errors: (error, result) => {
+        captured = { exitCode: result.exitCode, stderr: Buffer.concat(result.stdErr).toString('utf8'), error };
+        if (result.exitCode !== 0) return error ?? Buffer.from(captured.stderr || `exit code ${result.exitCode}`);
+        return error;
+      },
+    };
+    if (options.signal) sgOptions.abort = options.signal;
+    if (options.input !== undefined) {
+      const input = options.input;
+      sgOptions.input = () => input;
+    }
+    const line = () => `> git ${redactArgs(args).join(' ')} [${Date.now() - started}ms]`;
+    try {
+      const sg = simpleGit(sgOptions);
+      sg.env(env);
+      const stdout = await sg.raw([...args]);
+      this.logger.info(line());
+      return { stdout, exitCode: 0 };
+    } catch (e) {
+      const exitCode = captured?.exitCode ?? null;
+      const stderr = captured?.stderr ?? '';
+      if (exitCode !== null && exitCode > 0 && options.okExitCodes?.includes(exitCode)) {
+        this.logger.info(line());
+        return { stdout: '', exitCode };
+      }
+      this.logger.info(`${line()} (exit code ${exitCode ?? 'none'})`);
+      const aborted = options.signal?.aborted === true || (e as { plugin?: string } | null)?.plugin === 'abort';
+      const error = classifyGitFailure(args, exitCode, stderr, {
+        cause: captured?.error ?? e,
+        aborted,
+        gitPath: this.options.gitPath,
+        cwd: this.root,
+      });
+      if (stderr) this.logger.info(redactGitText(stderr.trim()));
+      else if (error.gitCode === 'Unknown' && e instanceof Error) this.logger.info(redactGitText(e.message));
+      throw error;
+    }
+  }
+
+  /** Runs `task` in this repository's turn; an abort while waiting rejects at once. */
+  private exclusive<T>(task: () => Promise<T>, signal?: AbortSignal, args: readonly string[] = []): Promise<T> {
+    if (signal?.aborted) return Promise.reject(classifyGitFailure(args, null, '', { aborted: true }));
+    const queued = queueFor(this.root).run(async () => {
+      if (signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true });
+      return task();
+    });
+    if (!signal) return queued;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(classifyGitFailure(args, null, '', { aborted: true }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      queued.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+
+  private async stdout(args: readonly string[], options: ExecOptions = {}): Promise<string> {
+    return (await this.exclusive(() => this.exec(args, options), options.signal, args)).stdout;
+  }
+
+  run(args: readonly string[], options: RunOptions = {}): Promise<string> {
+    return this.stdout(args, options);
+  }
+
+  /* ------------------------------------------------------------------ reads */
+
+  gitDir(): Promise<string> {
+    if (!this.gitDirPromise) {
+      this.gitDirPromise = this.stdout(['rev-parse', '--absolute-git-dir']).then((s) => s.trim());
+      this.gitDirPromise.catch(() => (this.gitDirPromise = undefined));
+    }
+    return this.gitDirPromise;
+  }
+
+  snapshot(options: { aheadBehind?: 'all' | 'current' } = {}): Promise<RepoSnapshot> {
+    const mode = options.aheadBehind ?? 'all';
+    // The snapshot holds the repository's turn for its whole duration, so no write can interleave;
+    // inside it the reads are independent and run side by side (they only read refs and objects;
+    // status runs with --no-optional-locks so it never takes the index lock).
+    return this.exclusive(async () => {
+      const [revParse, statusOut, localOut, remoteOut, tagOut, remotesOut] = await Promise.all([
+        this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
+        this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
+        this.exec(['for-each-ref', `--format=${LOCAL_BRANCH_FORMAT}`, 'refs/heads']),
+        this.exec(['for-each-ref', `--format=${REMOTE_BRANCH_FORMAT}`, 'refs/remotes']),
+        this.exec(['for-each-ref', '--sort=-v:refname', `--format=${TAG_FORMAT}`, 'refs/tags']),
+        this.exec(['remote', '-v']),
+      ]);
+      const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
+      const status = parseStatusV2(statusOut.stdout);
+      const remoteRows = parseRemotes(remotesOut.stdout);
+      const remoteBranches = parseRemoteBranches(remoteOut.stdout, remoteRows.map((r) => r.name));
+      const localRows = parseLocalBranches(localOut.stdout);
+      const tags = parseTags(tagOut.stdout);
+      const operation = await detectOperation(gitDir);
+
+      const refSha = new Map<string, string>();
+      for (const b of localRows) refSha.set(`refs/heads/${b.name}`, b.sha);
+      for (const b of remoteBranches) refSha.set(`refs/remotes/${b.name}`, b.sha);
+
+      const empty = status.oid === null && !status.detached;
+      const currentName = status.detached ? null : status.branch;
+      const branches: BranchInfo[] = localRows.map((b) => {
+        const upstreamSha = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
+        const info: BranchInfo = {
+          name: b.name,
+          sha: b.sha,
+          current: !empty && b.name === currentName,
+          upstream: b.upstream,
+          ahead: 0,
+          behind: 0,
+        };
+        if (b.upstreamRef && upstreamSha === undefined) info.upstreamGone = true;
+        if (b.date) info.date = b.date;
+        if (b.subject !== undefined) info.subject = b.subject;
+        return info;
+      });
+      branches.sort((a, b) => (a.current !== b.current ? (a.current ? -1 : 1) : compareNames(a.name, b.name)));
+
+      const pairs: Array<{ key: string; left: string; right: string }> = [];
+      let aheadBehindComplete = true;
+      for (const b of localRows) {
+        const upstreamSha = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
+        if (!upstreamSha || upstreamSha === b.sha) continue;
+        if (mode === 'all') pairs.push({ key: b.name, left: b.sha, right: upstreamSha });
+        else if (b.name !== currentName) aheadBehindComplete = false;
+      }
+      if (pairs.length > 0) {
+        const counts = await this.countPairs(pairs);
+        for (const br of branches) {
+          const c = counts.get(br.name);
+          if (c) Object.assign(br, c);
+        }
+      }
+      const current = branches.find((b) => b.current);
+      if (current && mode === 'current' && status.ahead !== null && status.behind !== null) {
+        current.ahead = status.ahead;
+        current.behind = status.behind;
+      }
+
+      const enterpriseHosts = this.options.enterpriseHosts ?? [];
+      const snapshot: RepoSnapshot = {
+        root: toplevel || this.root,
+        head: { branch: status.detached ? null : status.branch, sha: status.oid, detached: status.detached },
+        upstream: status.upstream,
+        ahead: status.ahead ?? 0,
+        behind: status.behind ?? 0,
+        branches,
+        tags,
+        remotes: remoteRows.map((r) => {
+          const url = stripCredentials(r.fetchUrl ?? r.pushUrl ?? '');
+          const pushUrl = r.pushUrl !== null ? stripCredentials(r.pushUrl) : undefined;
+          return {
+            name: r.name,
+            url,
+            ...(pushUrl !== undefined && pushUrl !== url ? { pushUrl } : {}),
+            github: parseGitHubRemote(url, { enterpriseHosts }),
+          };
+        }),
+        changes: status.changes,
+        remoteBranches,
+        files: status.files,
+        empty,
+        shallow: shallow === 'true',
+        operation,
+        aheadBehindComplete,
+      };
+      return snapshot;
+    });
+  }
+
+  /** Reads the graph of the given tips once (`rev-list --parents`, tips on stdin) and counts every pair. */
+  private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>) {
+    const tips = new Set<string>();
+    for (const p of pairs) {
+      tips.add(p.left);
+      tips.add(p.right);
+    }
+    const out = await this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...tips].join('\n')}\n` });
+    const graph = buildCommitGraph(parseRevListParents(out.stdout));
+    return countAheadBehind(graph, pairs);
+  }
+
+  aheadBehind(pairs: ReadonlyArray<{ branch: string; upstream: string }>): Promise<Map<string, { ahead: number; behind: number }>> {
+    return this.exclusive(async () => {
+      const result = new Map<string, { ahead: number; behind: number }>();
+      if (pairs.length === 0) return result;
+      const refs = await this.exec(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/heads', 'refs/remotes']);
+      const sha = new Map<string, string>();
+      for (const line of refs.stdout.split('\n')) {
+        const [ref, oid] = line.split('\0');
+        if (ref && oid) sha.set(ref, oid);
+      }
+      // Same lookup order as git for a branch-like name: full ref, local branch, remote-tracking branch.
+      const lookup = (name: string) =>
+        /^[0-9a-f]{40}$/.test(name) ? name : (sha.get(name) ?? sha.get(`refs/heads/${name}`) ?? sha.get(`refs/remotes/${name}`));
+      const todo: Array<{ key: string; left: string; right: string }> = [];
+      for (const p of pairs) {
+        const left = lookup(p.branch);
+        const right = lookup(p.upstream);
+        if (!left || !right) continue;
+        if (left === right) result.set(p.branch, { ahead: 0, behind: 0 });
+        else todo.push({ key: p.branch, left, right });
+      }
+      if (todo.length > 0) for (const [k, v] of await this.countPairs(todo)) result.set(k, v);
+      return result;
+    });
+  }
+
+  async log(options: { ref?: string; skip?: number; limit?: number } = {}): Promise<CommitInfo[]> {
+    const ref = options.ref && options.ref !== 'HEAD' ? options.ref : undefined;
+    if (ref) assertRevision(ref);
+    const args = ['log', `--format=${LOG_FORMAT}`];
+    if (options.skip) args.push(`--skip=${Math.max(0, Math.floor(options.skip))}`);
+    args.push(`--max-count=${Math.max(0, Math.floor(options.limit ?? 50))}`);
+    if (ref) args.push(ref, '--');
+    try {
+      return parseLog(await this.stdout(args)).map((r) => ({ ...r }));
+    } catch (e) {
+      // HEAD of an empty repository has no history: an empty page, not an error.
+      if (!ref && e instanceof GitError && e.gitCode === 'EmptyRepository') return [];
+      throw e;
+    }
+  }
+
+  async isMerged(branch: string, into = 'HEAD'): Promise<boolean> {
+    assertRevision(branch, 'branch');
+    assertRevision(into, 'revision');
+    const r = await this.exclusive(() => this.exec(['merge-base', '--is-ancestor', branch, into], { okExitCodes: [1] }));
+    return r.exitCode === 0;
+  }
+
+  async user(): Promise<{ name: string | null; email: string | null }> {
+    const r = await this.exclusive(() => this.exec(['config', '--get-regexp', '^user\\.(name|email)$'], { okExitCodes: [1] }));
+    const out = { name: null as string | null, email: null as string | null };
+    for (const line of r.stdout.split('\n')) {
+      const m = /^user\.(name|email) (.*)$/.exec(line);
+      if (m) out[m[1] as 'name' | 'email'] = m[2];
+    }
+    return out;
+  }
+
+  async resolve(ref: string): Promise<string | null> {
+    assertRevision(ref);
+    const r = await this.exclusive(() => this.exec(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okExitCodes: [1, 128] }));
+    const sha = r.stdout.trim();
+    return r.exitCode === 0 && sha ? sha : null;
+  }
+
+  /* ------------------------------------------------------------------ writes */
+
+  async fetch(options: { remote?: string; prune?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const args = ['fetch'];
+    if (options.prune) args.push('--prune');
+    if (options.remote) {
+      assertRevision(options.remote, 'remote name');
+      args.push(options.remote);
+    }
+    await this.stdout(args, { signal: options.signal });
+  }
+
+  async pull(options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.stdout(['pull', '--ff-only', '--no-rebase'], { signal: options.signal });
+  }
+
+  async push(options: PushOptions): Promise<void> {
+    assertRevision(options.remote, 'remote name');
+    assertRevision(options.ref, 'ref');
+    if (options.remoteRef !== undefined) assertRevision(options.remoteRef, 'remote ref');
+    const args = ['push'];
+    if (options.setUpstream) args.push('--set-upstream');
+    if (options.followTags) args.push('--follow-tags');
+    args.push(options.remote, options.remoteRef ? `${options.ref}:${options.remoteRef}` : options.ref);
+    await this.stdout(args, { signal: options.signal });
+  }
+
+  async checkout(ref: string, options: { createBranch?: boolean; track?: string } = {}): Promise<void> {
+    if (options.createBranch) {
+      assertRefName(ref, 'branch');
+      if (options.track !== undefined) assertRevision(options.track, 'start point');
+      const args = ['checkout', ...(options.track ? ['--track'] : []), '-b', ref, ...(options.track ? [options.track] : [])];
+      await this.stdout(args);
+      return;
+    }
+    assertRevision(ref);
+    await this.exclusive(async () => {
+      try {
+        // "--" makes git read `ref` as a revision, never as a file to restore.
+        await this.exec(['checkout', ref, '--']);
+      } catch (e) {
+        if (!(e instanceof GitError) || e.gitCode !== 'RefNotFound') throw e;
+        // No such local ref: let git create a tracking branch from a unique remote branch of that name.
+        await this.exec(['switch', '--guess', ref]).catch((e2: unknown) => {
+          throw e2 instanceof GitError && e2.gitCode !== 'Unknown' ? e2 : e;
+        });
+      }
+    });
+  }
+
+  async createBranch(name: string, startPoint?: string, options: { checkout?: boolean } = {}): Promise<void> {
+    assertRefName(name, 'branch');
+    if (startPoint !== undefined) assertRevision(startPoint, 'start point');
+    const start = startPoint !== undefined ? [startPoint] : [];
+    await this.stdout(options.checkout ? ['checkout', '-b', name, ...start] : ['branch', '--no-track', name, ...start]);
+  }
+
+  async deleteBranch(name: string, options: { force?: boolean } = {}): Promise<void> {
+    assertRefName(name, 'branch');
+    await this.stdout(['branch', options.force ? '-D' : '-d', name]);
+  }
+
+  async createTag(name: string, message: string, ref?: string): Promise<void> {
+    assertRefName(name, 'tag');
+    if (ref !== undefined) assertRevision(ref);
+    await this.stdout(['tag', '-a', '-m', message, name, ...(ref !== undefined ? [ref] : [])]);
+  }
+
+  async deleteTag(name: string): Promise<void> {
+    assertRefName(name, 'tag');
+    await this.stdout(['tag', '-d', name]);
+  }
+}
+
+const OPERATION_MARKERS: ReadonlyArray<[string, Exclude<RepoOperation, null>]> = [
+  ['rebase-merge', 'rebase'],
+  ['rebase-apply', 'rebase'],
+  ['MERGE_HEAD', 'merge'],
+  ['CHERRY_PICK_HEAD', 'cherry-pick'],
+  ['REVERT_HEAD', 'revert'],
+  ['BISECT_LOG', 'bisect'],
+];
+
+/** Which operation is in progress, from the marker files git leaves in the git dir. */
+async function detectOperation(gitDir: string): Promise<RepoOperation> {
+  if (!gitDir) return null;
+  const found = await Promise.all(
+    OPERATION_MARKERS.map(([file]) =>
+      fs.access(path.join(gitDir, file)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  const i = found.indexOf(true);
+  return i >= 0 ? OPERATION_MARKERS[i][1] : null;
+}

@@ -1,0 +1,205 @@
+import * as semver from 'semver';
+import type { ChangeSummary, FileChange, RemoteBranchInfo, TagInfo } from './git';
+
+/* Parsers of the few git outputs a snapshot is made of. Pure functions, unit-tested on samples. */
+
+export interface StatusInfo {
+  /** null in an empty repository */
+  oid: string | null;
+  /** branch name, null when detached */
+  branch: string | null;
+  detached: boolean;
+  upstream: string | null;
+  /** null when there is no upstream or it is gone */
+  ahead: number | null;
+  behind: number | null;
+  changes: ChangeSummary;
+  files: FileChange[];
+}
+
+/** `git status --porcelain=v2 --branch -z` */
+export function parseStatusV2(output: string): StatusInfo {
+  const info: StatusInfo = {
+    oid: null,
+    branch: null,
+    detached: false,
+    upstream: null,
+    ahead: null,
+    behind: null,
+    changes: { staged: 0, unstaged: 0, untracked: 0, conflicted: 0 },
+    files: [],
+  };
+  const fields = output.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i];
+    if (!entry) continue;
+    const kind = entry[0];
+    if (kind === '#') {
+      const [, key, ...rest] = entry.split(' ');
+      const value = rest.join(' ');
+      if (key === 'branch.oid') info.oid = value === '(initial)' ? null : value;
+      else if (key === 'branch.head') {
+        if (value === '(detached)') info.detached = true;
+        else info.branch = value;
+      } else if (key === 'branch.upstream') info.upstream = value;
+      else if (key === 'branch.ab') {
+        const m = /^\+(\d+) -(\d+)$/.exec(value);
+        if (m) {
+          info.ahead = Number(m[1]);
+          info.behind = Number(m[2]);
+        }
+      }
+    } else if (kind === '1' || kind === '2') {
+      // 1 XY sub mH mI mW hH hI path  |  2 XY sub mH mI mW hH hI Xscore path \0 origPath
+      const parts = entry.split(' ');
+      const xy = parts[1];
+      const pathStart = kind === '1' ? 8 : 9;
+      const file: FileChange = { path: parts.slice(pathStart).join(' '), status: xy };
+      if (kind === '2') file.origPath = fields[++i];
+      if (xy[0] !== '.') info.changes.staged++;
+      if (xy[1] !== '.') info.changes.unstaged++;
+      info.files.push(file);
+    } else if (kind === 'u') {
+      // u XY sub m1 m2 m3 mW h1 h2 h3 path
+      const parts = entry.split(' ');
+      info.changes.conflicted++;
+      info.files.push({ path: parts.slice(10).join(' '), status: parts[1] });
+    } else if (kind === '?') {
+      info.changes.untracked++;
+      info.files.push({ path: entry.slice(2), status: '??' });
+    }
+  }
+  return info;
+}
+
+export const LOCAL_BRANCH_FORMAT = '%(refname)%00%(objectname)%00%(upstream)%00%(upstream:short)%00%(committerdate:iso-strict)%00%(subject)';
+export const REMOTE_BRANCH_FORMAT = '%(refname)%00%(objectname)%00%(symref)';
+export const TAG_FORMAT = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(subject)';
+
+export interface LocalBranchRow {
+  name: string;
+  sha: string;
+  /** full ref of the upstream, e.g. refs/remotes/origin/main */
+  upstreamRef: string | null;
+  /** short name, e.g. origin/main */
+  upstream: string | null;
+  date?: string;
+  subject?: string;
+}
+
+function rows(output: string): string[][] {
+  return output
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split('\0'));
+}
+
+export function parseLocalBranches(output: string): LocalBranchRow[] {
+  return rows(output).map(([ref, sha, upstreamRef, upstream, date, subject]) => ({
+    name: ref.replace(/^refs\/heads\//, ''),
+    sha,
+    upstreamRef: upstreamRef || null,
+    upstream: upstream || null,
+    date: date || undefined,
+    subject: subject ?? undefined,
+  }));
+}
+
+/** Remote-tracking branches; symbolic ones (`origin/HEAD`) are left out. */
+export function parseRemoteBranches(output: string, remoteNames: readonly string[]): RemoteBranchInfo[] {
+  // Remote names may contain "/": match the longest known remote name first.
+  const names = [...remoteNames].sort((a, b) => b.length - a.length);
+  const out: RemoteBranchInfo[] = [];
+  for (const [ref, sha, symref] of rows(output)) {
+    if (symref) continue;
+    const name = ref.replace(/^refs\/remotes\//, '');
+    const remote = names.find((r) => name.startsWith(`${r}/`)) ?? name.split('/')[0];
+    out.push({ name, remote, sha });
+  }
+  return out;
+}
+
+/** Tags, semver-sorted newest first, then the others by name. */
+export function parseTags(output: string): TagInfo[] {
+  const tags: TagInfo[] = rows(output).map(([ref, type, sha, peeled, subject]) => {
+    const name = ref.replace(/^refs\/tags\//, '');
+    const annotated = type === 'tag';
+    return {
+      name,
+      sha: annotated && peeled ? peeled : sha,
+      version: tagVersion(name),
+      annotated,
+      subject: subject || undefined,
+    };
+  });
+  return sortTags(tags);
+}
+
+/** The semver a tag names (`v1.2.3` → `1.2.3`), or null. */
+export function tagVersion(name: string): string | null {
+  return semver.valid(name);
+}
+
+export function sortTags<T extends { name: string; version: string | null }>(tags: T[]): T[] {
+  return tags.sort((a, b) => {
+    if (a.version && b.version) return semver.rcompare(a.version, b.version) || compareNames(a.name, b.name);
+    if (a.version) return -1;
+    if (b.version) return 1;
+    return compareNames(a.name, b.name);
+  });
+}
+
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface RemoteRow {
+  name: string;
+  fetchUrl: string | null;
+  pushUrl: string | null;
+}
+
+/** `git remote -v`: `name\turl (fetch)` / `name\turl (push)`, in config order. */
+export function parseRemotes(output: string): RemoteRow[] {
+  const byName = new Map<string, RemoteRow>();
+  for (const line of output.split('\n')) {
+    const m = /^(\S+)\t(.*) \((fetch|push)\)$/.exec(line);
+    if (!m) continue;
+    const row = byName.get(m[1]) ?? { name: m[1], fetchUrl: null, pushUrl: null };
+    if (m[3] === 'fetch') row.fetchUrl = m[2];
+    else row.pushUrl = m[2];
+    byName.set(m[1], row);
+  }
+  return [...byName.values()];
+}
+
+export interface LogRow {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  date: string;
+  subject: string;
+  refs: string[];
+}
+
+export const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00%D%x1e';
+
+export function parseLog(output: string): LogRow[] {
+  const out: LogRow[] = [];
+  for (const record of output.split('\x1e')) {
+    const r = record.replace(/^\n/, '');
+    if (!r) continue;
+    const [sha, parents, authorName, authorEmail, date, subject, refs] = r.split('\0');
+    out.push({
+      sha,
+      parents: parents ? parents.split(' ') : [],
+      authorName,
+      authorEmail,
+      date,
+      subject: subject ?? '',
+      refs: refs ? refs.split(', ').filter((x) => x.length > 0) : [],
+    });
+  }
+  return out;
+}
