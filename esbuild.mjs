@@ -3,11 +3,13 @@
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuild on change
+//   --outdir=DIR                   where the extension, CLI and octokit bundles go (default dist)
 import * as esbuild from 'esbuild';
 import { writeFile, mkdir } from 'node:fs/promises';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 
 /** `import('./octokitBundle')` in src stays a runtime require of the separate chunk `./octokit.js`. */
 const octokitChunk = {
@@ -32,8 +34,8 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist', external: ['vscode'], plugins: [octokitChunk] },
-  { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk] },
+  { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir },
   // Extension tests run inside VS Code; mocha and the test support stay plain requires.
   ...(production ? [] : [{ ...common, entryPoints: { index: 'test/extension/index.ts' }, outdir: 'out/test/extension', external: ['vscode', 'mocha', 'playwright-core', '@octokit/openapi', 'openapi-backend', 'ajv-formats'], plugins: [octokitChunk] }]),
 ];
@@ -43,7 +45,7 @@ if (watch) {
   console.log('[esbuild] watching…');
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
-  await mkdir('dist', { recursive: true });
+  await mkdir(outdir, { recursive: true });
   const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
-  await writeFile('dist/meta.json', JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.bytes])) }, null, 2));
+  await writeFile(`${outdir}/meta.json`, JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.bytes])) }, null, 2));
 }

@@ -57,7 +57,6 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
       return 0;
     }
     if (!parsed.command) {
-      if (!json) io.stderr(generalHelp(COMMANDS, VERSION) + '\n\n');
       throw new SdlcError('NoCommand', 'No command given (see sdlc --help)', { usage: true });
     }
     const cwd = path.resolve(io.cwd, global.cwd ?? '.');

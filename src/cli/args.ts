@@ -123,7 +123,7 @@ function findCommand<Context>(positionals: readonly string[], commands: Readonly
 
 type ParseArgsOption = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 
-function allOptions(commands: ReadonlyArray<CommandSpec<unknown>>): Record<string, ParseArgsOption> {
+function allOptions<Context>(commands: ReadonlyArray<CommandSpec<Context>>): Record<string, ParseArgsOption> {
   const out: Record<string, ParseArgsOption> = {};
   const add = (name: string, spec: OptionSpec, owner: string) => {
     const option: ParseArgsOption = { type: spec.type };

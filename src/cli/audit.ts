@@ -40,9 +40,9 @@ export async function auditRecordCommand(context: CliContext, args: { values: Op
     throw new SdlcError('BadUsage', `--action must name what was done as area.verb, e.g. deploy.manual (got ${JSON.stringify(action ?? '')})`, { usage: true });
   }
   const target: Record<string, string> = {};
-  for (const pair of (args.values.target as string[] | undefined) ?? []) {
+  for (const pair of (args.values.subject as string[] | undefined) ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new SdlcError('BadUsage', `--target takes key=value, got ${JSON.stringify(pair)}`, { usage: true });
+    if (eq <= 0) throw new SdlcError('BadUsage', `--subject takes key=value, got ${JSON.stringify(pair)}`, { usage: true });
     target[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const result = args.values.result ?? 'success';

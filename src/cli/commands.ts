@@ -85,7 +85,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
     summary: 'Record an action done outside the tool (e.g. a manual change) in the audit log.',
     options: {
       action: { type: 'string', value: 'AREA.VERB', description: 'What was done, e.g. deploy.manual.' },
-      target: { type: 'string', multiple: true, value: 'KEY=VALUE', description: 'What it was done to (repeatable).' },
+      subject: { type: 'string', multiple: true, value: 'KEY=VALUE', description: 'What it was done to, stored as the entry\'s target (repeatable).' },
       result: { type: 'string', value: 'RESULT', description: 'success (default) or failure.' },
       message: { type: 'string', value: 'TEXT', description: 'A note; for a failure, what went wrong.' },
       file: { type: 'string', value: 'FILE', description: 'Append to FILE instead of the repository\'s audit log.' },

@@ -124,9 +124,20 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await widget.waitFor({ state: 'hidden' }).catch(() => undefined);
 }
 
+/**
+ * Best effort: waits (≤ timeout, never throws) until extensions finished activating and no view
+ * shows its progress bar, so pictures show settled content rather than a loading state.
+ */
+export async function waitForWorkbenchIdle(page: Page, timeout = 10000): Promise<void> {
+  const quiet = (l: Locator) => l.waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+  await quiet(page.locator('.part.statusbar .statusbar-item', { hasText: 'Activating Extensions' }).first());
+  await quiet(page.locator('.part.sidebar .monaco-progress-container.active').first());
+}
+
 /** Saves test-results/screenshots/<name>.png after moving the mouse away and letting hovers fade. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await waitForWorkbenchIdle(page);
   const size = page.viewportSize() ?? { width: 1280, height: 800 };
   await page.mouse.move(size.width - 20, size.height - 60);
   await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);

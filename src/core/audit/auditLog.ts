@@ -92,7 +92,7 @@ const queues = new Map<string, Promise<unknown>>();
 
 export class AuditLog {
   readonly file: string;
-  private readonly logger: Logger;
+  readonly logger: Logger;
   private readonly now: () => Date;
   private readonly lockTimeoutMs: number;
 
@@ -178,7 +178,10 @@ export async function auditAction<T>(
     result = await fn();
   } catch (e) {
     const code = e instanceof SdlcError ? e.code : 'Error';
-    await log.append({ ...input, result: 'failure', error: { code, message: errorMessage(e) } }).catch(() => undefined);
+    // The original error matters more to the caller; a lost entry is still logged.
+    await log
+      .append({ ...input, result: 'failure', error: { code, message: errorMessage(e) } })
+      .catch((appendError: unknown) => log.logger.error(`[Audit] could not record the failure of ${input.action}: ${errorMessage(appendError)}`));
     throw e;
   }
   try {

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD "main" requires its parts dynamically, which esbuild cannot bundle
 import { SdlcError } from '../errors';
 import { CONFIG_RULE, type REPORT_FORMATS, type STRATEGY_TYPES, type TEST_KINDS } from './shape';
 import { lineStarts, position, validateTree, type ConfigProblem } from './validate';
@@ -99,7 +99,7 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
  * Syntax errors come back as problems flagged `syntax`; with any of them `config` is `{}`.
  */
 export function validateConfigText(text: string): { config: SdlcConfig; problems: Array<ConfigProblem & { syntax?: boolean }> } {
-  const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors don't count a BOM as a column
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (errors.length > 0) {

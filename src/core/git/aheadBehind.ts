@@ -11,8 +11,9 @@
 export interface CommitGraph {
   /** sha → index */
   readonly index: ReadonlyMap<string, number>;
-  /** parents of each commit, by index (parents missing from the graph are left out) */
-  readonly parents: readonly Int32Array[];
+  /** parents of commit i are parentList[parentStart[i] .. parentStart[i + 1]) (parents missing from the graph are left out) */
+  readonly parentStart: Int32Array;
+  readonly parentList: Int32Array;
   /** generation number of each commit (roots are 1) */
   readonly generation: Int32Array;
 }
@@ -31,49 +32,56 @@ export function parseRevListParents(output: string): Array<[string, string[]]> {
 export function buildCommitGraph(commits: Iterable<readonly [string, readonly string[]]>): CommitGraph {
   const index = new Map<string, number>();
   const rawParents: (readonly string[])[] = [];
+  let edges = 0;
   for (const [sha, parents] of commits) {
     if (index.has(sha)) continue;
     index.set(sha, rawParents.length);
     rawParents.push(parents);
+    edges += parents.length;
   }
-  const parents = rawParents.map((ps) => {
-    const ids: number[] = [];
-    for (const p of ps) {
+  const n = rawParents.length;
+  const parentStart = new Int32Array(n + 1);
+  const parentList = new Int32Array(edges);
+  let k = 0;
+  for (let c = 0; c < n; c++) {
+    parentStart[c] = k;
+    for (const p of rawParents[c]) {
       const i = index.get(p);
-      if (i !== undefined && !ids.includes(i)) ids.push(i);
+      if (i === undefined) continue;
+      let dup = false;
+      for (let j = parentStart[c]; j < k; j++) if (parentList[j] === i) dup = true;
+      if (!dup) parentList[k++] = i;
     }
-    return Int32Array.from(ids);
-  });
-  return { index, parents, generation: computeGenerations(parents) };
+  }
+  parentStart[n] = k;
+  return { index, parentStart, parentList, generation: computeGenerations(parentStart, parentList) };
 }
 
 /** Generation numbers by an iterative post-order walk (histories are deeper than the call stack). */
-function computeGenerations(parents: readonly Int32Array[]): Int32Array {
-  const n = parents.length;
-  const gen = new Int32Array(n); // 0 = not computed yet
+function computeGenerations(parentStart: Int32Array, parentList: Int32Array): Int32Array {
+  const n = parentStart.length - 1;
+  const gen = new Int32Array(n); // 0 = not computed yet, -1 = on the stack
   const stack = new Int32Array(n + 1);
   const next = new Int32Array(n); // next parent to visit, per commit on the stack
   for (let start = 0; start < n; start++) {
     if (gen[start] !== 0) continue;
     let top = 0;
     stack[top++] = start;
-    next[start] = 0;
-    gen[start] = -1; // on stack
+    next[start] = parentStart[start];
+    gen[start] = -1;
     while (top > 0) {
       const c = stack[top - 1];
-      const ps = parents[c];
-      if (next[c] < ps.length) {
-        const p = ps[next[c]++];
+      if (next[c] < parentStart[c + 1]) {
+        const p = parentList[next[c]++];
         if (gen[p] === 0) {
           gen[p] = -1;
-          next[p] = 0;
+          next[p] = parentStart[p];
           stack[top++] = p;
         }
-        // gen[p] === -1 would mean a cycle; commit graphs have none, so it cannot happen.
         continue;
       }
       let g = 0;
-      for (let i = 0; i < ps.length; i++) if (gen[ps[i]] > g) g = gen[ps[i]];
+      for (let j = parentStart[c]; j < parentStart[c + 1]; j++) if (gen[parentList[j]] > g) g = gen[parentList[j]];
       gen[c] = g + 1;
       top--;
     }
@@ -92,7 +100,7 @@ export class AheadBehindCounter {
   private heap: number[] = [];
 
   constructor(private readonly graph: CommitGraph) {
-    this.flags = new Uint8Array(graph.parents.length);
+    this.flags = new Uint8Array(graph.generation.length);
   }
 
   /**
@@ -104,7 +112,7 @@ export class AheadBehindCounter {
     const b = this.graph.index.get(right);
     if (a === undefined || b === undefined) return null;
     if (a === b) return { ahead: 0, behind: 0 };
-    const { parents } = this.graph;
+    const { parentStart, parentList } = this.graph;
     const flags = this.flags;
     let ahead = 0;
     let behind = 0;
@@ -126,9 +134,8 @@ export class AheadBehindCounter {
         if (f === LEFT) ahead++;
         else behind++;
       }
-      const ps = parents[c];
-      for (let i = 0; i < ps.length; i++) {
-        const p = ps[i];
+      for (let j = parentStart[c]; j < parentStart[c + 1]; j++) {
+        const p = parentList[j];
         const old = flags[p];
         if (old === 0) {
           enqueue(p, f);

@@ -76,7 +76,7 @@ export function classifyGitFailure(args: readonly string[], exitCode: number | n
   if (/not a git repository/i.test(err) && !/does not appear to be a git repository/.test(err)) {
     return make('NotARepository', `${context.cwd ?? 'This folder'} is not inside a git repository. Open a repository, or run "git init" to create one.`);
   }
-  if (/does not have any commits yet|unborn branch|bad default revision 'HEAD'/i.test(err)) {
+  if (/does not have any commits yet|unborn branch|bad default revision 'HEAD'|Failed to resolve 'HEAD' as a valid ref/i.test(err)) {
     return make('EmptyRepository', 'The repository has no commits yet. Make a first commit, then try again.');
   }
   if (/Unable to create '([^']+\.lock)': File exists/.test(err)) {
@@ -176,6 +176,10 @@ export function classifyGitFailure(args: readonly string[], exitCode: number | n
       quoted(err, /(?:bad revision|ambiguous argument) '([^']+)'/) ??
       '';
     return make('RefNotFound', `${name ? `"${name}" does` : 'The ref does'} not name a branch, tag or commit here. Check the name, or fetch to get it from the remote.`);
+  }
+
+  if (/Please tell me who you are|identity unknown|unable to auto-detect email/i.test(err)) {
+    return make('Unknown', 'Git does not know who you are. Set user.name and user.email ("git config user.name …", "git config user.email …") and try again.');
   }
 
   const detail = firstErrorLine(err);

@@ -8,6 +8,7 @@ import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
+import { gitEnvironment } from './environment';
 import { queueFor } from './repositoryQueue';
 import {
   LOCAL_BRANCH_FORMAT,
@@ -41,28 +42,6 @@ interface ExecResult {
   exitCode: number;
 }
 
-/**
- * Environment variables simple-git guards (every GIT_* plus these): passing one explicitly without
- * allowing it makes simple-git refuse the call, so inherited ones are dropped here.
- */
-const GUARDED_ENV = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
-
-/** Fixed environment of every git call: never prompt (no hang on credentials), English messages for classification. */
-const FIXED_ENV: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C', LANGUAGE: 'C' };
-
-function childEnvironment(extra: Record<string, string> | undefined): { env: Record<string, string>; allow: string[] } {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue;
-    const lower = k.toLowerCase();
-    if (lower.startsWith('git_') || GUARDED_ENV.has(lower)) continue;
-    env[k] = v;
-  }
-  Object.assign(env, FIXED_ENV, extra ?? {});
-  const allow = Object.keys(env).filter((k) => k.toLowerCase().startsWith('git_') || GUARDED_ENV.has(k.toLowerCase()));
-  return { env, allow };
-}
-
 /** Creates the Git of the repository whose work tree is at `root`. */
 export function createGit(root: string, options: CreateGitOptions = {}): Git {
   return new SimpleGitRepository(path.resolve(root), options);
@@ -86,7 +65,7 @@ class SimpleGitRepository implements Git {
     if (options.signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true, cwd: this.root });
     const started = Date.now();
     let captured: { exitCode: number | null; stderr: string; error?: unknown } | undefined;
-    const { env, allow } = childEnvironment(options.env);
+    const { env, allow } = gitEnvironment(options.env);
     const sgOptions: Partial<SimpleGitOptions> = {
       baseDir: this.root,
       binary: this.options.gitPath ?? 'git',
@@ -169,11 +148,33 @@ class SimpleGitRepository implements Git {
   /* ------------------------------------------------------------------ reads */
 
   gitDir(): Promise<string> {
+    return this.gitDirPromise ?? this.exclusive(() => this.resolveGitDir());
+  }
+
+  /** The git dir, asked once (not queued: call it inside the repository's turn). */
+  private resolveGitDir(): Promise<string> {
     if (!this.gitDirPromise) {
-      this.gitDirPromise = this.stdout(['rev-parse', '--absolute-git-dir']).then((s) => s.trim());
-      this.gitDirPromise.catch(() => (this.gitDirPromise = undefined));
+      const p = this.exec(['rev-parse', '--absolute-git-dir']).then((r) => r.stdout.trim());
+      this.gitDirPromise = p;
+      p.catch(() => {
+        if (this.gitDirPromise === p) this.gitDirPromise = undefined;
+      });
     }
     return this.gitDirPromise;
+  }
+
+  /**
+   * Refuses a write that moves HEAD or the work tree while another git process holds the index lock.
+   * git itself skips the lock on some fast paths (`checkout -b` at the same commit), which would
+   * switch branches under the other process.
+   */
+  private async assertIndexNotLocked(args: readonly string[]): Promise<void> {
+    const lock = path.join(await this.resolveGitDir(), 'index.lock');
+    const locked = await fs.access(lock).then(
+      () => true,
+      () => false,
+    );
+    if (locked) throw classifyGitFailure(args, null, `fatal: Unable to create '${lock}': File exists.`, { cwd: this.root });
   }
 
   snapshot(options: { aheadBehind?: 'all' | 'current' } = {}): Promise<RepoSnapshot> {
@@ -364,7 +365,11 @@ class SimpleGitRepository implements Git {
   }
 
   async pull(options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.stdout(['pull', '--ff-only', '--no-rebase'], { signal: options.signal });
+    const args = ['pull', '--ff-only', '--no-rebase'];
+    await this.exclusive(async () => {
+      await this.assertIndexNotLocked(args);
+      await this.exec(args, { signal: options.signal });
+    }, options.signal, args);
   }
 
   async push(options: PushOptions): Promise<void> {
@@ -383,11 +388,15 @@ class SimpleGitRepository implements Git {
       assertRefName(ref, 'branch');
       if (options.track !== undefined) assertRevision(options.track, 'start point');
       const args = ['checkout', ...(options.track ? ['--track'] : []), '-b', ref, ...(options.track ? [options.track] : [])];
-      await this.stdout(args);
+      await this.exclusive(async () => {
+        await this.assertIndexNotLocked(args);
+        await this.exec(args);
+      });
       return;
     }
     assertRevision(ref);
     await this.exclusive(async () => {
+      await this.assertIndexNotLocked(['checkout', ref]);
       try {
         // "--" makes git read `ref` as a revision, never as a file to restore.
         await this.exec(['checkout', ref, '--']);
@@ -405,7 +414,23 @@ class SimpleGitRepository implements Git {
     assertRefName(name, 'branch');
     if (startPoint !== undefined) assertRevision(startPoint, 'start point');
     const start = startPoint !== undefined ? [startPoint] : [];
-    await this.stdout(options.checkout ? ['checkout', '-b', name, ...start] : ['branch', '--no-track', name, ...start]);
+    const args = options.checkout ? ['checkout', '-b', name, ...start] : ['branch', '--no-track', name, ...start];
+    await this.exclusive(async () => {
+      if (options.checkout) await this.assertIndexNotLocked(args);
+      try {
+        await this.exec(args);
+      } catch (e) {
+        // From HEAD of an empty repository git says "not a valid object name: 'main'": say why.
+        if (startPoint === undefined && e instanceof GitError && e.gitCode === 'RefNotFound') await this.assertNotEmpty(args, e);
+        throw e;
+      }
+    });
+  }
+
+  /** Throws EmptyRepository when HEAD has no commit (one extra process, only after a failure). */
+  private async assertNotEmpty(args: readonly string[], cause: GitError): Promise<void> {
+    const head = await this.exec(['rev-parse', '--verify', '--quiet', 'HEAD'], { okExitCodes: [1] });
+    if (head.exitCode !== 0) throw classifyGitFailure(args, cause.exitCode ?? null, "fatal: your current branch does not have any commits yet", { cause });
   }
 
   async deleteBranch(name: string, options: { force?: boolean } = {}): Promise<void> {

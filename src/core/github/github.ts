@@ -94,6 +94,9 @@ export interface GitHub {
   readonly rateLimit: RateLimitInfo | null;
   /** Fires after every response with the current rate limit. Returns a function that unsubscribes. */
   onRateLimit(listener: (info: RateLimitInfo) => void): () => void;
-  /** The underlying request function for features of later issues (typed octokit request). */
+  /**
+   * The underlying request function for features of later issues (typed octokit request).
+   * `params.request.timeoutMs` overrides the timeout for one call (0: none, e.g. a large upload).
+   */
   request<T = unknown>(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: T; headers: Record<string, string | number | undefined> }>;
 }

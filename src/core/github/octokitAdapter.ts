@@ -76,7 +76,7 @@ class OctokitGitHub implements GitHub {
   private readonly listeners = new Set<(info: RateLimitInfo) => void>();
   private currentRateLimit: RateLimitInfo | null = null;
 
-  constructor(private readonly options: CreateGitHubOptions, construct: (octokitOptions: Record<string, unknown>) => OctokitLike) {
+  constructor(options: CreateGitHubOptions, construct: (octokitOptions: Record<string, unknown>) => OctokitLike) {
     this.baseUrl = (options.baseUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
     this.log = options.logger ?? silentLogger;
     this.secrets = options.token ? [options.token] : [];
@@ -176,12 +176,20 @@ class OctokitGitHub implements GitHub {
 
   /** Outermost hook: conditional GETs against the ETag cache, body checks, classified errors. */
   private async conditionalRequest(request: RequestFn, options: Record<string, unknown>): Promise<OctokitResponse> {
+    // `request: { timeoutMs }` of one call (e.g. 0 for a large upload) reaches our fetch through its signal.
+    const requestOptions = (options.request ?? {}) as { timeoutMs?: unknown; signal?: AbortSignal };
+    if (typeof requestOptions.timeoutMs === 'number') {
+      const signal = requestOptions.signal ?? new AbortController().signal;
+      timeoutOverrides.set(signal, requestOptions.timeoutMs);
+      options.request = { ...requestOptions, signal };
+    }
     const endpoint = this.octokit.request.endpoint.parse(options);
     const method = endpoint.method.toUpperCase();
     const key = etagCacheKey(method, endpoint.url, this.identity, endpoint.headers.accept);
     const headers = (options.headers ?? {}) as Record<string, string | undefined>;
     const cached = method === 'GET' && headers['if-none-match'] === undefined ? this.cache.get(key) : undefined;
-    if (cached) options = { ...options, headers: { ...headers, 'if-none-match': cached.etag } };
+    // In place: the inner layers are bound to this very options object (before-after-hook).
+    if (cached) options.headers = { ...headers, 'if-none-match': cached.etag };
     try {
       const response = await request(options);
       this.checkBody(method, endpoint.url, response);
@@ -207,7 +215,7 @@ class OctokitGitHub implements GitHub {
 
   /** octokit hands back the raw text when a JSON body does not parse; that is a malformed response. */
   private checkBody(method: string, url: string, response: OctokitResponse): void {
-    if (typeof response.data !== 'string') return;
+    if (typeof response.data !== 'string' || response.data === '') return;
     const type = String(response.headers['content-type'] ?? '');
     if (!/\bjson\b/i.test(type)) return;
     try {
@@ -218,14 +226,17 @@ class OctokitGitHub implements GitHub {
   }
 
   /** The innermost layer: one HTTP exchange with a timeout, logged, its rate limit recorded. */
-  private timedFetch(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {
+  private timedFetch(fetchImpl: typeof fetch, defaultTimeoutMs: number): typeof fetch {
     return async (input, init) => {
+      const override = init?.signal ? timeoutOverrides.get(init.signal) : undefined;
+      const timeoutMs = override ?? defaultTimeoutMs;
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const method = (init?.method ?? 'GET').toUpperCase();
       const path = redact(pathOf(url), this.secrets);
       const conditional = hasHeader(init?.headers, 'if-none-match');
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const timeout = timeoutMs > 0 && Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
+      const signals = [init?.signal, timeout].filter((x): x is AbortSignal => x !== undefined && x !== null);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       const started = performance.now();
       const elapsed = () => `[${Math.round(performance.now() - started)}ms]`;
       try {
@@ -238,11 +249,12 @@ class OctokitGitHub implements GitHub {
         Object.defineProperty(copy, 'url', { value: response.url });
         return copy;
       } catch (e) {
-        if (timeout.aborted) {
+        if (timeout?.aborted) {
           this.log.debug(`${method} ${path} timed out ${elapsed()}`);
           throw new RequestTimeoutError(timeoutMs, method, path);
         }
-        this.log.debug(`${method} ${path} failed: ${redact(errorMessage(e), this.secrets)} ${elapsed()}`);
+        const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+        this.log.debug(`${method} ${path} failed: ${redact(errorMessage(e) + cause, this.secrets)} ${elapsed()}`);
         throw e;
       }
     };
@@ -271,6 +283,9 @@ class OctokitGitHub implements GitHub {
     }
   }
 }
+
+/** Per-call timeouts, keyed by the signal the call's fetch receives. */
+const timeoutOverrides = new WeakMap<AbortSignal, number>();
 
 function pickRateLimitHeaders(headers: Headers): Headers {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase().startsWith('x-ratelimit-')));

@@ -110,11 +110,6 @@ function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
-function declaresStatus(responses: Record<string, unknown> | undefined, status: number): boolean {
-  if (!responses) return false;
-  return String(status) in responses || `${Math.floor(status / 100)}XX` in responses || 'default' in responses;
-}
-
 /** Drops a required-looking field (id, else url, else the first key) from the body or its first item. */
 function corrupt(body: unknown): unknown {
   const target = Array.isArray(body) ? body[0] : body;
@@ -404,7 +399,7 @@ class FakeGitHubServer implements FakeGitHub {
     }
 
     // 7. validate our own answer
-    const errors = this.validateReply(outcome.context, outcome.operationId, reply, headers);
+    const errors = this.validateReply(outcome.operationId, reply, headers);
     if (errors.length > 0) {
       this.violations.push({ kind: 'response', method, path, operationId: outcome.operationId, status: reply.status, errors });
       this.count();
@@ -463,19 +458,12 @@ class FakeGitHubServer implements FakeGitHub {
     }
   }
 
-  private validateReply(context: Context, operationId: string, reply: Reply, headers: Headers): unknown[] {
-    const responses = context.operation.responses as Record<string, unknown> | undefined;
-    const errors: unknown[] = [];
-    if (reply.status < 400 && !declaresStatus(responses, reply.status)) {
-      errors.push({ message: `status ${reply.status} is not declared for ${operationId}` });
-      return errors;
+  private validateReply(operationId: string, reply: Reply, headers: Headers): unknown[] {
+    const v = this.spec.responses;
+    if (reply.status < 400 && !v.declared(operationId, reply.status)) {
+      return [{ message: `status ${reply.status} is not declared for ${operationId}` }];
     }
-    const body = reply.body === undefined ? null : reply.body;
-    const result = this.spec.api.validateResponse(body, operationId, reply.status);
-    if (result.errors) errors.push(...result.errors);
-    const hdr = this.spec.api.validateResponseHeaders(headers, operationId, { statusCode: reply.status });
-    if (hdr.errors) errors.push(...hdr.errors);
-    return errors;
+    return [...v.validateBody(operationId, reply.status, reply.body), ...v.validateHeaders(operationId, reply.status, headers)];
   }
 
   private linkHeader(url: URL, page: number, perPage: number, total: number): string | undefined {

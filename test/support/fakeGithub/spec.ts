@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import type Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import OpenAPIBackend from 'openapi-backend';
+import { ResponseValidator } from './validator';
 import type { Context, Document } from 'openapi-backend';
 
 /** What the shared backend hands to the per-server dispatcher. */
@@ -21,17 +22,18 @@ export type BackendOutcome =
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Rewrites `nullable` everywhere in the document (in place; the input is a fresh parse). */
-export function rewriteNullable(node: Json): Json {
+export function rewriteNullable(node: Json, inNameMap = false): Json {
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) node[i] = rewriteNullable(node[i] as Json);
     return node;
   }
   if (node === null || typeof node !== 'object') return node;
   for (const key of Object.keys(node)) {
-    // `example(s)` are data, not schemas: leave them alone.
-    if (key === 'example' || key === 'examples') continue;
-    node[key] = rewriteNullable(node[key] as Json);
+    // `example(s)` are data, not schemas: leave them alone (unless it is a property *named* so).
+    if (!inNameMap && (key === 'example' || key === 'examples')) continue;
+    node[key] = rewriteNullable(node[key] as Json, !inNameMap && (key === 'properties' || key === 'patternProperties' || key === 'schemas'));
   }
+  if (inNameMap) return node;
   if (node.nullable === true) {
     const rest: { [key: string]: Json } = {};
     const annotations: { [key: string]: Json } = {};
@@ -46,8 +48,14 @@ export function rewriteNullable(node: Json): Json {
   return node;
 }
 
-function addGitHubFormats(ajv: Ajv): Ajv {
+export function addGitHubFormats(ajv: Ajv): Ajv {
   addFormats(ajv);
+  // OpenAPI's own formats (openapi-backend adds these to its instances; the shared one needs them too)
+  const int = (bits: number) => (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** (bits - 1);
+  if (!ajv.formats.int32) ajv.addFormat('int32', { type: 'number', validate: int(32) });
+  if (!ajv.formats.int64) ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  for (const f of ['float', 'double']) if (!ajv.formats[f]) ajv.addFormat(f, { type: 'number', validate: () => true });
+  for (const f of ['binary', 'password', 'byte']) if (!ajv.formats[f]) ajv.addFormat(f, { type: 'string', validate: () => true });
   const uriPattern = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i;
   ajv.addFormat('uri', { type: 'string', validate: (s: string) => s === '' || uriPattern.test(s) });
   ajv.addFormat('repo.nwo', { type: 'string', validate: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/ });
@@ -60,7 +68,10 @@ export function specPath(): string {
 }
 
 export interface LoadedSpec {
+  /** Routing + request validation. */
   api: OpenAPIBackend;
+  /** Response validation (one shared Ajv). */
+  responses: ResponseValidator;
   document: Document;
   /** Milliseconds the load took (for the curious; ~0.5 s). */
   loadMs: number;
@@ -89,7 +100,8 @@ function createBackend(): Omit<LoadedSpec, 'loadMs'> {
       notImplemented: (c: Context): BackendOutcome => ({ kind: 'operation', operationId: String(c.operation.operationId), context: c }),
     },
   });
-  return { api, document };
+  const responses = new ResponseValidator(document as unknown as Record<string, unknown>, addGitHubFormats);
+  return { api, document, responses };
 }
 
 let loading: Promise<LoadedSpec> | undefined;

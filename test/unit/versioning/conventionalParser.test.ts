@@ -82,7 +82,7 @@ describe('versioning/conventionalParser', () => {
         assert.equal(p.breaking, p.breakingNotes.length > 0);
         assert.ok(p.breakingNotes.every((n) => typeof n === 'string'));
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 });

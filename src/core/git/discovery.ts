@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { classifyGitFailure } from './classify';
+import { gitEnvironment } from './environment';
+import { GitError } from './gitError';
+
+/* Finding the repositories of a workspace folder. */
+
+const SKIPPED_DIRS = new Set(['node_modules', 'bower_components', '__pycache__']);
+
+interface GitProcessResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  error?: NodeJS.ErrnoException;
+}
+
+function runGit(args: string[], cwd: string, gitPath = 'git', signal?: AbortSignal): Promise<GitProcessResult> {
+  return new Promise((resolve) => {
+    execFile(
+      gitPath,
+      args,
+      { cwd, signal, env: gitEnvironment().env, windowsHide: true, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const err = error as (NodeJS.ErrnoException & { code?: number | string }) | null;
+        resolve({
+          stdout: String(stdout),
+          stderr: String(stderr),
+          exitCode: err ? (typeof err.code === 'number' ? err.code : null) : 0,
+          error: err ?? undefined,
+        });
+      },
+    );
+  });
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Root of the work tree containing `dir`; GitError NotARepository when there is none. */
+export async function repositoryRoot(dir: string, options: { gitPath?: string; signal?: AbortSignal } = {}): Promise<string> {
+  const args = ['rev-parse', '--show-toplevel'];
+  if (!(await isDirectory(dir))) {
+    throw new GitError('NotARepository', `The folder ${dir} does not exist, so it is not a git repository. Check the path.`, { args });
+  }
+  const r = await runGit(args, dir, options.gitPath, options.signal);
+  const top = r.stdout.trim();
+  if (r.exitCode === 0 && top) return path.resolve(top);
+  if (r.exitCode === 0) {
+    // Inside a git dir or a bare repository: there is no work tree.
+    throw new GitError('NotARepository', `${dir} is not inside the work tree of a git repository (it is a git directory or a bare repository).`, { args });
+  }
+  throw classifyGitFailure(args, r.exitCode, r.stderr, {
+    cause: r.error,
+    aborted: options.signal?.aborted,
+    gitPath: options.gitPath,
+    cwd: dir,
+  });
+}
+
+/**
+ * The repositories of a folder: the one it is in (or is the root of), then every nested
+ * repository (a directory holding a `.git` directory or file) down to `maxDepth` levels,
+ * skipping node_modules and hidden directories (.git internals, .vscode-test, caches).
+ */
+export async function findRepositories(folder: string, options: { maxDepth?: number; signal?: AbortSignal; gitPath?: string } = {}): Promise<string[]> {
+  const maxDepth = options.maxDepth ?? 3;
+  const signal = options.signal;
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const add = (dir: string) => {
+    const key = path.resolve(dir);
+    if (!seen.has(key)) {
+      seen.add(key);
+      found.push(key);
+    }
+  };
+  const checkAbort = () => {
+    if (signal?.aborted) throw classifyGitFailure(['rev-parse'], null, '', { aborted: true });
+  };
+
+  const start = path.resolve(folder);
+  if (!(await isDirectory(start))) return [];
+  try {
+    add(await repositoryRoot(start, { gitPath: options.gitPath, signal }));
+  } catch (e) {
+    checkAbort();
+    if (!(e instanceof GitError) || e.gitCode !== 'NotARepository') throw e;
+  }
+
+  let level = [start];
+  for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      checkAbort();
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue; // unreadable: not ours to report
+      }
+      if (entries.some((e) => e.name === '.git' && (e.isDirectory() || e.isFile()))) add(dir);
+      if (depth === maxDepth) continue;
+      for (const e of entries) {
+        if (!e.isDirectory() || e.name.startsWith('.') || SKIPPED_DIRS.has(e.name)) continue;
+        next.push(path.join(dir, e.name));
+      }
+    }
+    level = next.sort();
+  }
+  return found;
+}
+
+/** The version of git (`2.39.5`), or null when it cannot be run. */
+export async function isGitInstalled(gitPath = 'git'): Promise<string | null> {
+  const r = await runGit(['--version'], process.cwd(), gitPath);
+  if (r.exitCode !== 0) return null;
+  const m = /git version (\S+)/.exec(r.stdout);
+  return m ? m[1] : r.stdout.trim() || null;
+}

@@ -1,0 +1,211 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createGit } from '../../../src/core/git/simpleGitAdapter';
+import { startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
+import { cleanupTempDirs, cloneRepo, commit, git, headSha, makeRepo, tag } from '../../support/repos';
+import { GIT_LINE, captureLogger } from './helpers';
+
+/**
+ * A realistic repository: branches with upstreams ahead and behind, a gone upstream, a branch
+ * without upstream, annotated / lightweight / prerelease / non-semver tags, and a working tree with
+ * staged, unstaged, untracked and conflicted files (a real merge conflict).
+ */
+describe('snapshot of a realistic repository', function () {
+  let server: GitHttpServer;
+  let repo: string;
+
+  before(async function () {
+    this.timeout(60000);
+    server = await startGitHttpServer();
+    const url = await server.createBareRepo('app');
+    repo = await makeRepo({ commits: ['feat: one', 'fix: two', 'chore: three'] });
+    await commit(repo, 'add shared', { 'shared.txt': 'base\n' });
+    await git(repo, ['remote', 'add', 'origin', url]);
+    await git(repo, ['remote', 'add', 'hub', 'https://bot:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/octo/app.git']);
+    await git(repo, ['remote', 'add', 'ghe', `${server.url}/team/tool.git`]);
+    await git(repo, ['push', '-q', '-u', 'origin', 'main']);
+    await git(repo, ['checkout', '-q', '-b', 'feature']);
+    await commit(repo, 'feat: f1');
+    await commit(repo, 'feat: f2');
+    await git(repo, ['push', '-q', '-u', 'origin', 'feature']);
+    await git(repo, ['checkout', '-q', '-b', 'gone', 'main']);
+    await git(repo, ['push', '-q', '-u', 'origin', 'gone']);
+    await git(repo, ['push', '-q', 'origin', '--delete', 'gone']);
+    await git(repo, ['checkout', '-q', 'main']);
+    await git(repo, ['branch', 'local-only']);
+
+    // Someone else pushes: main gets 2 commits, feature 1.
+    const other = await cloneRepo(url);
+    await commit(other, 'feat: remote 1');
+    await commit(other, 'feat: remote 2');
+    await git(other, ['push', '-q', 'origin', 'main']);
+    await git(other, ['checkout', '-q', 'feature']);
+    await commit(other, 'fix: remote f');
+    await git(other, ['push', '-q', 'origin', 'feature']);
+    await git(repo, ['fetch', '-q', 'origin']);
+
+    // Tags on main.
+    await tag(repo, 'v0.9.0');
+    await tag(repo, 'v1.0.0', 'Release 1.0.0');
+    await tag(repo, 'v1.1.0');
+    await tag(repo, 'v2.0.0-beta.1', 'Beta');
+    await tag(repo, 'nightly');
+
+    // A merge conflict: topic and main both change shared.txt.
+    await git(repo, ['checkout', '-q', '-b', 'topic']);
+    await commit(repo, 'topic change', { 'shared.txt': 'topic\n' });
+    await git(repo, ['checkout', '-q', 'main']);
+    await commit(repo, 'main change', { 'shared.txt': 'main\n' });
+    await git(repo, ['merge', 'topic']).then(
+      () => assert.fail('expected a conflict'),
+      () => undefined,
+    );
+    await fs.writeFile(path.join(repo, 'staged.txt'), 'staged\n');
+    await git(repo, ['add', 'staged.txt']);
+    await fs.writeFile(path.join(repo, 'file1.txt'), 'changed, not staged\n');
+    await fs.writeFile(path.join(repo, 'untracked.txt'), 'u\n');
+    await fs.mkdir(path.join(repo, 'dir'));
+    await fs.writeFile(path.join(repo, 'dir', 'u2.txt'), 'u\n');
+  });
+
+  after(async () => {
+    await server?.close();
+    await cleanupTempDirs();
+  });
+
+  it('prints the contract fields exactly', async () => {
+    const snap = await createGit(repo).snapshot();
+    const contract = JSON.parse(JSON.stringify(snap)) as Record<string, unknown>;
+    for (const key of ['root', 'head', 'upstream', 'ahead', 'behind', 'branches', 'tags', 'remotes', 'changes']) assert.ok(key in contract, key);
+    assert.deepEqual(Object.keys(snap.head).sort(), ['branch', 'detached', 'sha']);
+    assert.deepEqual(Object.keys(snap.changes).sort(), ['conflicted', 'staged', 'unstaged', 'untracked']);
+    for (const b of snap.branches) for (const k of ['name', 'sha', 'current', 'upstream', 'ahead', 'behind']) assert.ok(k in b, k);
+    for (const t of snap.tags) for (const k of ['name', 'sha', 'version']) assert.ok(k in t, k);
+    for (const r of snap.remotes) for (const k of ['name', 'url', 'github']) assert.ok(k in r, k);
+  });
+
+  it('head, upstream, ahead/behind, branches', async () => {
+    const logger = captureLogger();
+    const started = Date.now();
+    const snap = await createGit(repo, { logger }).snapshot();
+    const ms = Date.now() - started;
+    assert.equal(snap.root, repo);
+    assert.deepEqual(snap.head, { branch: 'main', sha: await headSha(repo), detached: false });
+    assert.equal(snap.upstream, 'origin/main');
+    assert.equal(snap.ahead, 1);
+    assert.equal(snap.behind, 2);
+    assert.deepEqual(
+      snap.branches.map((b) => [b.name, b.current, b.upstream, b.ahead, b.behind, b.upstreamGone ?? false]),
+      [
+        ['main', true, 'origin/main', 1, 2, false],
+        ['feature', false, 'origin/feature', 0, 1, false],
+        ['gone', false, 'origin/gone', 0, 0, true],
+        ['local-only', false, null, 0, 0, false],
+        ['topic', false, null, 0, 0, false],
+      ],
+    );
+    const main = snap.branches[0];
+    assert.equal(main.subject, 'main change');
+    assert.ok(main.date && !Number.isNaN(Date.parse(main.date)));
+    assert.equal(snap.aheadBehindComplete, true);
+    assert.equal(snap.operation, 'merge');
+    assert.equal(snap.empty, false);
+    assert.equal(snap.shallow, false);
+    assert.deepEqual(snap.remoteBranches.map((b) => b.name).sort(), ['origin/feature', 'origin/main']);
+
+    // Every branch's numbers equal git's own.
+    for (const b of snap.branches.filter((x) => x.upstream && !x.upstreamGone)) {
+      const [ahead, behind] = (await git(repo, ['rev-list', '--left-right', '--count', `${b.name}...${b.upstream}`])).trim().split(/\s+/).map(Number);
+      assert.deepEqual([b.ahead, b.behind], [ahead, behind], b.name);
+    }
+
+    // Few processes, each logged with its timing.
+    const gitLines = logger.gitLines();
+    assert.ok(gitLines.length <= 8, gitLines.join('\n'));
+    for (const l of gitLines) assert.match(l, GIT_LINE);
+    assert.ok(gitLines.some((l) => l.startsWith('> git --no-optional-locks status --porcelain=v2 --branch')));
+    assert.ok(gitLines.some((l) => l.startsWith('> git rev-list --parents --stdin')));
+    assert.ok(!gitLines.some((l) => l.includes('upstream:track')));
+    console.log(`      snapshot: ${ms} ms, ${gitLines.length} git processes`);
+  });
+
+  it('changes: staged, unstaged, untracked, conflicted', async () => {
+    const snap = await createGit(repo).snapshot();
+    assert.deepEqual(snap.changes, { staged: 1, unstaged: 1, untracked: 2, conflicted: 1 });
+    const byPath = new Map(snap.files.map((f) => [f.path, f.status]));
+    assert.equal(byPath.get('shared.txt'), 'UU');
+    assert.equal(byPath.get('staged.txt'), 'A.');
+    assert.equal(byPath.get('file1.txt'), '.M');
+    assert.equal(byPath.get('dir/u2.txt'), '??');
+  });
+
+  it('tags: semver newest first, annotated peeled to the commit, non-semver last', async () => {
+    const snap = await createGit(repo).snapshot();
+    assert.deepEqual(
+      snap.tags.map((t) => [t.name, t.version, t.annotated]),
+      [
+        ['v2.0.0-beta.1', '2.0.0-beta.1', true],
+        ['v1.1.0', '1.1.0', false],
+        ['v1.0.0', '1.0.0', true],
+        ['v0.9.0', '0.9.0', false],
+        ['nightly', null, false],
+      ],
+    );
+    const tagged = (await git(repo, ['rev-parse', 'v1.0.0^{commit}'])).trim();
+    for (const t of snap.tags) assert.equal(t.sha, tagged, t.name);
+    assert.equal(snap.tags.find((t) => t.name === 'v1.0.0')?.subject, 'Release 1.0.0');
+  });
+
+  it('remotes: credentials removed, GitHub recognized, the local HTTP remote is not GitHub', async () => {
+    const snap = await createGit(repo).snapshot();
+    const hub = snap.remotes.find((r) => r.name === 'hub');
+    const origin = snap.remotes.find((r) => r.name === 'origin');
+    assert.deepEqual(hub, { name: 'hub', url: 'https://github.com/octo/app.git', github: { owner: 'octo', repo: 'app', host: 'github.com' } });
+    assert.equal(origin?.github, null);
+    assert.equal(origin?.url, server.repoUrl('app'));
+    assert.ok(!JSON.stringify(snap).includes('ghp_'));
+    const withEnterprise = await createGit(repo, { enterpriseHosts: ['127.0.0.1'] }).snapshot();
+    assert.equal(snap.remotes.find((r) => r.name === 'ghe')?.github, null);
+    assert.deepEqual(withEnterprise.remotes.find((r) => r.name === 'ghe')?.github, { owner: 'team', repo: 'tool', host: `127.0.0.1:${new URL(server.url).port}` });
+  });
+
+  it("aheadBehind 'current' computes HEAD's only and says so; aheadBehind(pairs) fills in the rest", async () => {
+    const g = createGit(repo);
+    const snap = await g.snapshot({ aheadBehind: 'current' });
+    assert.equal(snap.aheadBehindComplete, false);
+    assert.deepEqual([snap.ahead, snap.behind], [1, 2]);
+    assert.deepEqual([snap.branches[0].ahead, snap.branches[0].behind], [1, 2]);
+    assert.deepEqual([snap.branches[1].name, snap.branches[1].ahead, snap.branches[1].behind], ['feature', 0, 0]);
+    const lazy = await g.aheadBehind([
+      { branch: 'feature', upstream: 'origin/feature' },
+      { branch: 'main', upstream: 'origin/main' },
+      { branch: 'topic', upstream: 'main' },
+      { branch: 'nope', upstream: 'main' },
+    ]);
+    assert.deepEqual(lazy.get('feature'), { ahead: 0, behind: 1 });
+    assert.deepEqual(lazy.get('main'), { ahead: 1, behind: 2 });
+    assert.deepEqual(lazy.get('topic'), { ahead: 1, behind: 1 });
+    assert.equal(lazy.has('nope'), false);
+  });
+
+  it('log pages through history with decorations', async () => {
+    const g = createGit(repo);
+    const first = await g.log({ limit: 2 });
+    assert.equal(first.length, 2);
+    assert.equal(first[0].subject, 'main change');
+    assert.ok(first[0].refs?.includes('HEAD -> main'));
+    const next = await g.log({ skip: 2, limit: 2 });
+    assert.equal(next[0].parents.length, 1);
+    assert.notEqual(next[0].sha, first[1].sha);
+    const feature = await g.log({ ref: 'origin/feature', limit: 1 });
+    assert.equal(feature[0].subject, 'fix: remote f');
+    assert.match(feature[0].date, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(await g.resolve('v1.0.0'), (await git(repo, ['rev-parse', 'v1.0.0^{commit}'])).trim());
+    assert.equal(await g.resolve('no-such-ref'), null);
+    assert.equal(await g.isMerged('local-only', 'main'), true);
+    assert.equal(await g.isMerged('topic', 'main'), false);
+    assert.deepEqual(await g.user(), { name: 'Test User', email: 'test@example.com' });
+    assert.equal(await g.gitDir(), path.join(repo, '.git'));
+  });
+});

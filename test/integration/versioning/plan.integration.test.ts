@@ -1,0 +1,101 @@
+import { strict as assert } from 'node:assert';
+import { SdlcError } from '../../../src/core/errors';
+import { planRelease } from '../../../src/core/versioning/plan';
+import { TempRepo } from './tempRepo';
+
+const usage = (code: string, message?: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof SdlcError, String(e));
+  assert.equal(e.code, code);
+  assert.equal(e.usage, true);
+  if (message) assert.match(e.message, message);
+  return true;
+};
+
+describe('versioning/planRelease on a real repository (pure plan)', () => {
+  const repos: TempRepo[] = [];
+  const make = () => {
+    const r = new TempRepo();
+    repos.push(r);
+    return r;
+  };
+  after(() => repos.forEach((r) => r.dispose()));
+
+  const pkg = '{\n  "name": "demo",\n  "version": "1.2.3",\n  "private": true\n}\n';
+  const lock = '{\n  "name": "demo",\n  "version": "1.2.3",\n  "lockfileVersion": 3,\n  "packages": {\n    "": {\n      "name": "demo",\n      "version": "1.2.3"\n    }\n  }\n}\n';
+
+  it('plans the recommended bump with manifest, lockfile and changelog, writing nothing', async () => {
+    const r = make();
+    r.write('package.json', pkg);
+    r.write('package-lock.json', lock);
+    r.write('CHANGELOG.md', '# Changelog\n\n## 1.2.3 (2024-01-01)\n\n* old\n');
+    r.commit('chore: release 1.2.3', 'package.json');
+    r.git('add', '.');
+    r.git('commit', '-q', '-m', 'chore: files');
+    r.tag('v1.2.3', true);
+    const feat = r.commit('feat(api): search');
+    r.commit('fix: crash');
+    const before = r.git('status', '--porcelain');
+
+    const plan = await planRelease(r.runner(), { date: '2024-05-01', github: { owner: 'acme', repo: 'demo' } });
+    assert.deepEqual(
+      [plan.package, plan.current, plan.next, plan.releaseType, plan.reason, plan.tag, plan.previousTag],
+      ['demo', '1.2.3', '1.3.0', 'minor', '1 feature, 1 bug fix', 'v1.3.0', 'v1.2.3'],
+    );
+    assert.deepEqual(plan.commits.map((c) => [c.type, c.scope, c.subject, c.breaking]), [['fix', null, 'crash', false], ['feat', 'api', 'search', false]]);
+    assert.equal(plan.commits[1].sha, feat);
+    assert.deepEqual(plan.files.map((f) => f.path), ['package.json', 'package-lock.json', 'CHANGELOG.md']);
+    assert.equal(plan.files[0].after, pkg.replace('1.2.3', '1.3.0'));
+    assert.equal(plan.files[1].after, lock.split('1.2.3').join('1.3.0'));
+    assert.ok(plan.files[2].after.startsWith('# Changelog\n\n## [1.3.0](https://github.com/acme/demo/compare/v1.2.3...v1.3.0) (2024-05-01)\n'));
+    assert.ok(plan.files[2].after.endsWith('\n## 1.2.3 (2024-01-01)\n\n* old\n'));
+    assert.match(plan.changelog, /\* \*\*api:\*\* search \(\[[0-9a-f]{7}\]\(https:\/\/github\.com\/acme\/demo\/commit\/[0-9a-f]{40}\)\)/);
+    assert.equal(r.git('status', '--porcelain'), before, 'nothing written');
+    assert.deepEqual(plan.warnings, []);
+    assert.doesNotThrow(() => JSON.stringify(plan));
+  });
+
+  it('explicit types, prerelease, exact version; creates a missing changelog', async () => {
+    const r = make();
+    r.write('package.json', pkg);
+    r.commit('feat: first', 'package.json');
+    const git = r.runner();
+    const pre = await planRelease(git, { bump: 'prerelease', preid: 'rc' });
+    assert.deepEqual([pre.next, pre.tag, pre.previousTag, pre.releaseType], ['1.3.0-rc.0', 'v1.3.0-rc.0', null, 'prerelease']);
+    const changelog = pre.files.find((f) => f.path === 'CHANGELOG.md')!;
+    assert.equal(changelog.before, null);
+    assert.ok(changelog.after.startsWith('# Changelog\n\n## 1.3.0-rc.0 ('));
+    assert.equal((await planRelease(git, { bump: '2.0.0' })).releaseType, 'exact');
+    await assert.rejects(planRelease(git, { bump: '1.0.0' }), usage('VersionNotGreater'));
+    assert.equal((await planRelease(git, { bump: 'major', changelog: false })).files.length, 1);
+  });
+
+  it('bad input: nothing to release, tag exists, invalid manifest', async () => {
+    const r = make();
+    r.write('package.json', pkg);
+    r.commit('feat: first', 'package.json');
+    r.tag('v1.2.3');
+    const git = r.runner();
+    await assert.rejects(planRelease(git), usage('NothingToRelease', /since v1\.2\.3/));
+    r.commit('fix: x');
+    r.tag('v1.2.4'); // someone tagged by hand without bumping package.json
+    r.commit('fix: y');
+    await assert.rejects(planRelease(git, { bump: 'patch' }), usage('TagExists', /v1\.2\.4 already exists/));
+    r.write('package.json', '{\n  "name": "demo",\n  "version": "1.2.3"\n  "x": 1\n}\n');
+    await assert.rejects(planRelease(git), usage('InvalidJson', /^package\.json:4:3:/));
+    r.write('package.json', '{ "name": "demo", "version": "one" }');
+    await assert.rejects(planRelease(git), usage('InvalidVersion', /"one" is not a semantic version/));
+  });
+
+  it('a package in a subfolder: its own tags (${name}@${version}) and only its commits', async () => {
+    const r = make();
+    r.write('packages/core/package.json', '{ "name": "@acme/core", "version": "0.3.0" }\n');
+    r.commit('feat(core): start', 'packages/core/package.json');
+    r.tag('@acme/core@0.3.0');
+    r.commit('feat(ui)!: elsewhere', 'packages/ui/index.js');
+    r.commit('fix(core): inside', 'packages/core/index.js');
+    const plan = await planRelease(r.runner(), { packageDir: 'packages/core/' });
+    assert.deepEqual([plan.package, plan.next, plan.tag, plan.commits.length], ['@acme/core', '0.3.1', '@acme/core@0.3.1', 1]);
+    assert.deepEqual(plan.files.map((f) => f.path), ['packages/core/package.json', 'packages/core/CHANGELOG.md']);
+    await assert.rejects(planRelease(r.runner(), { packageDir: '../x' }), usage('InvalidPackage'));
+  });
+});

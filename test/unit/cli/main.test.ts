@@ -1,0 +1,210 @@
+import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
+import { main, type CliServices } from '../../../src/cli';
+import { COMMANDS } from '../../../src/cli/commands';
+import { githubOptionsFromEnv, enterpriseHostsFromEnv } from '../../../src/cli/env';
+import { SdlcError } from '../../../src/core/errors';
+import type { Git, RepoSnapshot } from '../../../src/core/git/git';
+import { GitError } from '../../../src/core/git/gitError';
+
+const snapshot: RepoSnapshot = {
+  root: '/repos/app',
+  head: { branch: 'main', sha: 'a'.repeat(40), detached: false },
+  upstream: 'origin/main',
+  ahead: 1,
+  behind: 2,
+  branches: [{ name: 'main', sha: 'a'.repeat(40), current: true, upstream: 'origin/main', ahead: 1, behind: 2 }],
+  tags: [
+    { name: 'v1.2.0', sha: 'b'.repeat(40), version: '1.2.0' },
+    { name: 'v1.10.0', sha: 'c'.repeat(40), version: '1.10.0' },
+  ],
+  remotes: [{ name: 'origin', url: 'https://github.com/acme/app.git', github: { owner: 'acme', repo: 'app' } }],
+  changes: { staged: 1, unstaged: 0, untracked: 3, conflicted: 0 },
+  remoteBranches: [],
+  files: [],
+  empty: false,
+  shallow: false,
+  operation: null,
+  aheadBehindComplete: true,
+};
+
+function fakeServices(overrides: { snapshot?: () => Promise<RepoSnapshot>; root?: () => Promise<string> } = {}): CliServices & { roots: string[] } {
+  const roots: string[] = [];
+  return {
+    roots,
+    repositoryRoot: async (dir) => {
+      roots.push(dir);
+      return overrides.root ? overrides.root() : '/repos/app';
+    },
+    createGit: (root, { logger }) =>
+      ({
+        root,
+        snapshot: async () => {
+          logger.debug('[Git] > git status [1ms]');
+          return overrides.snapshot ? overrides.snapshot() : snapshot;
+        },
+        gitDir: async () => `${root}/.git`,
+        user: async () => ({ name: null, email: null }),
+      }) as unknown as Git,
+  };
+}
+
+async function run(argv: string[], services: CliServices = fakeServices(), env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: os.tmpdir() }, services);
+  return { code, stdout, stderr };
+}
+
+describe('cli/main (in process, fake git)', () => {
+  it('--help lists every command of the design; unbuilt ones are marked coming soon', async () => {
+    const { code, stdout, stderr } = await run(['--help']);
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    for (const name of ['repo', 'bump', 'changelog', 'test', 'package', 'release', 'deploy', 'deployments', 'audit verify']) {
+      assert.match(stdout, new RegExp(`^  ${name} `, 'm'), name);
+    }
+    for (const c of COMMANDS) {
+      const line = stdout.split('\n').find((l) => l.startsWith(`  ${c.name} `))!;
+      assert.equal(line.includes('(coming soon)'), !c.run, line);
+    }
+  });
+
+  it('COMMAND --help shows its options', async () => {
+    const { code, stdout } = await run(['bump', '--help']);
+    assert.equal(code, 0);
+    assert.match(stdout, /Usage: sdlc bump \[auto\|major\|minor\|patch\|prerelease\|X\.Y\.Z\]/);
+    assert.match(stdout, /--preid ID/);
+    assert.match(stdout, /coming soon/);
+  });
+
+  it('--help --json and --version --json print one JSON document', async () => {
+    const help = await run(['--help', '--json']);
+    assert.deepEqual(
+      (JSON.parse(help.stdout) as { commands: Array<{ name: string }> }).commands.map((c) => c.name),
+      COMMANDS.map((c) => c.name),
+    );
+    const version = await run(['--version', '--json']);
+    assert.match((JSON.parse(version.stdout) as { version: string }).version, /^\d+\.\d+\.\d+/);
+    assert.match((await run(['--version'])).stdout, /^\d+\.\d+\.\d+.*\n$/);
+  });
+
+  it('no command → usage error, exit 2', async () => {
+    const { code, stderr, stdout } = await run([]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /sdlc: No command given/);
+  });
+
+  it('repo --json prints the snapshot as one document on stdout, nothing on stderr', async () => {
+    const { code, stdout, stderr } = await run(['repo', '--json']);
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    assert.deepEqual(JSON.parse(stdout), snapshot);
+  });
+
+  it('repo without --json prints a summary a person reads', async () => {
+    const { code, stdout } = await run(['repo']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^\/repos\/app\n/);
+    assert.match(stdout, /HEAD +main \(aaaaaaa\) → origin\/main ↑1 ↓2/);
+    assert.match(stdout, /Changes +1 staged, 3 untracked/);
+    assert.match(stdout, /Branches +1 \(main\)/);
+    assert.match(stdout, /Tags +2, latest release v1\.10\.0/);
+    assert.match(stdout, /Remotes +origin {2}https:\/\/github\.com\/acme\/app\.git {2}\(GitHub acme\/app\)/);
+  });
+
+  it('--cwd is resolved and handed to repository discovery', async () => {
+    const services = fakeServices();
+    await run(['repo', '--cwd', '.'], services);
+    assert.deepEqual(services.roots, [os.tmpdir()]);
+  });
+
+  const errors: Array<{ title: string; argv: string[]; services?: CliServices; code: number; error: string }> = [
+    { title: 'unknown flag', argv: ['repo', '--json', '--bogus'], code: 2, error: 'UnknownOption' },
+    { title: 'unknown command', argv: ['nope', '--json'], code: 2, error: 'UnknownCommand' },
+    { title: '--cwd not a directory', argv: ['repo', '--json', '--cwd', '/definitely/not/here'], code: 2, error: 'NotADirectory' },
+    {
+      title: 'not a git repository',
+      argv: ['repo', '--json'],
+      services: fakeServices({ root: () => Promise.reject(new GitError('NotARepository', '/tmp is not a git repository')) }),
+      code: 2,
+      error: 'NotARepository',
+    },
+    { title: 'command not built yet', argv: ['bump', '--json'], code: 1, error: 'NotImplemented' },
+    {
+      title: 'a failed operation',
+      argv: ['repo', '--json'],
+      services: fakeServices({ snapshot: () => Promise.reject(new GitError('RepositoryLocked', 'index.lock exists')) }),
+      code: 1,
+      error: 'RepositoryLocked',
+    },
+    { title: 'an unexpected error', argv: ['repo', '--json'], services: fakeServices({ snapshot: () => Promise.reject(new TypeError('oops')) }), code: 1, error: 'Internal' },
+    {
+      title: 'a usage SdlcError from a command',
+      argv: ['repo', '--json'],
+      services: fakeServices({ snapshot: () => Promise.reject(new SdlcError('InvalidConfig', 'bad', { usage: true })) }),
+      code: 2,
+      error: 'InvalidConfig',
+    },
+  ];
+  for (const c of errors) {
+    it(`${c.title} → exit ${c.code}, stderr exactly { error: { code: ${c.error}, message } }, empty stdout`, async () => {
+      const { code, stdout, stderr } = await run(c.argv, c.services);
+      assert.equal(code, c.code);
+      assert.equal(stdout, '');
+      assert.ok(stderr.endsWith('\n') && stderr.trim().split('\n').length === 1, stderr);
+      const doc = JSON.parse(stderr) as { error: { code: string; message: string } };
+      assert.deepEqual(Object.keys(doc), ['error']);
+      assert.deepEqual(Object.keys(doc.error), ['code', 'message']);
+      assert.equal(doc.error.code, c.error);
+      assert.ok(doc.error.message.length > 0);
+    });
+  }
+
+  it('without --json an error is one line `sdlc: <message>` on stderr', async () => {
+    const { code, stdout, stderr } = await run(['repo', '--bogus']);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^sdlc: Unknown option '--bogus'.*\n$/);
+    assert.equal(stderr.split('\n').length, 2);
+  });
+
+  it('never prints the GitHub token, even inside an error message', async () => {
+    const token = 'not-a-real-token-value-123';
+    const services = fakeServices({ snapshot: () => Promise.reject(new SdlcError('AuthFailed', `rejected ${token}`)) });
+    const { stderr } = await run(['repo', '--json'], services, { GITHUB_TOKEN: token });
+    assert.ok(!stderr.includes(token), stderr);
+  });
+
+  it('--verbose logs to stderr only; stdout keeps exactly one document', async () => {
+    const { code, stdout, stderr } = await run(['repo', '--json', '--verbose']);
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(stdout), snapshot);
+    assert.match(stderr, /\[debug\] \[Git\] > git status/);
+    assert.equal((await run(['repo', '--json'])).stderr, '');
+  });
+});
+
+describe('cli/env', () => {
+  it('GitHub options: GITHUB_TOKEN, else GH_TOKEN; GITHUB_API_URL, default api.github.com', () => {
+    assert.deepEqual(githubOptionsFromEnv({}), { baseUrl: 'https://api.github.com' });
+    assert.deepEqual(githubOptionsFromEnv({ GH_TOKEN: 'gh-tok' }), { baseUrl: 'https://api.github.com', token: 'gh-tok' });
+    assert.deepEqual(githubOptionsFromEnv({ GITHUB_TOKEN: 'a', GH_TOKEN: 'b' }).token, 'a');
+    assert.deepEqual(githubOptionsFromEnv({ GITHUB_TOKEN: ' ', GH_TOKEN: 'b' }).token, 'b');
+    assert.equal(githubOptionsFromEnv({ GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }).baseUrl, 'https://ghe.example.com/api/v3');
+    assert.equal(githubOptionsFromEnv({}, 'sdlc/1.0').userAgent, 'sdlc/1.0');
+  });
+
+  it('a bad GITHUB_API_URL is a usage error that does not echo the token', () => {
+    assert.throws(
+      () => githubOptionsFromEnv({ GITHUB_API_URL: 'ftp://x/secret-token-1234', GITHUB_TOKEN: 'secret-token-1234' }),
+      (e: unknown) => e instanceof SdlcError && e.usage && e.code === 'InvalidEnvironment' && !e.message.includes('secret-token-1234'),
+    );
+  });
+
+  it('enterprise hosts from GITHUB_SERVER_URL / GITHUB_API_URL, not github.com', () => {
+    assert.deepEqual(enterpriseHostsFromEnv({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_API_URL: 'https://api.github.com' }), []);
+    assert.deepEqual(enterpriseHostsFromEnv({ GITHUB_SERVER_URL: 'https://ghe.corp', GITHUB_API_URL: 'https://ghe.corp/api/v3' }), ['ghe.corp']);
+  });
+});

@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import { RepositoryQueue } from '../../../src/core/git/repositoryQueue';
+import { parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, sortTags } from '../../../src/core/git/snapshotParsers';
+
+const Z = '\0';
+
+describe('snapshot parsers', () => {
+  it('status --porcelain=v2 --branch -z: head, upstream, ahead/behind, counts, files', () => {
+    const out = [
+      '# branch.oid 1111111111111111111111111111111111111111',
+      '# branch.head feature/x',
+      '# branch.upstream origin/feature/x',
+      '# branch.ab +2 -3',
+      '1 M. N... 100644 100644 100644 aaa bbb staged.txt',
+      '1 .M N... 100644 100644 100644 aaa bbb unstaged file.txt',
+      '1 MM N... 100644 100644 100644 aaa bbb both.txt',
+      '2 R. N... 100644 100644 100644 aaa bbb R100 new name.txt',
+      'old name.txt',
+      'u UU N... 100644 100644 100644 100644 aaa bbb ccc conflict.txt',
+      '? new dir/untracked.txt',
+      '! ignored.log',
+      '',
+    ].join(Z);
+    const s = parseStatusV2(out);
+    assert.equal(s.oid, '1111111111111111111111111111111111111111');
+    assert.equal(s.branch, 'feature/x');
+    assert.equal(s.detached, false);
+    assert.equal(s.upstream, 'origin/feature/x');
+    assert.equal(s.ahead, 2);
+    assert.equal(s.behind, 3);
+    assert.deepEqual(s.changes, { staged: 3, unstaged: 2, untracked: 1, conflicted: 1 });
+    assert.deepEqual(s.files, [
+      { path: 'staged.txt', status: 'M.' },
+      { path: 'unstaged file.txt', status: '.M' },
+      { path: 'both.txt', status: 'MM' },
+      { path: 'new name.txt', status: 'R.', origPath: 'old name.txt' },
+      { path: 'conflict.txt', status: 'UU' },
+      { path: 'new dir/untracked.txt', status: '??' },
+    ]);
+  });
+
+  it('status of an empty repository and of a detached HEAD', () => {
+    const empty = parseStatusV2(['# branch.oid (initial)', '# branch.head trunk', ''].join(Z));
+    assert.deepEqual([empty.oid, empty.branch, empty.detached, empty.ahead], [null, 'trunk', false, null]);
+    const detached = parseStatusV2(['# branch.oid abc', '# branch.head (detached)', ''].join(Z));
+    assert.deepEqual([detached.oid, detached.branch, detached.detached], ['abc', null, true]);
+  });
+
+  it('an upstream that is gone has no ahead/behind line', () => {
+    const s = parseStatusV2(['# branch.oid abc', '# branch.head main', '# branch.upstream origin/main', ''].join(Z));
+    assert.equal(s.upstream, 'origin/main');
+    assert.equal(s.ahead, null);
+  });
+
+  it('for-each-ref rows of branches, remote branches and tags', () => {
+    const local = parseLocalBranches(`refs/heads/main${Z}aaa${Z}refs/remotes/origin/main${Z}origin/main${Z}2024-01-02T03:04:05+00:00${Z}feat: x\nrefs/heads/solo${Z}bbb${Z}${Z}${Z}2024-01-01T00:00:00+00:00${Z}init\n`);
+    assert.deepEqual(local[0], { name: 'main', sha: 'aaa', upstreamRef: 'refs/remotes/origin/main', upstream: 'origin/main', date: '2024-01-02T03:04:05+00:00', subject: 'feat: x' });
+    assert.equal(local[1].upstream, null);
+    const remote = parseRemoteBranches(`refs/remotes/origin/HEAD${Z}aaa${Z}refs/remotes/origin/main\nrefs/remotes/origin/main${Z}aaa${Z}\nrefs/remotes/up/stream/dev${Z}ccc${Z}\n`, ['origin', 'up/stream']);
+    assert.deepEqual(remote, [
+      { name: 'origin/main', remote: 'origin', sha: 'aaa' },
+      { name: 'up/stream/dev', remote: 'up/stream', sha: 'ccc' },
+    ]);
+  });
+
+  it('tags: annotated peeled, semver newest first (prereleases below releases), others by name', () => {
+    const line = (name: string, type: string, sha: string, peeled = '') => `refs/tags/${name}${Z}${type}${Z}${sha}${Z}${peeled}${Z}subject ${name}`;
+    const out = [
+      line('v1.0.0', 'tag', 'tagobj', 'commit1'),
+      line('nightly', 'commit', 'c2'),
+      line('v2.0.0-rc.1', 'commit', 'c3'),
+      line('v10.0.0', 'commit', 'c4'),
+      line('2.0.0', 'commit', 'c5'),
+      line('v2.0.0', 'commit', 'c6'),
+      line('alpha', 'commit', 'c7'),
+      line('release-3', 'commit', 'c8'),
+    ].join('\n');
+    const tags = parseTags(out);
+    assert.deepEqual(
+      tags.map((t) => t.name),
+      ['v10.0.0', '2.0.0', 'v2.0.0', 'v2.0.0-rc.1', 'v1.0.0', 'alpha', 'nightly', 'release-3'],
+    );
+    const v1 = tags.find((t) => t.name === 'v1.0.0');
+    assert.deepEqual(v1, { name: 'v1.0.0', sha: 'commit1', version: '1.0.0', annotated: true, subject: 'subject v1.0.0' });
+    assert.equal(tags.find((t) => t.name === 'nightly')?.version, null);
+    assert.deepEqual(sortTags([{ name: 'b', version: null }, { name: 'a', version: null }]).map((t) => t.name), ['a', 'b']);
+  });
+
+  it('remote -v, log records', () => {
+    assert.deepEqual(parseRemotes('origin\thttps://github.com/o/r.git (fetch)\norigin\tgit@github.com:o/r.git (push)\nup\t/srv/x (fetch)\nup\t/srv/x (push)\n'), [
+      { name: 'origin', fetchUrl: 'https://github.com/o/r.git', pushUrl: 'git@github.com:o/r.git' },
+      { name: 'up', fetchUrl: '/srv/x', pushUrl: '/srv/x' },
+    ]);
+    const log = parseLog(`a${Z}p1 p2${Z}Ann${Z}ann@x${Z}2024-01-01T00:00:00+00:00${Z}Merge it${Z}HEAD -> main, tag: v1\x1e\nb${Z}${Z}Bob${Z}bob@x${Z}2023-01-01T00:00:00+00:00${Z}init${Z}\x1e\n`);
+    assert.deepEqual(log[0].parents, ['p1', 'p2']);
+    assert.deepEqual(log[0].refs, ['HEAD -> main', 'tag: v1']);
+    assert.deepEqual(log[1].parents, []);
+    assert.deepEqual(log[1].refs, []);
+  });
+});
+
+describe('RepositoryQueue', () => {
+  it('runs one task at a time, in order, and keeps going after a failure', async () => {
+    const q = new RepositoryQueue();
+    const events: string[] = [];
+    let running = 0;
+    const task = (name: string, fail = false) =>
+      q.run(async () => {
+        running++;
+        assert.equal(running, 1, 'two tasks overlapped');
+        events.push(`start ${name}`);
+        await new Promise((r) => setImmediate(r));
+        events.push(`end ${name}`);
+        running--;
+        if (fail) throw new Error(name);
+        return name;
+      });
+    const results = await Promise.allSettled([task('a'), task('b', true), task('c')]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(events, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+});

@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { prependChangelog, renderChangelogSection } from '../../../src/core/versioning/changelog';
+import { commit } from './helpers';
+
+describe('versioning/changelog', () => {
+  it('renders sections with bold scopes, linked short SHAs and a compare link', async () => {
+    const feat = await commit('feat(api): add search');
+    const fix = await commit('fix: crash on start');
+    const brk = await commit('refactor(core)!: drop the old config\n\nBREAKING CHANGE: `.sdlcrc` is no longer read');
+    const perf = await commit('perf: faster log');
+    const chore = await commit('chore: tidy');
+    const md = renderChangelogSection([feat, fix, brk, perf, chore], {
+      version: '2.0.0', tag: 'v2.0.0', previousTag: 'v1.4.0', date: '2024-05-01', github: { owner: 'acme', repo: 'tool' },
+    });
+    const link = (c: { sha: string }) => `[${c.sha.slice(0, 7)}](https://github.com/acme/tool/commit/${c.sha})`;
+    assert.equal(
+      md,
+      [
+        '## [2.0.0](https://github.com/acme/tool/compare/v1.4.0...v2.0.0) (2024-05-01)',
+        '',
+        '### Breaking changes',
+        '',
+        `* **core:** \`.sdlcrc\` is no longer read (${link(brk)})`,
+        '',
+        '### Features',
+        '',
+        `* **api:** add search (${link(feat)})`,
+        '',
+        '### Bug fixes',
+        '',
+        `* crash on start (${link(fix)})`,
+        '',
+        '### Performance',
+        '',
+        `* faster log (${link(perf)})`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('without GitHub: plain version and short SHAs; configurable sections; reverts', async () => {
+    const feat = await commit('feat: x');
+    const rev = await commit(`Revert "feat: old"\n\nThis reverts commit ${'e'.repeat(40)}.`);
+    const docs = await commit('docs(readme): words');
+    const md = renderChangelogSection([feat, rev, docs], {
+      version: '1.1.0', date: '2024-05-01',
+      sections: [{ title: 'Reverts', types: ['revert'] }, { title: 'Documentation', types: ['docs'] }],
+    });
+    assert.equal(md, `## 1.1.0 (2024-05-01)\n\n### Reverts\n\n* feat: old (${rev.sha.slice(0, 7)})\n\n### Documentation\n\n* **readme:** words (${docs.sha.slice(0, 7)})\n`);
+  });
+
+  it('prepends after a top `# Changelog` title and intro, keeping the rest byte for byte', () => {
+    const old = '# Changelog\n\nAll notable changes.\n\n## 1.0.0 (2024-01-01)\n\n* first\n';
+    const out = prependChangelog(old, '## 1.1.0 (2024-02-01)\n\n* second\n');
+    assert.equal(out, '# Changelog\n\nAll notable changes.\n\n## 1.1.0 (2024-02-01)\n\n* second\n\n## 1.0.0 (2024-01-01)\n\n* first\n');
+  });
+
+  it('creates the file when missing and keeps CRLF files CRLF', () => {
+    assert.equal(prependChangelog(null, '## 1.0.0\n'), '# Changelog\n\n## 1.0.0\n');
+    assert.equal(prependChangelog('## 0.1.0\r\n', '## 1.0.0\n\n* a\n'), '## 1.0.0\r\n\r\n* a\r\n\r\n## 0.1.0\r\n');
+    assert.equal(prependChangelog('# Changelog', '## 1.0.0\n'), '# Changelog\n\n## 1.0.0\n');
+  });
+
+  it('property: the old file stays byte for byte (title on top, everything else as the suffix)', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.array(fc.constantFrom('# Changelog', '## 1.0.0', '### Features', '* x', '', 'intro', '\r', '#', '##'), { maxLength: 10 }).map((l) => l.join('\n')),
+    );
+    fc.assert(
+      fc.property(text, fc.string({ maxLength: 40 }), (old, body) => {
+        const section = `## 9.9.9 (2024-01-01)\n\n${body}\n`;
+        const out = prependChangelog(old, section);
+        if (old === '') return;
+        // Some split of the old file into head + rest surrounds the new section.
+        const i = out.indexOf('## 9.9.9');
+        assert.ok(i >= 0);
+        const head = out.slice(0, i).replace(/(\r?\n)+$/, '');
+        assert.ok(old.startsWith(head));
+        const rest = old.slice(head.length);
+        assert.ok(out.endsWith(rest.replace(/^(\r?\n)+/, '')));
+        assert.ok(out.length > old.length);
+        if (!old.startsWith('# ')) assert.ok(out.endsWith(old), 'without a title the old file is the suffix');
+        else assert.ok(out.startsWith(old.split(/\r?\n/)[0]), 'the title stays on top');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

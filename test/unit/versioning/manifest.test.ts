@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { SdlcError } from '../../../src/core/errors';
+import { manifestVersion, readManifest, setLockfileVersion, setManifestVersion } from '../../../src/core/versioning/manifest';
+
+const err = (code: string, message?: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof SdlcError, String(e));
+  assert.equal(e.code, code);
+  assert.equal(e.usage, true);
+  if (message) assert.match(e.message, message);
+  return true;
+};
+
+describe('versioning/manifest', () => {
+  it('changes only the version: indentation, key order, final newline kept', () => {
+    const text = '{\n    "name": "x",\n    "version": "1.2.3",\n    "scripts": { "a": "b" },\n    "z": [1,2]\n}\n';
+    assert.equal(setManifestVersion(text, '1.3.0'), text.replace('1.2.3', '1.3.0'));
+    const tabs = '{\n\t"version": "1.2.3",\n\t"name": "x"\n}';
+    assert.equal(setManifestVersion(tabs, '2.0.0'), tabs.replace('1.2.3', '2.0.0'));
+    const crlf = '{\r\n  "name": "x",\r\n  "version": "0.1.0"\r\n}\r\n';
+    assert.equal(setManifestVersion(crlf, '0.2.0'), crlf.replace('0.1.0', '0.2.0'));
+  });
+
+  it('adds a missing version after the name', () => {
+    const out = setManifestVersion('{\n  "name": "x",\n  "private": true\n}\n', '1.0.0');
+    assert.equal(out, '{\n  "name": "x",\n  "version": "1.0.0",\n  "private": true\n}\n');
+  });
+
+  it('updates both versions of a lockfile and nothing else', () => {
+    const lock = JSON.stringify({ name: 'x', version: '1.2.3', lockfileVersion: 3, packages: { '': { name: 'x', version: '1.2.3' }, 'node_modules/y': { version: '1.2.3' } } }, null, 2) + '\n';
+    const out = JSON.parse(setLockfileVersion(lock, '1.3.0'));
+    assert.equal(out.version, '1.3.0');
+    assert.equal(out.packages[''].version, '1.3.0');
+    assert.equal(out.packages['node_modules/y'].version, '1.2.3');
+    assert.ok(setLockfileVersion(lock, '1.3.0').endsWith('}\n'));
+  });
+
+  it('invalid JSON → error with line and column', () => {
+    assert.throws(() => setManifestVersion('{\n  "name": "x",\n  "version": "1.0.0",,\n}', '1.0.1'), err('InvalidJson', /^package\.json:3:22: not valid JSON \(property name expected\)/));
+    assert.throws(() => readManifest('[1]', 'a/package.json'), err('InvalidJson', /a\/package\.json:1:1: expected a JSON object/));
+    assert.throws(() => readManifest('{ // c\n}'), err('InvalidJson', /:1:3:/));
+  });
+
+  it('an invalid or missing current version is a clear error', () => {
+    assert.throws(() => manifestVersion('{"version": "1.2"}'), err('InvalidVersion', /"1\.2" is not a semantic version/));
+    assert.throws(() => manifestVersion('{"version": 1}'), err('InvalidVersion'));
+    assert.throws(() => manifestVersion('{"name": "x"}'), err('MissingVersion'));
+    assert.equal(manifestVersion('{"version": "1.2.3-rc.1"}'), '1.2.3-rc.1');
+  });
+
+  it('reads name, private and workspaces', () => {
+    assert.deepEqual(readManifest('{"name":"@a/b","private":true,"workspaces":["packages/*"]}'), { name: '@a/b', version: null, private: true, workspaces: ['packages/*'] });
+    assert.deepEqual(readManifest('{"workspaces":{"packages":["p/*"]}}').workspaces, ['p/*']);
+  });
+
+  it('property: only the version value changes', () => {
+    const value = fc.jsonValue({ maxDepth: 2 });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), value, { maxKeys: 6 }), fc.constantFrom(0, 2, 4, '\t'), (obj, indent) => {
+        const o = { version: '1.0.0', ...obj } as Record<string, unknown>;
+        o.version = '1.0.0';
+        const text = JSON.stringify(o, null, indent) + '\n';
+        const out = setManifestVersion(text, '1.0.1');
+        assert.equal(out, text.replace('"version":' + (indent === 0 ? '' : ' ') + '"1.0.0"', '"version":' + (indent === 0 ? '' : ' ') + '"1.0.1"'));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
