@@ -31,6 +31,8 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   metafile: true,
+  // jsonc-parser's UMD `main` build requires files esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

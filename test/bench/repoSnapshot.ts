@@ -9,6 +9,7 @@
  * parsing), while the main ratio is against an independent list of what the screen needs.
  */
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
 import type * as ChildProcess from 'node:child_process';
 import type { Logger } from '../../src/core/log';
 import { type BenchContext, type BenchModule, type Row, fmtMs, fmtRatio, fmtTimes, git, median, run, timeInterleaved } from './context';
@@ -25,6 +26,12 @@ export const FIRST_SCREEN_COMMANDS: readonly (readonly string[])[] = [
 ];
 
 const gitCommand = (args: readonly string[]) => args.find((a) => !a.startsWith('-')) ?? args[0];
+/** `for-each-ref refs/heads`, `status`, … : pairs an adapter command with its baseline twin. */
+const commandKey = (args: readonly string[]) => {
+  const sub = gitCommand(args);
+  const namespace = args.find((a) => a.startsWith('refs/'));
+  return namespace ? `${sub} ${namespace}` : sub;
+};
 
 type CreateGit = (root: string, options?: { logger?: Logger }) => import('../../src/core/git/git').Git;
 
@@ -99,12 +106,21 @@ export const repoSnapshot: BenchModule = {
     if (extra.length) ctx.log(`  adapter runs more than the baseline: ${extra.join(', ')}`);
     if (missing.length) ctx.log(`  adapter runs fewer than the baseline: ${missing.join(', ')}`);
 
+    // Per-command times of both sequential runs, so an expensive format atom or flag stands out.
+    const perCommand = new Map<string, number[]>();
+    const timed = async (label: string, args: readonly string[], env?: NodeJS.ProcessEnv) => {
+      const t0 = performance.now();
+      await run('git', args, { cwd: root, ...(env ? { env } : {}) });
+      const list = perCommand.get(label) ?? [];
+      list.push(performance.now() - t0);
+      perCommand.set(label, list);
+    };
     const rawSequential = async () => {
-      for (const args of FIRST_SCREEN_COMMANDS) await git(root, args);
+      for (const args of FIRST_SCREEN_COMMANDS) await timed(`baseline ${commandKey(args)}`, args);
     };
     const rawParallel = () => Promise.all(FIRST_SCREEN_COMMANDS.map((args) => git(root, args)));
     const replay = async () => {
-      for (const args of argvs) await run('git', args, { cwd: root, env: { ...process.env, LC_ALL: 'C' } });
+      for (const args of argvs) await timed(`adapter  ${commandKey(args)}`, args, { ...process.env, LC_ALL: 'C' });
     };
     const contenders = {
       adapter: () => firstScreen(),
@@ -114,6 +130,15 @@ export const repoSnapshot: BenchModule = {
     } as Record<'adapter' | 'rawSequential' | 'rawParallel' | 'replay', () => Promise<unknown>>;
     const times = await timeInterleaved(contenders, ctx.repeats);
     for (const [name, t] of Object.entries(times)) ctx.log(`  ${name.padEnd(13)} ${fmtTimes(t)} → median ${fmtMs(median(t))}`);
+    ctx.log('  per command (median of the timed sequential runs):');
+    const slower: string[] = [];
+    for (const [label, t] of [...perCommand].sort(([a], [b]) => a.slice(9).localeCompare(b.slice(9)) || a.localeCompare(b))) {
+      const m = median(t.slice(-ctx.repeats));
+      ctx.log(`    ${fmtMs(m).padStart(8)}  ${label}`);
+      const twin = perCommand.get(`baseline ${label.slice(9)}`);
+      if (label.startsWith('adapter') && twin && m > 2 * median(twin.slice(-ctx.repeats)) && m - median(twin.slice(-ctx.repeats)) > 50) slower.push(label.slice(9));
+    }
+    if (slower.length) ctx.log(`  adapter commands > 2× their baseline twin: ${slower.join('; ')}`);
 
     const adapter = median(times.adapter);
     const seq = median(times.rawSequential);
@@ -127,7 +152,13 @@ export const repoSnapshot: BenchModule = {
         ratio: fmtRatio(ratio),
         target: '≤ 1.30×',
         status: ratio <= 1.3 ? 'PASS' : 'MISS',
-        note: extra.length || missing.length ? `adapter command set differs from baseline: +[${extra.join(', ')}] −[${missing.join(', ')}]` : undefined,
+        note:
+          [
+            extra.length || missing.length ? `adapter command set differs from baseline: +[${extra.join(', ')}] −[${missing.join(', ')}]` : '',
+            slower.length ? `slower than their baseline twin: ${slower.join('; ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ') || undefined,
       },
       { measurement: 'first screen vs bare git in parallel', ours: fmtMs(adapter), baseline: fmtMs(par), ratio: fmtRatio(adapter / par), target: '(info)', status: 'INFO' },
     ];

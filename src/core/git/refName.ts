@@ -12,7 +12,6 @@ export function validateRefName(name: string, kind: 'branch' | 'tag'): RefNameCh
   if (name.startsWith('-')) return bad(`A ${kind} name cannot start with "-".`);
   if (name === '@') return bad(`A ${kind} name cannot be "@".`);
   if (kind === 'branch' && name === 'HEAD') return bad('A branch cannot be named "HEAD".');
-  // eslint-disable-next-line no-control-regex
   const control = /[\x00-\x20\x7f]/.exec(name);
   if (control) return bad(control[0] === ' ' ? 'It cannot contain spaces.' : 'It cannot contain control characters.');
   const special = /[~^:?*[\\]/.exec(name);

@@ -213,16 +213,16 @@ class OctokitGitHub implements GitHub {
     }
   }
 
-  /** octokit hands back the raw text when a JSON body does not parse; that is a malformed response. */
+  /**
+   * octokit hands back the raw text when a JSON body does not parse: a string where the body was not
+   * a JSON string literal (our fetch marks those) is a malformed response.
+   */
   private checkBody(method: string, url: string, response: OctokitResponse): void {
-    if (typeof response.data !== 'string' || response.data === '') return;
-    const type = String(response.headers['content-type'] ?? '');
-    if (!/\bjson\b/i.test(type)) return;
-    try {
-      JSON.parse(response.data); // a JSON document that is a string is fine
-    } catch (e) {
-      throw malformedResponse(method, pathOf(url), e);
-    }
+    const quoted = response.headers[QUOTED_BODY] !== undefined;
+    delete response.headers[QUOTED_BODY];
+    if (typeof response.data !== 'string' || response.data === '' || quoted) return;
+    if (!/\bjson\b/i.test(String(response.headers['content-type'] ?? ''))) return;
+    throw malformedResponse(method, pathOf(url), new SyntaxError(`not JSON: ${response.data.slice(0, 40)}`));
   }
 
   /** The innermost layer: one HTTP exchange with a timeout, logged, its rate limit recorded. */
@@ -245,7 +245,9 @@ class OctokitGitHub implements GitHub {
         const body = response.status === 204 || response.status === 205 || response.status === 304 || method === 'HEAD' ? null : await response.arrayBuffer();
         this.recordRateLimit(response.headers);
         this.log.debug(`${method} ${path} ${response.status}${response.status === 304 && conditional ? ' (cached)' : ''} ${elapsed()}`);
-        const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        const headers = new globalThis.Headers(response.headers);
+        if (body && firstNonSpace(body) === 0x22 /* " */) headers.set(QUOTED_BODY, '1');
+        const copy = new Response(body, { status: response.status, statusText: response.statusText, headers });
         Object.defineProperty(copy, 'url', { value: response.url });
         return copy;
       } catch (e) {
@@ -282,6 +284,15 @@ class OctokitGitHub implements GitHub {
       }
     }
   }
+}
+
+/** Internal marker from our fetch to our hook: the body is a JSON string literal. Removed before callers see headers. */
+const QUOTED_BODY = 'x-sdlc-quoted-body';
+
+function firstNonSpace(body: ArrayBuffer): number | undefined {
+  const bytes = new Uint8Array(body);
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return b;
+  return undefined;
 }
 
 /** Per-call timeouts, keyed by the signal the call's fetch receives. */

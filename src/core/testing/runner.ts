@@ -143,9 +143,11 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
         }
         // A grandchild holding stdout open must not keep the run going forever.
         closeTimer = setTimeout(() => {
+          log.warn(`[Tests] ${suite.name}: the command exited but something it started still holds its output open; not waiting for it`);
           child.stdout.destroy();
           child.stderr.destroy();
         }, CLOSE_GRACE_MS);
+        closeTimer.unref();
       });
       child.once('close', (code, signal) => resolve({ code, signal }));
     });

@@ -1,10 +1,10 @@
-/** Small temp-repository helpers for the CLI tests (real git, no shell). */
+/** Small synchronous temp-repository helpers for the CLI tests (real git, no shell, no global config). test/support/repos.ts is the shared async kit. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const quietEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z' };
+const quietEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull, GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z' };
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: quietEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -12,7 +12,7 @@ export function git(cwd: string, ...args: string[]): string {
 
 export function tempDir(prefix = 'sdlc-cli-'): string {
   // realpath: on some systems tmpdir is a symlink, and git reports real paths
-  return execFileSync('realpath', [mkdtempSync(path.join(os.tmpdir(), prefix))], { encoding: 'utf8' }).trim();
+  return realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
 }
 
 export function removeDir(dir: string): void {

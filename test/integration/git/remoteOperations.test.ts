@@ -88,7 +88,7 @@ describe('fetch, pull and push over a real HTTP remote', function () {
       await rejectsWith(g.push({ remote: 'origin', ref: 'main' }), 'AuthFailed'),
       await rejectsWith(g.push({ remote: server.urlWithCredentials('auth', USER, wrong), ref: 'main' }), 'AuthFailed'),
     ];
-    const everything = [...errors.flatMap((e) => [e.message, e.stderr ?? '', JSON.stringify(e.details.args), e.hint ?? '']), ...logger.lines].join('\n');
+    const everything = [...errors.flatMap((e) => [e.message, e.stderr ?? '', JSON.stringify(e.details.args), e.details.hint ?? '']), ...logger.lines].join('\n');
     for (const secret of [wrong, PASSWORD]) assert.ok(!everything.includes(secret), everything);
     // Without credentials git would prompt; GIT_TERMINAL_PROMPT=0 makes it fail at once instead.
     await git(repo, ['remote', 'set-url', 'origin', server.repoUrl('auth')]);

@@ -176,6 +176,19 @@ describe('testing/runner (real processes)', function () {
     });
   }
 
+  it('does not hang when a grandchild keeps stdout open after the command exits', async () => {
+    const code = "const c = require('node:child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }); console.log('left ' + c.pid); process.exit(0)";
+    const started = Date.now();
+    const r = await runSuite(suite({ command: [NODE, '-e', code], cwd: tmp }));
+    const leftover = Number(/left (\d+)/.exec(r.outputTail)?.[1]);
+    try {
+      assert.equal(r.exitCode, 0);
+      assert.ok(Date.now() - started < 10_000);
+    } finally {
+      if (leftover) process.kill(leftover, 'SIGKILL');
+    }
+  });
+
   it('an already aborted signal does not start the command', async () => {
     const c = new AbortController();
     c.abort();

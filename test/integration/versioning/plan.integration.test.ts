@@ -28,9 +28,7 @@ describe('versioning/planRelease on a real repository (pure plan)', () => {
     r.write('package.json', pkg);
     r.write('package-lock.json', lock);
     r.write('CHANGELOG.md', '# Changelog\n\n## 1.2.3 (2024-01-01)\n\n* old\n');
-    r.commit('chore: release 1.2.3', 'package.json');
-    r.git('add', '.');
-    r.git('commit', '-q', '-m', 'chore: files');
+    r.commitAll('chore: release 1.2.3');
     r.tag('v1.2.3', true);
     const feat = r.commit('feat(api): search');
     r.commit('fix: crash');
@@ -57,7 +55,7 @@ describe('versioning/planRelease on a real repository (pure plan)', () => {
   it('explicit types, prerelease, exact version; creates a missing changelog', async () => {
     const r = make();
     r.write('package.json', pkg);
-    r.commit('feat: first', 'package.json');
+    r.commitAll('feat: first');
     const git = r.runner();
     const pre = await planRelease(git, { bump: 'prerelease', preid: 'rc' });
     assert.deepEqual([pre.next, pre.tag, pre.previousTag, pre.releaseType], ['1.3.0-rc.0', 'v1.3.0-rc.0', null, 'prerelease']);
@@ -72,7 +70,7 @@ describe('versioning/planRelease on a real repository (pure plan)', () => {
   it('bad input: nothing to release, tag exists, invalid manifest', async () => {
     const r = make();
     r.write('package.json', pkg);
-    r.commit('feat: first', 'package.json');
+    r.commitAll('feat: first');
     r.tag('v1.2.3');
     const git = r.runner();
     await assert.rejects(planRelease(git), usage('NothingToRelease', /since v1\.2\.3/));
@@ -89,7 +87,7 @@ describe('versioning/planRelease on a real repository (pure plan)', () => {
   it('a package in a subfolder: its own tags (${name}@${version}) and only its commits', async () => {
     const r = make();
     r.write('packages/core/package.json', '{ "name": "@acme/core", "version": "0.3.0" }\n');
-    r.commit('feat(core): start', 'packages/core/package.json');
+    r.commitAll('feat(core): start');
     r.tag('@acme/core@0.3.0');
     r.commit('feat(ui)!: elsewhere', 'packages/ui/index.js');
     r.commit('fix(core): inside', 'packages/core/index.js');

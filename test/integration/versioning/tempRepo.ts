@@ -32,6 +32,13 @@ export class TempRepo {
     return this.git('rev-parse', 'HEAD').trim();
   }
 
+  /** Commits everything written so far (e.g. with `write`), message verbatim. */
+  commitAll(message: string): string {
+    execFileSync('git', ['add', '-A'], { cwd: this.root });
+    execFileSync('git', ['commit', '-q', '--cleanup=verbatim', '-F', '-'], { cwd: this.root, input: message });
+    return this.git('rev-parse', 'HEAD').trim();
+  }
+
   write(file: string, text: string): void {
     const p = path.join(this.root, file);
     mkdirSync(path.dirname(p), { recursive: true });

@@ -27,7 +27,14 @@ const dag = fc
 function reach(parents: number[][], start: number): Set<number> {
   const seen = new Set<number>([start]);
   const stack = [start];
-  while (stack.length) for (const p of parents[stack.pop() as number]) if (!seen.has(p)) (seen.add(p), stack.push(p));
+  while (stack.length) {
+    for (const p of parents[stack.pop() as number]) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
+    }
+  }
   return seen;
 }
 

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { createGit } from '../../../src/core/git/simpleGitAdapter';
+import { cleanupTempDirs, commit, git, makeRepo, makeTempDir } from '../../support/repos';
+
+/** A random commit DAG with branches and their upstreams, written in one `git fast-import`. */
+const scenario = fc
+  .integer({ min: 1, max: 40 })
+  .chain((n) =>
+    fc.record({
+      n: fc.constant(n),
+      parents: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: n, maxLength: n }),
+      branches: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { minLength: 1, maxLength: 5 }),
+    }),
+  );
+
+async function buildRepo(s: { n: number; parents: number[][]; branches: Array<[number, number]> }): Promise<string> {
+  const dir = await makeTempDir('sdlc-dag-');
+  await git(dir, ['init', '-q', '-b', 'b0']);
+  let stream = '';
+  for (let i = 0; i < s.n; i++) {
+    const ps = i === 0 ? [] : [...new Set(s.parents[i].map((p) => p % i))];
+    if (ps.length === 0) stream += 'reset refs/dag/tmp\n';
+    stream += `commit refs/dag/tmp\nmark :${i + 1}\ncommitter T <t@example.com> ${1700000000 + i} +0000\ndata ${`c${i}`.length}\nc${i}\n`;
+    ps.forEach((p, k) => (stream += `${k === 0 ? 'from' : 'merge'} :${p + 1}\n`));
+    stream += '\n';
+  }
+  let config = '[remote "origin"]\n\turl = /nonexistent\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n';
+  s.branches.forEach(([local, upstream], b) => {
+    stream += `reset refs/heads/b${b}\nfrom :${local + 1}\n\nreset refs/remotes/origin/b${b}\nfrom :${upstream + 1}\n\n`;
+    config += `[branch "b${b}"]\n\tremote = origin\n\tmerge = refs/heads/b${b}\n`;
+  });
+  await git(dir, ['fast-import', '--quiet'], { input: stream });
+  await fs.appendFile(path.join(dir, '.git', 'config'), config);
+  return dir;
+}
+
+/** git's own numbers for every branch, in one process (the slow path the adapter avoids). */
+async function gitTrack(dir: string): Promise<Map<string, [number, number]>> {
+  const out = await git(dir, ['for-each-ref', '--format=%(refname:short) %(upstream:track)', 'refs/heads']);
+  const map = new Map<string, [number, number]>();
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [name, ...rest] = line.split(' ');
+    const track = rest.join(' ');
+    map.set(name, [Number(/ahead (\d+)/.exec(track)?.[1] ?? 0), Number(/behind (\d+)/.exec(track)?.[1] ?? 0)]);
+  }
+  return map;
+}
+
+describe('ahead/behind of every branch equals git on real repositories', function () {
+  this.timeout(120000);
+  after(cleanupTempDirs);
+
+  it('property: random DAGs with merges and several roots (fast-import)', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (s) => {
+        const dir = await buildRepo(s);
+        const expected = await gitTrack(dir);
+        const g = createGit(dir);
+        const snap = await g.snapshot();
+        assert.equal(snap.aheadBehindComplete, true);
+        for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), b.name);
+        const lazy = await g.aheadBehind(snap.branches.map((b) => ({ branch: b.name, upstream: `origin/${b.name}` })));
+        for (const b of snap.branches) assert.deepEqual([lazy.get(b.name)?.ahead, lazy.get(b.name)?.behind], expected.get(b.name), b.name);
+        await fs.rm(dir, { recursive: true, force: true });
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('divergent branches with merges made by git itself', async () => {
+    const repo = await makeRepo({ commits: 3 });
+    const base = await makeTempDir('sdlc-bare-');
+    await git(base, ['init', '-q', '--bare', '-b', 'main']);
+    await git(repo, ['remote', 'add', 'origin', base]);
+    await git(repo, ['push', '-q', '-u', 'origin', 'main']);
+    for (const b of ['f1', 'f2', 'f3']) {
+      await git(repo, ['checkout', '-q', '-b', b, 'main']);
+      await commit(repo, `${b} a`);
+      await git(repo, ['push', '-q', '-u', 'origin', b]);
+    }
+    // f1: local merges main into itself after main moved; f2: remote gets a merge; f3: both sides diverge.
+    await git(repo, ['checkout', '-q', 'main']);
+    await commit(repo, 'main 4');
+    await commit(repo, 'main 5');
+    await git(repo, ['checkout', '-q', 'f1']);
+    await git(repo, ['merge', '-q', '--no-edit', 'main']);
+    await git(repo, ['checkout', '-q', 'f2']);
+    await git(repo, ['merge', '-q', '--no-edit', 'main']);
+    await git(repo, ['push', '-q', 'origin', 'f2']);
+    await git(repo, ['reset', '-q', '--hard', 'HEAD^']);
+    await commit(repo, 'f2 local');
+    await git(repo, ['checkout', '-q', 'f3']);
+    await commit(repo, 'f3 local');
+    await git(repo, ['push', '-q', '-f', 'origin', 'main:f3']);
+    await git(repo, ['fetch', '-q', 'origin']);
+    const expected = await gitTrack(repo);
+    const snap = await createGit(repo).snapshot();
+    for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), b.name);
+    assert.ok(snap.branches.some((b) => b.ahead > 0 && b.behind > 0), 'some branch has diverged');
+  });
+});

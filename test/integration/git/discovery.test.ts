@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findRepositories, isGitInstalled, repositoryRoot } from '../../../src/core/git/discovery';
+import { cleanupTempDirs, git, makeRepo, makeTempDir } from '../../support/repos';
+import { rejectsWith } from './helpers';
+
+describe('repository discovery', () => {
+  after(cleanupTempDirs);
+
+  it('finds the folder itself, nested repositories and worktrees, skipping node_modules and hidden dirs', async () => {
+    const ws = await makeTempDir('sdlc-ws-');
+    await makeRepo({ dir: ws });
+    await makeRepo({ dir: path.join(ws, 'packages', 'a') });
+    await makeRepo({ dir: path.join(ws, 'packages', 'b', 'nested') });
+    await makeRepo({ dir: path.join(ws, 'node_modules', 'dep') });
+    await makeRepo({ dir: path.join(ws, '.vscode-test', 'x') });
+    await makeRepo({ dir: path.join(ws, 'one', 'two', 'three', 'four') }); // deeper than 3
+    await git(ws, ['worktree', 'add', '-q', path.join(ws, 'wt'), '-b', 'wt']); // `.git` file
+    const found = await findRepositories(ws);
+    assert.deepEqual(found, [ws, path.join(ws, 'wt'), path.join(ws, 'packages', 'a'), path.join(ws, 'packages', 'b', 'nested')]);
+    assert.ok((await findRepositories(ws, { maxDepth: 4 })).includes(path.join(ws, 'one', 'two', 'three', 'four')));
+  });
+
+  it('a folder inside a repository gives the repository root', async () => {
+    const repo = await makeRepo();
+    const sub = path.join(repo, 'src', 'deep');
+    await fs.mkdir(sub, { recursive: true });
+    assert.deepEqual(await findRepositories(sub), [repo]);
+    assert.equal(await repositoryRoot(sub), repo);
+  });
+
+  it('a plain folder: no repositories, repositoryRoot says NotARepository', async () => {
+    const dir = await makeTempDir('sdlc-none-');
+    assert.deepEqual(await findRepositories(dir), []);
+    const e = await rejectsWith(repositoryRoot(dir), 'NotARepository');
+    assert.match(e.message, /not inside a git repository/);
+    await rejectsWith(repositoryRoot(path.join(dir, 'missing')), 'NotARepository');
+  });
+
+  it('abort: Cancelled', async () => {
+    const dir = await makeTempDir('sdlc-abort-');
+    await rejectsWith(findRepositories(dir, { signal: AbortSignal.abort() }), 'Cancelled');
+  });
+
+  it('isGitInstalled gives the version or null', async () => {
+    assert.match((await isGitInstalled()) ?? '', /^\d+\.\d+/);
+    assert.equal(await isGitInstalled('/nonexistent/git'), null);
+  });
+});
