@@ -83,7 +83,8 @@ export class GitHubAuth implements vscode.Disposable {
     }
     const key = `${this.apiUrl()}\n${credentials.token}`;
     if (this.client?.key !== key) {
-      const github = createGitHub({ baseUrl: this.apiUrl(), token: credentials.token, logger: this.log, userAgent: 'sdlc-workbench' });
+      // One quick retry only: the poller retries later with backoff, so the view never waits ~15 s on a 5xx.
+      const github = createGitHub({ baseUrl: this.apiUrl(), token: credentials.token, logger: this.log, userAgent: 'sdlc-workbench', retry: { retries: 1, retryAfterBaseValueMs: 500 } });
       this.client = { key, github };
       github.catch(() => this.client?.github === github && (this.client = undefined));
     }
@@ -116,7 +117,7 @@ export class GitHubAuth implements vscode.Disposable {
         validateInput: (v) => (v.trim() ? undefined : 'Enter a token'),
       }));
     if (!value) throw new Cancelled();
-    const github = await createGitHub({ baseUrl: this.apiUrl(), token: value.trim(), logger: this.log, userAgent: 'sdlc-workbench' });
+    const github = await createGitHub({ baseUrl: this.apiUrl(), token: value.trim(), logger: this.log, userAgent: 'sdlc-workbench', retry: { retries: 1, retryAfterBaseValueMs: 500 } });
     const user = await github.currentUser(); // a bad token fails here with Unauthorized, nothing stored
     await this.secrets.store(this.secretKey(), value.trim());
     this.login = user.login;

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD "main" requires its parts dynamically, which esbuild cannot bundle
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { SdlcError } from '../errors';
 import { CONFIG_RULE, type REPORT_FORMATS, type STRATEGY_TYPES, type TEST_KINDS } from './shape';
 import { lineStarts, position, validateTree, type ConfigProblem } from './validate';

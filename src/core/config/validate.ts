@@ -4,7 +4,7 @@
  * with everything invalid left out, plus the problems: unknown keys are warnings, wrong types,
  * missing required keys and failed checks are errors.
  */
-import { getNodeValue, type Node } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD "main" requires its parts dynamically, which esbuild cannot bundle
+import { getNodeValue, type Node } from 'jsonc-parser';
 
 export type Rule =
   | { type: 'string'; enum?: readonly string[]; check?: (value: string) => string | undefined }

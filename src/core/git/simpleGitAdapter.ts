@@ -183,6 +183,11 @@ class SimpleGitRepository implements Git {
     // inside it the reads are independent and run side by side (they only read refs and objects;
     // status runs with --no-optional-locks so it never takes the index lock).
     return this.exclusive(async () => {
+      // In 'all' mode the commit graph of every branch and remote-tracking branch is read alongside
+      // the refs (rather than after them, with the exact tips): on a large repository this read is the
+      // longest, and upstreams are always local or remote-tracking branches.
+      const graphRead = mode === 'all' ? this.exec(['rev-list', '--parents', '--branches', '--remotes']) : undefined;
+      graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const [revParse, statusOut, localOut, remoteOut, tagOut, remotesOut] = await Promise.all([
         this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
         this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
@@ -231,7 +236,7 @@ class SimpleGitRepository implements Git {
         else if (b.name !== currentName) aheadBehindComplete = false;
       }
       if (pairs.length > 0) {
-        const counts = await this.countPairs(pairs);
+        const counts = await this.countPairs(pairs, graphRead ? (await graphRead).stdout : undefined);
         for (const br of branches) {
           const c = counts.get(br.name);
           if (c) Object.assign(br, c);
@@ -274,15 +279,21 @@ class SimpleGitRepository implements Git {
     });
   }
 
-  /** Reads the graph of the given tips once (`rev-list --parents`, tips on stdin) and counts every pair. */
-  private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>) {
-    const tips = new Set<string>();
-    for (const p of pairs) {
-      tips.add(p.left);
-      tips.add(p.right);
+  /**
+   * Counts every pair over one read of the graph: `revList` when already read, else
+   * `rev-list --parents` of exactly the tips (on stdin).
+   */
+  private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, revList?: string) {
+    let graph = revList !== undefined ? buildCommitGraph(parseRevListParents(revList)) : undefined;
+    if (!graph || pairs.some((p) => !graph?.index.has(p.left) || !graph.index.has(p.right))) {
+      const tips = new Set<string>();
+      for (const p of pairs) {
+        tips.add(p.left);
+        tips.add(p.right);
+      }
+      const out = await this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...tips].join('\n')}\n` });
+      graph = buildCommitGraph(parseRevListParents(out.stdout));
     }
-    const out = await this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...tips].join('\n')}\n` });
-    const graph = buildCommitGraph(parseRevListParents(out.stdout));
     return countAheadBehind(graph, pairs);
   }
 

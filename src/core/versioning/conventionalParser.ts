@@ -55,18 +55,35 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
+/** The first line as the parser sees it: leading newlines dropped, lines split at `\n` or `\r\n`. */
 function firstLine(message: string): string {
-  const m = /^[\r\n]*([^\r\n]*)/.exec(message);
-  return m ? m[1] : '';
+  const start = message.search(/[^\r\n]/);
+  if (start < 0) return '';
+  const end = message.indexOf('\n', start);
+  const line = end < 0 ? message.slice(start) : message.slice(start, end);
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/**
+ * Only the header of a message matters when no line can start a breaking-change note and the
+ * message is no revert (and the first line is not a `gpg:` line, which the parser skips). Most
+ * commits are like that, and parsing one line instead of the whole body is what keeps 10,000
+ * commits fast. The result is the same as parsing the whole message (a property test checks it).
+ */
+export function onlyHeaderMatters(message: string): boolean {
+  return !/breaking/i.test(message) && !/^(?:revert|revert:)\s/i.test(message) && !/^[\r\n]*\s*gpg:/.test(message);
 }
 
 /** Wraps a CommitParser so that any string gives a ParsedMessage (the library throws on blank input). */
-export function createMessageParser(parser: CommitParser): MessageParser {
+export function createMessageParser(parser: CommitParser, options: { fast?: boolean } = {}): MessageParser {
+  const fast = options.fast ?? true;
   return (message: string): ParsedMessage => {
     let c: Commit | undefined;
     if (message.trim() !== '') {
       try {
-        c = parser.parse(message);
+        const header = fast && onlyHeaderMatters(message) ? firstLine(message) : '';
+        // The parser trims CR/LF around its input again; a header ending in CR must see its whole message.
+        c = parser.parse(header.trim() !== '' && !header.endsWith('\r') ? header : message);
       } catch {
         c = undefined; // never fail a whole log on one odd message; it is kept as `other`
       }

@@ -187,7 +187,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.id = id('branch', b.name);
         const track = b.upstream ? (b.upstreamGone ? `${b.upstream} (gone)` : `${aheadBehind(b.ahead, b.behind) || '✓'} ${b.upstream}`) : 'no upstream';
         item.description = `${b.current ? '● ' : ''}${track}`;
-        const ci = repo.ciFor(b.upstream ? s?.remoteBranches.find((r) => r.name === b.upstream)?.sha : undefined);
+        const ci = repo.ciFor(repo.githubHeadSha(b));
         item.iconPath = ci ? ciIcon(ci) : new vscode.ThemeIcon(b.current ? 'check' : 'git-branch');
         item.tooltip = branchTooltip(b, ci);
         item.contextValue = flags('branch', b.current && 'current', !b.current && 'notCurrent', b.upstream && 'tracking', repo.githubRemote() && 'github');

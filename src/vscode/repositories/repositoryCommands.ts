@@ -26,6 +26,8 @@ export interface RepoArgs {
   setUpstream?: boolean;
   force?: boolean;
   confirm?: boolean;
+  /** openOnGitHub: `false` returns the URL without opening it. */
+  open?: boolean;
 }
 
 interface Target {
@@ -308,11 +310,11 @@ export function repositoryCommands(store: RepositoryStore, audit: AuditService):
     {
       id: CommandIds.openOnGitHub,
       run: async (arg?: unknown) => {
-        const { repo, node } = await target(arg);
+        const { repo, node, args } = await target(arg);
         await snapshotOf(repo);
         const url = githubUrl(repo, node);
         if (!url) throw new SdlcError('NotOnGitHub', `${repo.name} has no GitHub remote.`);
-        await vscode.env.openExternal(vscode.Uri.parse(url));
+        if (args.open !== false) await vscode.env.openExternal(vscode.Uri.parse(url));
         return { url };
       },
     },

@@ -39,7 +39,18 @@ export class RepositoryModel {
     return remotes.find((r) => r.name === 'origin') ?? remotes[0];
   }
 
-  /** Branch name → CI state of its head on GitHub, when known. */
+  /**
+   * The commit a local branch points at on GitHub: `<github remote>/<branch>` when that remote branch
+   * exists, else its upstream when the upstream is on the GitHub remote.
+   */
+  githubHeadSha(branch: { name: string; upstream: string | null }): string | undefined {
+    const remote = this.githubRemote();
+    if (!remote || !this.snapshot) return undefined;
+    const byName = new Map(this.snapshot.remoteBranches.map((b) => [b.name, b.sha]));
+    return byName.get(`${remote.name}/${branch.name}`) ?? (branch.upstream?.startsWith(`${remote.name}/`) ? byName.get(branch.upstream) : undefined);
+  }
+
+  /** CI state of a commit on GitHub, when known. */
   ciFor(sha: string | null | undefined): CiStatus | undefined {
     if (!sha || (this.github.status !== 'ready' && this.github.status !== 'error')) return undefined;
     return this.github.ci?.get(sha);

@@ -232,7 +232,7 @@ export class RepositoryStore implements vscode.Disposable {
     const before = JSON.stringify(repo.github, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
     try {
       const pulls = await github.listOpenPullRequests(remote.github);
-      const ci = await this.loadCi(github, repo, remote.name);
+      const ci = await this.loadCi(github, repo);
       repo.github = { status: 'ready', repo: remote.github, pulls, ci };
     } catch (e) {
       error = e;
@@ -245,20 +245,13 @@ export class RepositoryStore implements vscode.Disposable {
     return { changed, error };
   }
 
-  /** CI state of the branch heads that are on the GitHub remote (current branch first). */
-  private async loadCi(github: GitHub, repo: RepositoryModel, remote: string): Promise<Map<string, CiStatus>> {
-    const snapshot = repo.snapshot;
+  /** CI state of the branch heads that are on GitHub (current branch first, at most CI_BRANCH_LIMIT). */
+  private async loadCi(github: GitHub, repo: RepositoryModel): Promise<Map<string, CiStatus>> {
     const ci = new Map<string, CiStatus>();
-    if (!snapshot) return ci;
-    const remoteShas = new Map(snapshot.remoteBranches.map((b) => [b.name, b.sha]));
-    const shas = [
-      ...new Set(
-        snapshot.branches
-          .filter((b) => b.upstream?.startsWith(`${remote}/`) && remoteShas.has(b.upstream))
-          .map((b) => remoteShas.get(b.upstream!)!),
-      ),
-    ].slice(0, CI_BRANCH_LIMIT);
-    for (const sha of shas) ci.set(sha, await github.ciStatus(repo.githubRemote()!.github, sha));
+    const remote = repo.githubRemote();
+    if (!repo.snapshot || !remote) return ci;
+    const shas = [...new Set(repo.snapshot.branches.map((b) => repo.githubHeadSha(b)).filter((sha): sha is string => Boolean(sha)))].slice(0, CI_BRANCH_LIMIT);
+    for (const sha of shas) ci.set(sha, await github.ciStatus(remote.github, sha));
     return ci;
   }
 

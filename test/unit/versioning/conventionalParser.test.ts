@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { loadMessageParser, type MessageParser } from '../../../src/core/versioning/conventionalParser';
+import { CONVENTIONAL_PARSER_OPTIONS, createMessageParser, loadMessageParser, type MessageParser } from '../../../src/core/versioning/conventionalParser';
 
 describe('versioning/conventionalParser', () => {
   let parse: MessageParser;
@@ -83,6 +83,23 @@ describe('versioning/conventionalParser', () => {
         assert.ok(p.breakingNotes.every((n) => typeof n === 'string'));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('property: the header-only fast path gives the same result as parsing the whole message', async () => {
+    const { CommitParser } = await import('conventional-commits-parser');
+    const full = createMessageParser(new CommitParser(CONVENTIONAL_PARSER_OPTIONS), { fast: false });
+    const line = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom('feat(a): b', 'fix!: c', 'Breaking change: x', ' * BREAKING CHANGE y', 'revert: feat: a', 'Revert "fix: b"', 'This reverts commit 0123abc.', 'gpg: sig', ' gpg: x', '', ' ', '\r', 'a\rb: c', '@someone #12'),
+    );
+    const sep = fc.constantFrom('\n', '\r\n', '\r');
+    const message = fc.array(fc.tuple(line, sep), { maxLength: 8 }).map((parts) => parts.map(([l, s]) => l + s).join(''));
+    fc.assert(
+      fc.property(message, (m) => {
+        assert.deepEqual(parse(m), full(m));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
