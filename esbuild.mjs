@@ -39,7 +39,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk] },
   { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir },
   // Extension tests run inside VS Code; mocha and the test support stay plain requires.
-  ...(production ? [] : [{ ...common, entryPoints: { index: 'test/extension/index.ts' }, outdir: 'out/test/extension', external: ['vscode', 'mocha', 'playwright-core', '@octokit/openapi', 'openapi-backend', 'ajv-formats'], plugins: [octokitChunk] }]),
+  ...(production ? [] : [{ ...common, entryPoints: { index: 'test/extension/index.ts' }, outdir: 'out/test/extension', external: ['vscode', 'mocha', 'playwright-core', '@octokit/openapi', 'openapi-backend', 'ajv', 'ajv-formats'], plugins: [octokitChunk] }]),
 ];
 
 if (watch) {

@@ -58,8 +58,18 @@ export class GitHubAuth implements vscode.Disposable {
     return `sdlc.github.token:${this.apiUrl()}`;
   }
 
-  /** The token to use, without prompting; undefined when signed out. */
-  async token(): Promise<{ token: string; source: TokenSource } | undefined> {
+  /**
+   * The token to use, without prompting; undefined when signed out. Remembered until sessions,
+   * the stored token or the settings change: asking the account provider can take seconds.
+   */
+  token(): Promise<{ token: string; source: TokenSource } | undefined> {
+    this.cachedToken ??= this.lookUpToken();
+    return this.cachedToken;
+  }
+
+  private cachedToken?: Promise<{ token: string; source: TokenSource } | undefined>;
+
+  private async lookUpToken(): Promise<{ token: string; source: TokenSource } | undefined> {
     try {
       const session = await vscode.authentication.getSession(this.providerId(), SCOPES, { silent: true });
       if (session) return { token: session.accessToken, source: 'session' };
@@ -120,6 +130,7 @@ export class GitHubAuth implements vscode.Disposable {
     const github = await createGitHub({ baseUrl: this.apiUrl(), token: value.trim(), logger: this.log, userAgent: 'sdlc-workbench', retry: { retries: 1, retryAfterBaseValueMs: 500 } });
     const user = await github.currentUser(); // a bad token fails here with Unauthorized, nothing stored
     await this.secrets.store(this.secretKey(), value.trim());
+    this.cachedToken = undefined;
     this.login = user.login;
     this.log.info(`signed in as ${user.login} (token in secret storage)`);
     this.fireChanged();
@@ -130,6 +141,7 @@ export class GitHubAuth implements vscode.Disposable {
     await this.secrets.delete(this.secretKey());
     this.login = null;
     this.client = undefined;
+    this.cachedToken = undefined;
     const rest = await this.token();
     if (rest?.source === 'session') {
       void vscode.window.showInformationMessage('The stored token was removed. You are still signed in through your VS Code GitHub account: sign out of it from the Accounts menu.');
@@ -141,6 +153,7 @@ export class GitHubAuth implements vscode.Disposable {
 
   private fireChanged(): void {
     this.client = undefined;
+    this.cachedToken = undefined;
     this.changed.fire();
   }
 

@@ -5,6 +5,7 @@ import { runMocha } from '../harness/extensionMocha'; // must stay the first imp
 
 // ── Suites ── one import per line; each file uses the globals describe/it/before…
 import './smoke.test';
+import './repositories.test';
 
 export function run(): Promise<void> {
   return runMocha();

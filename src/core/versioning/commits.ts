@@ -1,3 +1,4 @@
+import { SdlcError } from '../errors';
 import type { GitRunner } from './gitRunner';
 import { loadMessageParser, type MessageParser, type ParsedMessage } from './conventionalParser';
 
@@ -33,7 +34,8 @@ const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%B'].join('%x1f');
 
 /** The arguments of the one `git log` call that reads a range. */
 export function logArgs(options: ReadCommitsOptions = {}): string[] {
-  const to = options.to ?? 'HEAD';
+  const to = checkRef(options.to ?? 'HEAD');
+  if (options.from) checkRef(options.from);
   const args = ['log', '-z', `--format=${FORMAT}`, '--encoding=UTF-8', '--no-color', '--no-show-signature'];
   if (options.merges === false) args.push('--no-merges');
   args.push(options.from ? `${options.from}..${to}` : to);
@@ -74,4 +76,12 @@ function parseRecord(record: string, parse: MessageParser): ConventionalCommit |
   const message = record.slice(at);
   const parents = parentList ? parentList.split(' ') : [];
   return { sha, parents, merge: parents.length > 1, authorName, authorEmail, date, message, ...parse(message) };
+}
+
+/** A ref from a person (`--from`, `--to`) must not be read by git as an option (`--output=…`). */
+export function checkRef(ref: string): string {
+  if (ref === '' || ref.startsWith('-') || /[\0\s]/.test(ref)) {
+    throw new SdlcError('InvalidRef', `"${ref}" is not a valid git ref.`, { usage: true });
+  }
+  return ref;
 }

@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { checkRef } from './commits';
 import type { GitRunner } from './gitRunner';
 import type { TagFormat } from './tagFormat';
 
@@ -24,7 +25,7 @@ export interface LastReleaseOptions {
  */
 export async function findLastRelease(git: GitRunner, format: TagFormat, options: LastReleaseOptions = {}): Promise<LastRelease | null> {
   const out = await git.run(
-    ['tag', '--merged', options.ref ?? 'HEAD', '--list', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)'],
+    ['tag', '--merged', checkRef(options.ref ?? 'HEAD'), '--list', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)'],
     { signal: options.signal },
   );
   return pickLastRelease(out, format, options.prereleases ?? true);

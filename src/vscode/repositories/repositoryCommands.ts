@@ -57,8 +57,9 @@ export function repositoryCommands(store: RepositoryStore, audit: AuditService):
     return { repo: pick.repo, args };
   }
 
+  /** A fresh snapshot: commands decide on the repository as it is now, not as the view last saw it. */
   async function snapshotOf(repo: RepositoryModel) {
-    if (!repo.snapshot) await store.refresh(repo);
+    await store.refresh(repo);
     if (!repo.snapshot) throw new SdlcError(repo.error?.code ?? 'Unknown', repo.error?.message ?? 'The repository could not be read.');
     return repo.snapshot;
   }

@@ -48,7 +48,7 @@ export class RepositoryStore implements vscode.Disposable {
   repositories: RepositoryModel[] = [];
   private readonly log: Logger;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; again?: boolean }>();
+  private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; next?: Promise<void> }>();
   private readonly poller: Poller;
   private scanning?: Promise<void>;
   private rescanTimer?: NodeJS.Timeout;
@@ -124,20 +124,20 @@ export class RepositoryStore implements vscode.Disposable {
     return this.repositories.find((r) => r.root === normal);
   }
 
-  /** Re-reads one repository (coalesced: calls during a refresh cause exactly one more). */
+  /**
+   * Re-reads one repository. Coalesced: calls made while a read runs share exactly one more read,
+   * which starts after it, so every caller gets data at least as new as its call.
+   */
   refresh(repo: RepositoryModel): Promise<void> {
     const entry = this.entry(repo);
     if (entry.running) {
-      entry.again = true;
-      return entry.running;
+      entry.next ??= entry.running.then(() => {
+        entry.next = undefined;
+        return this.refresh(repo);
+      });
+      return entry.next;
     }
-    entry.running = this.load(repo).finally(() => {
-      entry.running = undefined;
-      if (entry.again) {
-        entry.again = false;
-        void this.refresh(repo);
-      }
-    });
+    entry.running = this.load(repo).finally(() => (entry.running = undefined));
     return entry.running;
   }
 
@@ -166,7 +166,7 @@ export class RepositoryStore implements vscode.Disposable {
       repo.loading = false;
       this.changed.fire(repo);
     }
-    await this.refreshGitHub(repo);
+    void this.refreshGitHub(repo); // in the background: git data shows without waiting for the network
   }
 
   /** The Branches node was expanded: compute every branch's ahead/behind (one read of the graph). */

@@ -125,7 +125,7 @@ describe('snapshot of a realistic repository', function () {
     assert.ok(gitLines.length <= 8, gitLines.join('\n'));
     for (const l of gitLines) assert.match(l, GIT_LINE);
     assert.ok(gitLines.some((l) => l.startsWith('> git --no-optional-locks status --porcelain=v2 --branch')));
-    assert.ok(gitLines.some((l) => l.startsWith('> git rev-list --parents --stdin')));
+    assert.ok(gitLines.some((l) => l.startsWith('> git rev-list --parents --branches --remotes')));
     assert.ok(!gitLines.some((l) => l.includes('upstream:track')));
     console.log(`      snapshot: ${ms} ms, ${gitLines.length} git processes`);
   });

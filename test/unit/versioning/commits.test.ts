@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { loadMessageParser } from '../../../src/core/versioning/conventionalParser';
+import { SdlcError } from '../../../src/core/errors';
 import { logArgs, parseLog, readCommits } from '../../../src/core/versioning/commits';
 
 const sha = (i: number) => i.toString(16).padStart(40, '0');
@@ -32,6 +33,13 @@ describe('versioning/commits', () => {
     assert.ok(args.includes('main'));
     assert.ok(args.includes('--no-merges'));
     assert.ok(!args.some((a) => a.includes('..')));
+  });
+
+  it('refuses refs that git would read as options', () => {
+    for (const ref of ['--output=/tmp/x', '-p', '', 'a b']) {
+      assert.throws(() => logArgs({ to: ref }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidRef' && e.usage);
+      assert.throws(() => logArgs({ from: ref.length ? ref : '-' }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidRef');
+    }
   });
 
   it('keeps separators inside messages and the root commit without parents', async () => {
