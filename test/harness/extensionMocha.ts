@@ -13,7 +13,9 @@ function createMocha(): Mocha {
   // out/test/extension/index.js → project root. The reporter stays a runtime require (not bundled)
   // so it shares the one external `mocha` with this file; it honours SDLC_RESULTS_FILE.
   const projectRoot = path.resolve(__dirname, '../../..');
-  const m = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: path.join(projectRoot, 'test/harness/reporter.cjs') });
+  // SDLC_TEST_GREP runs only the tests whose full title matches (e.g. SDLC_TEST_GREP='Versions view').
+  const grep = process.env.SDLC_TEST_GREP;
+  const m = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: path.join(projectRoot, 'test/harness/reporter.cjs'), ...(grep ? { grep } : {}) });
   m.suite.emit('pre-require', globalThis, 'ext', m);
   return m;
 }

@@ -3,7 +3,7 @@
 // CLI refuses --extensionDevelopmentPath/--extensionTestsPath, so the web workbench gets them through
 // developmentOptions (see codeServer.mjs). Exit: the tests' code (0/1); 2 = harness error or timeout.
 // Env: SDLC_TEST_TIMEOUT_S (default 300), SDLC_RESULTS_FILE (passed to the extension host),
-//      SDLC_KEEP_WORKDIR=1 (keep the temp workspace and server logs).
+//      SDLC_KEEP_WORKDIR=1 (keep the temp workspace and server logs), SDLC_TEST_GREP (run matching tests only).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,7 @@ async function runTests() {
 
   const env = { SDLC_TEST_WORKSPACE: workspace };
   if (process.env.SDLC_RESULTS_FILE) env.SDLC_RESULTS_FILE = path.resolve(process.env.SDLC_RESULTS_FILE);
+  if (process.env.SDLC_TEST_GREP) env.SDLC_TEST_GREP = process.env.SDLC_TEST_GREP;
   server = await startCodeServer({ folder: workspace, env, quiet: true,
     onOutput: (line) => { if (process.env.SDLC_VERBOSE) process.stderr.write(`[code-server] ${line}\n`); } });
   say(`code-server listening on port ${server.port}`);
