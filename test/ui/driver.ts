@@ -38,7 +38,7 @@ export interface Workbench {
   folder: string | null;
   server: CodeServer;
   /** Saves test-results/screenshots/<name>.png (mouse moved away, hovers gone); returns the path. */
-  screenshot(name: string): Promise<string>;
+  screenshot(name: string, options?: { keepHover?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     const url = harness.workbenchUrl(server.url, folder);
     await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60000 });
-    return { page, url, folder, server, close, screenshot: (name) => screenshot(page, name) };
+    return { page, url, folder, server, close, screenshot: (name, opts) => screenshot(page, name, opts) };
   } catch (e) {
     await close();
     throw e;
@@ -134,13 +134,18 @@ export async function waitForWorkbenchIdle(page: Page, timeout = 10000): Promise
   await quiet(page.locator('.part.sidebar .monaco-progress-container.active').first());
 }
 
-/** Saves test-results/screenshots/<name>.png after moving the mouse away and letting hovers fade. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves test-results/screenshots/<name>.png after moving the mouse away and letting hovers fade.
+ * `keepHover: true` leaves the mouse where it is (a picture of a hover/tooltip).
+ */
+export async function screenshot(page: Page, name: string, options: { keepHover?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await waitForWorkbenchIdle(page);
-  const size = page.viewportSize() ?? { width: 1280, height: 800 };
-  await page.mouse.move(size.width - 20, size.height - 60);
-  await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
+  if (!options.keepHover) {
+    const size = page.viewportSize() ?? { width: 1280, height: 800 };
+    await page.mouse.move(size.width - 20, size.height - 60);
+    await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
+  }
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
@@ -148,4 +153,46 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Loads another folder (or none: null) in the same page and code-server — a few seconds instead of
+ * a new launch. The development extension stays injected (init scripts apply to every navigation).
+ */
+export async function reopenWorkbench(wb: Workbench, folder: string | null): Promise<void> {
+  const harness = await loadHarness();
+  await wb.page.goto(harness.workbenchUrl(wb.server.url, folder));
+  await wb.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60000 });
+}
+
+/** Drags the sash between the side bar and the editor so the side bar is `width` px wide. */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  const bar = await page.locator('.part.sidebar').boundingBox();
+  if (!bar) throw new Error('the side bar is not visible');
+  const edge = bar.x + bar.width;
+  const sashes = page.locator('.monaco-sash.vertical');
+  for (let i = 0; i < (await sashes.count()); i++) {
+    const box = await sashes.nth(i).boundingBox();
+    if (!box || Math.abs(box.x + box.width / 2 - edge) > 6) continue;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + width, y, { steps: 8 });
+    await page.mouse.up();
+    const after = await page.locator('.part.sidebar').boundingBox();
+    if (!after || Math.abs(after.width - width) > 8) throw new Error(`side bar is ${after?.width} px wide, wanted ${width}`);
+    return;
+  }
+  throw new Error('no sash found at the right edge of the side bar');
+}
+
+/** Closes notification toasts (and the notification center); returns their texts so tests can judge them. */
+export async function dismissNotifications(page: Page): Promise<string[]> {
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  const texts = (await toasts.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  if (texts.length || (await page.locator('.notifications-center.visible').count())) {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await toasts.first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  }
+  return texts;
 }
