@@ -11,6 +11,8 @@ import { RepositoryStore } from './vscode/repositories/repositoryStore';
 import { RepositoriesTree } from './vscode/repositories/repositoriesTree';
 import { COMMIT_SCHEME, commitContentProvider, repositoryCommands } from './vscode/repositories/repositoryCommands';
 import { inspectRepositories } from './vscode/repositories/inspect';
+import { createVersions } from './vscode/versions/versionsFeature';
+import { createTestRuns } from './vscode/testRuns';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('SDLC', { log: true });
@@ -23,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new RepositoriesTree(store);
   const treeView = vscode.window.createTreeView(ViewIds.repositories, { treeDataProvider: tree, showCollapseAll: true });
   const audit = new AuditService(auth, scoped(log, 'Audit'));
+  const versions = createVersions({ repos: store, audit, auth, log });
+  const testRuns = createTestRuns({ repositories: store, log, storageUri: context.storageUri ?? context.globalStorageUri, sections: [] });
 
   context.subscriptions.push(
     log,
@@ -30,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
     store,
     tree,
     treeView,
+    ...versions.disposables,
+    ...testRuns.disposables,
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, commitContentProvider(store)),
     ...registerCommandTable(
       [
@@ -37,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
         ...accountCommands(auth),
         ...repositoryCommands(store, audit),
         { id: InternalCommandIds.inspect, run: () => inspectRepositories(store, tree) },
+        ...versions.commands,
+        ...testRuns.commands,
       ],
       log,
     ),

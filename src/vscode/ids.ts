@@ -5,6 +5,8 @@
 export const ViewIds = {
   container: 'sdlc',
   repositories: 'sdlc.repositories',
+  testRuns: 'sdlc.testRuns',
+  versions: 'sdlc.versions',
 } as const;
 
 export const CommandIds = {
@@ -25,18 +27,33 @@ export const CommandIds = {
   copySha: 'sdlc.repositories.copySha',
   loadMoreCommits: 'sdlc.repositories.loadMoreCommits',
   openCommit: 'sdlc.repositories.openCommit',
+  testRunsRefresh: 'sdlc.testRuns.refresh',
+  testRunsRunSuite: 'sdlc.testRuns.runSuite',
+  testRunsRunAll: 'sdlc.testRuns.runAll',
+  testRunsCancel: 'sdlc.testRuns.cancel',
+  testRunsOpenFailure: 'sdlc.testRuns.openFailure',
+  testRunsClearHistory: 'sdlc.testRuns.clearHistory',
+  testRunsConfigure: 'sdlc.testRuns.configure',
+  refreshVersions: 'sdlc.versions.refresh',
+  bumpVersion: 'sdlc.versions.bump',
 } as const;
 
 /** Internal commands (tree-item click targets, test hooks): registered, hidden from the palette. */
 export const InternalCommandIds = {
   /** Returns the tree's model for tests: `{ state, repositories: [...] }`. */
   inspect: 'sdlc.repositories._inspect',
+  /** Returns the Test Runs tree for tests: `{ state, items: [...] }`. */
+  testRunsInspect: 'sdlc.testRuns._inspect',
+  /** The Versions tree as plain data for tests: `{ state, items }`. */
+  inspectVersions: 'sdlc.versions._inspect',
 } as const;
 
 export const ContextKeys = {
   /** 'loading' | 'noFolder' | 'noRepositories' | 'gitMissing' | 'ready' */
   repositoriesState: 'sdlc.repositories.state',
   signedIn: 'sdlc.github.signedIn',
+  /** 'loading' | 'noRepositories' | 'noPackages' | 'ready' */
+  versionsState: 'sdlc.versions.state',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

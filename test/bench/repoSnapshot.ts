@@ -17,8 +17,10 @@ import { type BenchContext, type BenchModule, type Row, fmtMs, fmtRatio, fmtTime
 /** What the first screen needs, written independently of the adapter's formats. */
 export const FIRST_SCREEN_COMMANDS: readonly (readonly string[])[] = [
   ['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'],
-  ['status', '--porcelain=v2', '--branch'],
-  ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(upstream)%00%(committerdate:iso-strict)%00%(subject)', 'refs/heads'],
+  // every file the Working tree node lists, untracked ones inside new folders too
+  ['status', '--porcelain=v2', '--branch', '--untracked-files=all'],
+  // name, sha, upstream (the short upstream name is derived from the refs read here; date / subject are not shown)
+  ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(upstream)', 'refs/heads'],
   ['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/remotes'],
   ['for-each-ref', '--sort=-v:refname', '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(subject)', 'refs/tags'],
   ['remote', '-v'],

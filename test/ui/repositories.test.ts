@@ -30,7 +30,11 @@ interface RowInfo {
  */
 async function findRow(page: Page, labels: string[]): Promise<RowInfo | null> {
   return page.evaluate((wanted) => {
-    const rows = [...document.querySelectorAll<HTMLElement>('.part.sidebar .monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+    // Runs in the page (this project compiles without the DOM library, hence the local shape).
+    // No named local functions here: tsx's keepNames would wrap them in a `__name` the page lacks.
+    interface El { dataset: Record<string, string | undefined>; textContent: string | null; classList: Iterable<string>; getAttribute(name: string): string | null; querySelector(selector: string): El | null }
+    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<El> } }).document;
+    const rows = [...doc.querySelectorAll('.part.sidebar .monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
     const info = rows.map((r) => ({
       index: Number(r.dataset.index),
       level: Number(r.getAttribute('aria-level')),
@@ -39,7 +43,6 @@ async function findRow(page: Page, labels: string[]): Promise<RowInfo | null> {
       expanded: r.getAttribute('aria-expanded'),
       icon: [...(r.querySelector('.custom-view-tree-node-item-icon')?.classList ?? [])].find((c) => c.startsWith('codicon-')) ?? '',
     }));
-    const matches = (label: string, want: string) => label === want || label.startsWith(`${want} `);
     let from = 0;
     let level = 1;
     let found: (typeof info)[number] | undefined;
@@ -47,7 +50,7 @@ async function findRow(page: Page, labels: string[]): Promise<RowInfo | null> {
       found = undefined;
       for (let i = from; i < info.length; i++) {
         if (info[i].level < level) break;
-        if (info[i].level === level && matches(info[i].label, want)) {
+        if (info[i].level === level && (info[i].label === want || info[i].label.startsWith(`${want} `))) {
           found = info[i];
           from = i + 1;
           break;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
-import { buildCommitGraph, countAheadBehind, parseRevListParents } from './aheadBehind';
+import { countAheadBehind, parseCommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
 import { GitError } from './gitError';
@@ -22,6 +22,7 @@ import {
   parseRemotes,
   parseStatusV2,
   parseTags,
+  shortenRefName,
 } from './snapshotParsers';
 
 export interface CreateGitOptions {
@@ -207,6 +208,11 @@ class SimpleGitRepository implements Git {
       const refSha = new Map<string, string>();
       for (const b of localRows) refSha.set(`refs/heads/${b.name}`, b.sha);
       for (const b of remoteBranches) refSha.set(`refs/remotes/${b.name}`, b.sha);
+      // Every ref read, symbolic ones too (`refs/remotes/origin/HEAD`): what shortenRefName checks.
+      const known = new Set<string>(refSha.keys());
+      for (const line of remoteOut.stdout.split('\n')) known.add(line.slice(0, line.indexOf('\0')));
+      for (const t of tags) known.add(`refs/tags/${t.name}`);
+      const exists = (ref: string) => known.has(ref);
 
       const empty = status.oid === null && !status.detached;
       const currentName = status.detached ? null : status.branch;
@@ -216,13 +222,11 @@ class SimpleGitRepository implements Git {
           name: b.name,
           sha: b.sha,
           current: !empty && b.name === currentName,
-          upstream: b.upstream,
+          upstream: b.upstreamRef ? shortenRefName(b.upstreamRef, exists) : null,
           ahead: 0,
           behind: 0,
         };
         if (b.upstreamRef && upstreamSha === undefined) info.upstreamGone = true;
-        if (b.date) info.date = b.date;
-        if (b.subject !== undefined) info.subject = b.subject;
         return info;
       });
       branches.sort((a, b) => (a.current !== b.current ? (a.current ? -1 : 1) : compareNames(a.name, b.name)));
@@ -284,7 +288,7 @@ class SimpleGitRepository implements Git {
    * `rev-list --parents` of exactly the tips (on stdin).
    */
   private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, revList?: string) {
-    let graph = revList !== undefined ? buildCommitGraph(parseRevListParents(revList)) : undefined;
+    let graph = revList !== undefined ? parseCommitGraph(revList) : undefined;
     if (!graph || pairs.some((p) => !graph?.index.has(p.left) || !graph.index.has(p.right))) {
       const tips = new Set<string>();
       for (const p of pairs) {
@@ -292,7 +296,7 @@ class SimpleGitRepository implements Git {
         tips.add(p.right);
       }
       const out = await this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...tips].join('\n')}\n` });
-      graph = buildCommitGraph(parseRevListParents(out.stdout));
+      graph = parseCommitGraph(out.stdout);
     }
     return countAheadBehind(graph, pairs);
   }

@@ -7,5 +7,6 @@ export * from './manifest';
 export * from './nextVersion';
 export * from './plan';
 export * from './recommend';
+export * from './release';
 export * from './reverts';
 export * from './tagFormat';

@@ -91,3 +91,52 @@ export function position(text: string, offset: number): { line: number; column: 
 function describe(code: string): string {
   return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
+
+/** The dependency fields of a manifest in which an internal dependency may appear. */
+export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+
+/**
+ * The range of a dependency moved to `version`, keeping its operator and any `workspace:` /
+ * `npm:name@` prefix (`^1.2.0` → `^1.3.0`, `workspace:~1.2.0` → `workspace:~1.3.0`). null when the
+ * range is not a plain operator + version (`*`, `workspace:^`, `1.x`, a URL): those are left alone.
+ */
+export function updateRange(range: string, version: string): string | null {
+  const m = /^((?:workspace:|npm:[^@]+@|npm:@[^@]+@)?)(\^|~|>=|<=|>|<|=)?(v?)(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(range.trim());
+  if (!m) return null;
+  return `${m[1]}${m[2] ?? ''}${m[3]}${version}`;
+}
+
+/**
+ * `package.json` with every dependency on `name` (in the dependency fields) moved to `version`,
+ * format-preserving. Returns the text unchanged when there is none.
+ */
+export function setDependencyVersion(text: string, name: string, version: string, path = 'package.json'): string {
+  const root = parseJsonObject(text, path);
+  let out = text;
+  for (const field of DEPENDENCY_FIELDS) {
+    const node = findNodeAtLocation(root, [field, name]);
+    if (!node || node.type !== 'string') continue;
+    const next = updateRange(node.value as string, version);
+    if (next !== null && next !== node.value) out = edit(out, [field, name], next);
+  }
+  return out;
+}
+
+/** Names of the dependencies of a manifest (all dependency fields). */
+export function dependencyNames(text: string, path = 'package.json'): Set<string> {
+  const root = parseJsonObject(text, path);
+  const names = new Set<string>();
+  for (const field of DEPENDENCY_FIELDS) {
+    for (const prop of findNodeAtLocation(root, [field])?.children ?? []) {
+      const key = prop.children?.[0];
+      if (key?.type === 'string') names.add(key.value as string);
+    }
+  }
+  return names;
+}
+
+/** A workspace lockfile (root `package-lock.json`) with `packages[dir].version` set, when that entry has a version. */
+export function setLockfileWorkspaceVersion(text: string, dir: string, version: string, path = 'package-lock.json'): string {
+  const root = parseJsonObject(text, path);
+  return findNodeAtLocation(root, ['packages', dir, 'version']) ? edit(text, ['packages', dir, 'version'], version) : text;
+}

@@ -173,14 +173,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.contextValue = 'file';
         return item;
       }
-      case 'branches': {
-        const item = new vscode.TreeItem('Branches', Collapsed);
-        item.id = id('branches');
-        item.description = String(s?.branches.length ?? 0);
-        item.iconPath = new vscode.ThemeIcon('git-branch');
-        item.contextValue = 'branches';
-        return item;
-      }
+      case 'branches':
+        return group(id('branches'), 'Branches', 'git-branch', 'branches', s?.branches.length);
       case 'branch': {
         const b = node.branch;
         const item = new vscode.TreeItem(b.name, None);
@@ -193,14 +187,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.contextValue = flags('branch', b.current && 'current', !b.current && 'notCurrent', b.upstream && 'tracking', repo.githubRemote() && 'github');
         return item;
       }
-      case 'remoteBranches': {
-        const item = new vscode.TreeItem('Remote Branches', Collapsed);
-        item.id = id('remoteBranches');
-        item.description = String(s?.remoteBranches.length ?? 0);
-        item.iconPath = new vscode.ThemeIcon('cloud');
-        item.contextValue = 'remoteBranches';
-        return item;
-      }
+      case 'remoteBranches':
+        return group(id('remoteBranches'), 'Remote Branches', 'cloud', 'remoteBranches', s?.remoteBranches.length);
       case 'remoteBranch': {
         const item = new vscode.TreeItem(node.branch.name, None);
         item.id = id('remoteBranch', node.branch.name);
@@ -209,14 +197,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.contextValue = flags('remoteBranch', repo.githubRemote() && 'github');
         return item;
       }
-      case 'tags': {
-        const item = new vscode.TreeItem('Tags', Collapsed);
-        item.id = id('tags');
-        item.description = String(s?.tags.length ?? 0);
-        item.iconPath = new vscode.ThemeIcon('tag');
-        item.contextValue = 'tags';
-        return item;
-      }
+      case 'tags':
+        return group(id('tags'), 'Tags', 'tag', 'tags', s?.tags.length);
       case 'tag': {
         const t = node.tag;
         const item = new vscode.TreeItem(t.name, None);
@@ -227,14 +209,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.contextValue = flags('tag', repo.githubRemote() && 'github');
         return item;
       }
-      case 'remotes': {
-        const item = new vscode.TreeItem('Remotes', Collapsed);
-        item.id = id('remotes');
-        item.description = String(s?.remotes.length ?? 0);
-        item.iconPath = new vscode.ThemeIcon('remote');
-        item.contextValue = 'remotes';
-        return item;
-      }
+      case 'remotes':
+        return group(id('remotes'), 'Remotes', 'remote', 'remotes', s?.remotes.length);
       case 'remote': {
         const r = node.remote;
         const item = new vscode.TreeItem(r.name, None);
@@ -245,13 +221,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.contextValue = flags('remote', r.github && 'github');
         return item;
       }
-      case 'commits': {
-        const item = new vscode.TreeItem('Commits', Collapsed);
-        item.id = id('commits');
-        item.iconPath = new vscode.ThemeIcon('git-commit');
-        item.contextValue = 'commits';
-        return item;
-      }
+      case 'commits':
+        return group(id('commits'), 'Commits', 'git-commit', 'commits');
       case 'commit': {
         const c = node.commit;
         const item = new vscode.TreeItem(c.subject || '(no message)', None);
@@ -280,6 +251,9 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.description = gh.status === 'ready' ? String(gh.pulls.length) : gh.status === 'signedOut' ? 'signed out' : gh.status === 'error' ? 'unavailable' : '';
         item.iconPath = new vscode.ThemeIcon('git-pull-request');
         item.contextValue = 'pulls';
+        const rl = this.store.rateLimit;
+        if (gh.status !== 'unavailable')
+          item.tooltip = `${gh.repo.owner}/${gh.repo.repo} on GitHub${rl ? `\nAPI rate limit: ${rl.remaining} of ${rl.limit} requests left, resets at ${rl.resetAt.toLocaleTimeString()}` : ''}`;
         return item;
       }
       case 'pull': {
@@ -296,6 +270,16 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
       }
     }
   }
+}
+
+/** A collapsed group node (Branches, Tags, …) with its size as the description. */
+function group(id: string, label: string, icon: string, contextValue: string, size?: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, Collapsed);
+  item.id = id;
+  if (size !== undefined) item.description = String(size);
+  item.iconPath = new vscode.ThemeIcon(icon);
+  item.contextValue = contextValue;
+  return item;
 }
 
 function message(repo: RepositoryModel, id: string, label: string, icon: string, command?: vscode.Command, tooltip?: string, contextValue?: string): RepoNode {

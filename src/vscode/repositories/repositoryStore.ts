@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Git, RepoSnapshot } from '../../core/git/git';
 import { findRepositories, isGitInstalled } from '../../core/git/discovery';
-import { GitHubError, type CiStatus, type GitHub } from '../../core/github/github';
+import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
 import { SdlcError, errorMessage } from '../../core/errors';
 import { scoped, type Logger } from '../../core/log';
@@ -45,6 +45,8 @@ export class RepositoryStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RepositoryModel | undefined>();
   readonly onDidChange = this.changed.event;
   state: RepositoriesState = 'loading';
+  /** GitHub's rate limit as of the last response, shown in the Pull Requests tooltip. */
+  rateLimit: RateLimitInfo | null = null;
   repositories: RepositoryModel[] = [];
   private readonly log: Logger;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -240,6 +242,7 @@ export class RepositoryStore implements vscode.Disposable {
       repo.github = { status: 'error', repo: remote.github, error: toErrorInfo(e), pulls: previous?.pulls, ci: previous?.ci };
       this.log.warn(`GitHub ${remote.github.owner}/${remote.github.repo}: ${repo.github.error.message}`);
     }
+    this.rateLimit = github.rateLimit ?? this.rateLimit;
     const changed = JSON.stringify(repo.github, (_k, v: unknown) => (v instanceof Map ? [...v] : v)) !== before;
     if (changed) this.changed.fire(repo);
     return { changed, error };

@@ -298,6 +298,15 @@ class FakeGitHubServer implements FakeGitHub {
     this.requests.push(entry);
     const raw = await this.readBody(req);
 
+    // 0. signed download URLs that the API redirects to (job logs, artifact zips): outside the API, no auth
+    const blob = method === 'GET' ? this.state.actions.blobs.get(path) : undefined;
+    if (blob) {
+      entry.status = 200;
+      res.writeHead(200, { 'content-type': blob.contentType, 'content-length': String(blob.body.length) });
+      res.end(blob.body);
+      return;
+    }
+
     // 1. injected faults
     const fault = this.takeFault(method, path);
     if (fault) {

@@ -4,6 +4,7 @@
  * New resource groups add their record types and maps here.
  */
 import { createHash } from 'node:crypto';
+import { ActionsStore, type AddJobOptions, type AddWorkflowRunOptions, type ArtifactRecord, type JobRecord, type WorkflowRunRecord } from './actionsState';
 
 export type CommitState = 'error' | 'failure' | 'pending' | 'success';
 export type CheckStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
@@ -151,6 +152,8 @@ export class FakeState {
   debugCorruptNext: boolean | CorruptFn = false;
   private nextId = 1000;
   private clock = Date.parse('2024-01-01T00:00:00Z');
+  /** GitHub Actions: workflow runs, jobs, logs, artifacts (actionsState.ts). */
+  readonly actions = new ActionsStore();
 
   constructor() {
     this.reset();
@@ -159,6 +162,7 @@ export class FakeState {
   reset(): void {
     this.users.clear();
     this.repos.clear();
+    this.actions.reset();
     this.debugCorruptNext = false;
     this.nextId = 1000;
     this.clock = Date.parse('2024-01-01T00:00:00Z');
@@ -340,5 +344,44 @@ export class FakeState {
   resolveRef(r: RepoRecord, ref: string): string {
     const name = ref.replace(/^refs\/(heads|tags)\//, '');
     return r.branches.get(name)?.sha ?? r.tags.get(name)?.sha ?? ref;
+  }
+
+  // ── GitHub Actions (records in actionsState.ts) ──
+
+  /** A workflow run of a branch head (completed with success unless `status` says otherwise). */
+  addWorkflowRun(owner: string, repo: string, opts: AddWorkflowRunOptions): WorkflowRunRecord {
+    const r = this.mustRepo(owner, repo);
+    return this.actions.addRun(r.owner, r.name, repoKey(owner, repo), opts, { newId: () => this.newId(), tick: () => this.tick(), login: this.currentLogin });
+  }
+
+  /** Changes a run (e.g. finishes it); `updated_at` moves on. */
+  updateWorkflowRun(runId: number, change: Partial<Pick<WorkflowRunRecord, 'status' | 'conclusion'>>): WorkflowRunRecord {
+    const run = this.mustRun(runId);
+    Object.assign(run, change);
+    if (run.status === 'completed' && run.conclusion === null) run.conclusion = 'success';
+    if (run.status !== 'completed') run.conclusion = null;
+    run.updatedAt = this.tick();
+    return run;
+  }
+
+  addJob(runId: number, opts: AddJobOptions): JobRecord {
+    return this.actions.addJob(this.mustRun(runId), opts, { newId: () => this.newId(), tick: () => this.tick() });
+  }
+
+  setJobLog(jobId: number, log: string): void {
+    const found = this.actions.findJob(jobId);
+    if (!found) throw new Error(`fake GitHub: no job ${jobId}`);
+    found.job.log = log;
+  }
+
+  /** An artifact of a run: a zip of `entries` (file name → content). */
+  addArtifact(runId: number, name: string, entries: Record<string, string | Uint8Array>, opts: { expired?: boolean } = {}): ArtifactRecord {
+    return this.actions.addArtifact(this.mustRun(runId), name, entries, { newId: () => this.newId(), tick: () => this.tick() }, opts);
+  }
+
+  private mustRun(runId: number): WorkflowRunRecord {
+    const run = this.actions.runs.get(runId);
+    if (!run) throw new Error(`fake GitHub: no workflow run ${runId} (call state.addWorkflowRun first)`);
+    return run;
   }
 }

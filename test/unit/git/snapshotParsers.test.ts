@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RepositoryQueue } from '../../../src/core/git/repositoryQueue';
-import { parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, sortTags } from '../../../src/core/git/snapshotParsers';
+import { parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, shortenRefName, sortTags } from '../../../src/core/git/snapshotParsers';
 
 const Z = '\0';
 
@@ -53,14 +53,30 @@ describe('snapshot parsers', () => {
   });
 
   it('for-each-ref rows of branches, remote branches and tags', () => {
-    const local = parseLocalBranches(`refs/heads/main${Z}aaa${Z}refs/remotes/origin/main${Z}origin/main${Z}2024-01-02T03:04:05+00:00${Z}feat: x\nrefs/heads/solo${Z}bbb${Z}${Z}${Z}2024-01-01T00:00:00+00:00${Z}init\n`);
-    assert.deepEqual(local[0], { name: 'main', sha: 'aaa', upstreamRef: 'refs/remotes/origin/main', upstream: 'origin/main', date: '2024-01-02T03:04:05+00:00', subject: 'feat: x' });
-    assert.equal(local[1].upstream, null);
+    const local = parseLocalBranches(`refs/heads/main${Z}aaa${Z}refs/remotes/origin/main\nrefs/heads/solo${Z}bbb${Z}\n`);
+    assert.deepEqual(local[0], { name: 'main', sha: 'aaa', upstreamRef: 'refs/remotes/origin/main' });
+    assert.equal(local[1].upstreamRef, null);
     const remote = parseRemoteBranches(`refs/remotes/origin/HEAD${Z}aaa${Z}refs/remotes/origin/main\nrefs/remotes/origin/main${Z}aaa${Z}\nrefs/remotes/up/stream/dev${Z}ccc${Z}\n`, ['origin', 'up/stream']);
     assert.deepEqual(remote, [
       { name: 'origin/main', remote: 'origin', sha: 'aaa' },
       { name: 'up/stream/dev', remote: 'up/stream', sha: 'ccc' },
     ]);
+  });
+
+  it('short upstream names as git prints %(upstream:short): shortest unambiguous form', () => {
+    const refs = new Set(['refs/heads/main', 'refs/heads/origin/dup', 'refs/tags/origin/tagged', 'refs/remotes/origin/main', 'refs/remotes/origin/HEAD', 'refs/remotes/a/b/main']);
+    const exists = (r: string) => refs.has(r);
+    assert.equal(shortenRefName('refs/remotes/origin/main', exists), 'origin/main');
+    assert.equal(shortenRefName('refs/remotes/a/b/main', exists), 'a/b/main'); // remote "a/b": the name is the same
+    assert.equal(shortenRefName('refs/remotes/origin/gone', exists), 'origin/gone'); // an upstream that no longer exists
+    assert.equal(shortenRefName('refs/heads/main', exists), 'main'); // upstream in the same repository (remote ".")
+    // a local branch / tag with the same short name: git falls back to `remotes/…`
+    assert.equal(shortenRefName('refs/remotes/origin/dup', exists), 'remotes/origin/dup');
+    assert.equal(shortenRefName('refs/remotes/origin/tagged', exists), 'remotes/origin/tagged');
+    // a branch named like a remote with a HEAD (refs/remotes/origin/HEAD): `heads/origin`
+    refs.add('refs/heads/origin');
+    assert.equal(shortenRefName('refs/heads/origin', exists), 'heads/origin');
+    assert.equal(shortenRefName('refs/remotes/origin/HEAD', exists), 'origin/HEAD');
   });
 
   it('tags: annotated peeled, semver newest first (prereleases below releases), others by name', () => {

@@ -3,6 +3,7 @@
  * exporting a `RouteTable` and spread it in here; operations of the description that are not in
  * this table answer 501.
  */
+import { actionsRoutes } from './actions';
 import { commitRoutes } from './commits';
 import { pullRoutes } from './pulls';
 import { repoRoutes } from './repos';
@@ -14,6 +15,7 @@ export const routes: RouteTable = {
   ...repoRoutes,
   ...pullRoutes,
   ...commitRoutes,
+  ...actionsRoutes,
 };
 
 export * from './types';

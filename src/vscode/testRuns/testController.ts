@@ -1,0 +1,268 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SdlcError, errorMessage } from '../../core/errors';
+import { TEST_KINDS, type TestCase, type TestKind, type TestReport, type TestSuite } from '../../core/testing';
+import type { RepoTests, SuiteRunOutcome, TestRunsStore } from './testRunsStore';
+
+export const TEST_CONTROLLER_ID = 'sdlc.tests';
+export const UNTRUSTED_MESSAGE = 'Test suites run commands from the repository: they are disabled in Restricted Mode. Trust the workspace to run them.';
+
+/** Which suite a test item belongs to (every item's id starts with its suite's id). */
+interface ItemData {
+  root: string;
+  suite?: string;
+}
+
+/**
+ * The "SDLC Tests" TestController: repositories → suites (tagged with their kind) → file → describe
+ * → test, filled from each run's report. One run profile per kind plus "All" (the default).
+ * Runs go through the TestRunsStore, so they land in the history like every other run.
+ */
+export class SuiteTestController implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController(TEST_CONTROLLER_ID, 'SDLC Tests');
+  private readonly tags = new Map<TestKind, vscode.TestTag>(TEST_KINDS.map((k) => [k, new vscode.TestTag(k)]));
+  private readonly data = new WeakMap<vscode.TestItem, ItemData>();
+  private readonly disposables: vscode.Disposable[] = [this.controller];
+  /** Cancellation of the runs in progress, by `root::suite`. */
+  private readonly active = new Map<string, vscode.CancellationTokenSource>();
+
+  constructor(private readonly store: TestRunsStore) {
+    this.controller.createRunProfile('All', vscode.TestRunProfileKind.Run, (request, token) => this.runRequest(request, token), true);
+    for (const kind of TEST_KINDS) {
+      this.controller.createRunProfile(capitalize(kind), vscode.TestRunProfileKind.Run, (request, token) => this.runRequest(request, token, kind), false, this.tags.get(kind));
+    }
+    this.controller.refreshHandler = () => this.store.refresh();
+    this.controller.resolveHandler = async () => {
+      await this.store.ensureLoaded();
+      this.sync();
+    };
+    this.disposables.push(store.onDidChange(() => this.sync()));
+  }
+
+  /** Keeps repository and suite items in step with the store (results under suites are kept). */
+  sync(): void {
+    const roots: vscode.TestItem[] = [];
+    for (const entry of this.store.list()) {
+      if (entry.suites.length === 0) continue;
+      const repoItem = this.controller.items.get(entry.repo.root) ?? this.controller.createTestItem(entry.repo.root, entry.repo.name, vscode.Uri.file(entry.repo.root));
+      this.data.set(repoItem, { root: entry.repo.root });
+      const suites = entry.suites.map((suite) => {
+        const id = suiteId(entry.repo.root, suite.name);
+        const item = repoItem.children.get(id) ?? this.controller.createTestItem(id, suite.name);
+        item.description = suite.kind;
+        item.tags = [this.tags.get(suite.kind)!];
+        item.busy = entry.running.has(suite.name);
+        this.data.set(item, { root: entry.repo.root, suite: suite.name });
+        return item;
+      });
+      repoItem.children.replace(suites);
+      roots.push(repoItem);
+    }
+    this.controller.items.replace(roots);
+  }
+
+  /** Runs suites of one repository as one test run; used by commands (tests, palette, Test Runs view). */
+  async runSuites(entry: RepoTests, suites: TestSuite[]): Promise<SuiteRunOutcome[]> {
+    assertTrusted();
+    this.sync();
+    const items = suites.map((s) => this.suiteItem(entry.repo.root, s.name)).filter((i): i is vscode.TestItem => i !== undefined);
+    const request = new vscode.TestRunRequest(items);
+    const source = new vscode.CancellationTokenSource();
+    try {
+      return await this.execute(request, entry, suites, source.token);
+    } finally {
+      source.dispose();
+    }
+  }
+
+  /** Cancels runs in progress (of one suite, one repository, or all); returns how many. */
+  cancel(root?: string, suite?: string): number {
+    let n = 0;
+    for (const [key, source] of this.active) {
+      const [r, s] = splitKey(key);
+      if ((root === undefined || r === root) && (suite === undefined || s === suite)) {
+        source.cancel();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private async runRequest(request: vscode.TestRunRequest, token: vscode.CancellationToken, kind?: TestKind): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return;
+    }
+    await this.store.ensureLoaded();
+    this.sync();
+    // Which suites of which repositories: the included items' suites (a test item runs its whole suite), or all.
+    const wanted = new Map<string, Set<string>>();
+    const add = (root: string, suite: string) => (wanted.get(root) ?? wanted.set(root, new Set()).get(root)!).add(suite);
+    const entries = this.store.list();
+    if (request.include) {
+      for (const item of request.include) {
+        const d = this.dataOf(item);
+        if (!d) continue;
+        const entry = entries.find((e) => e.repo.root === d.root);
+        for (const s of entry?.suites ?? []) if (d.suite === undefined || d.suite === s.name) add(d.root, s.name);
+      }
+    } else {
+      for (const e of entries) for (const s of e.suites) add(e.repo.root, s.name);
+    }
+    for (const item of request.exclude ?? []) {
+      const d = this.dataOf(item);
+      if (d?.suite && item.id === suiteId(d.root, d.suite)) wanted.get(d.root)?.delete(d.suite);
+    }
+    for (const entry of entries) {
+      const names = wanted.get(entry.repo.root);
+      if (!names) continue;
+      const suites = entry.suites.filter((s) => names.has(s.name) && (kind === undefined || s.kind === kind));
+      if (suites.length === 0 || token.isCancellationRequested) continue;
+      try {
+        await this.execute(request, entry, suites, token);
+      } catch (e) {
+        void vscode.window.showErrorMessage(errorMessage(e));
+      }
+    }
+  }
+
+  private async execute(request: vscode.TestRunRequest, entry: RepoTests, suites: TestSuite[], token: vscode.CancellationToken): Promise<SuiteRunOutcome[]> {
+    const run = this.controller.createTestRun(request, suites.length === 1 ? `${entry.repo.name}: ${suites[0].name}` : entry.repo.name, true);
+    const outcomes: SuiteRunOutcome[] = [];
+    const sources: vscode.CancellationTokenSource[] = [];
+    try {
+      for (const suite of suites) {
+        const item = this.suiteItem(entry.repo.root, suite.name);
+        if (item) run.enqueued(item);
+      }
+      for (const suite of suites) {
+        const item = this.suiteItem(entry.repo.root, suite.name);
+        const source = new vscode.CancellationTokenSource();
+        sources.push(source);
+        const key = `${entry.repo.root}\u0000${suite.name}`;
+        this.active.set(key, source);
+        const abort = new AbortController();
+        const subs = [token.onCancellationRequested(() => source.cancel()), run.token.onCancellationRequested(() => source.cancel()), source.token.onCancellationRequested(() => abort.abort())];
+        if (token.isCancellationRequested || run.token.isCancellationRequested) source.cancel();
+        try {
+          if (item) run.started(item);
+          run.appendOutput(`\x1b[2m> ${suite.name} (${suite.kind}) in ${suite.cwd}\x1b[0m\r\n`, undefined, item);
+          const outcome = await this.store.run(entry, suite, {
+            signal: abort.signal,
+            onOutput: (text) => run.appendOutput(text.replace(/\r?\n/g, '\r\n'), undefined, item),
+          });
+          outcomes.push(outcome);
+          if (!item) continue;
+          if (outcome.cancelled) {
+            run.skipped(item);
+            run.appendOutput('\r\nCancelled.\r\n', undefined, item);
+          } else if (!outcome.error) {
+            this.report(run, item, entry, suite, outcome.report);
+          }
+        } catch (e) {
+          if (item) run.errored(item, new vscode.TestMessage(errorMessage(e)));
+          if (!(e instanceof SdlcError) || suites.length === 1) throw e;
+          outcomes.push({ cancelled: false, suite: suite.name, error: { code: e.code, message: e.message } });
+        } finally {
+          this.active.delete(key);
+          vscode.Disposable.from(...subs).dispose();
+        }
+      }
+      return outcomes;
+    } finally {
+      run.end();
+      for (const s of sources) s.dispose();
+    }
+  }
+
+  /** The report → test items under the suite (file → describe → test) and their results. */
+  private report(run: vscode.TestRun, suiteItem: vscode.TestItem, entry: RepoTests, suite: TestSuite, report: TestReport): void {
+    const tag = this.tags.get(suite.kind)!;
+    const data: ItemData = { root: entry.repo.root, suite: suite.name };
+    const children = new Map<string, vscode.TestItem>();
+    const child = (parent: vscode.TestItem | undefined, id: string, label: string, uri?: vscode.Uri): vscode.TestItem => {
+      let item = children.get(id);
+      if (!item) {
+        item = this.controller.createTestItem(id, label, uri);
+        item.tags = [tag];
+        this.data.set(item, data);
+        children.set(id, item);
+        if (parent) parent.children.add(item);
+      }
+      return item;
+    };
+    const top: vscode.TestItem[] = [];
+    const results: Array<[vscode.TestItem, TestCase]> = [];
+    for (const t of report.tests) {
+      const uri = t.file ? vscode.Uri.file(path.resolve(suite.cwd, t.file)) : undefined;
+      let parent: vscode.TestItem | undefined;
+      let prefix = suiteItem.id;
+      if (t.file) {
+        prefix += `\u0000${t.file}`;
+        const isNew = !children.has(prefix);
+        parent = child(undefined, prefix, path.basename(t.file), uri);
+        parent.description = path.dirname(t.file) === '.' ? undefined : path.dirname(t.file);
+        if (isNew) top.push(parent);
+      }
+      for (const name of t.suite) {
+        prefix += `\u0000${name}`;
+        const isNew = !children.has(prefix);
+        const item = child(parent, prefix, name, uri);
+        if (isNew && !parent) top.push(item);
+        parent = item;
+      }
+      const testUri = t.location ? vscode.Uri.file(path.resolve(suite.cwd, t.location.file)) : uri;
+      const item = child(parent, `${suiteItem.id}\u0001${t.id}`, t.name, testUri);
+      if (!parent && !top.includes(item)) top.push(item);
+      if (t.location && testUri) item.range = new vscode.Range(t.location.line - 1, 0, t.location.line - 1, 0);
+      results.push([item, t]);
+    }
+    suiteItem.children.replace(top);
+    for (const [item, t] of results) {
+      if (t.status === 'passed') run.passed(item, t.durationMs);
+      else if (t.status === 'skipped') run.skipped(item);
+      else run.failed(item, failureMessage(t, suite.cwd), t.durationMs);
+    }
+    if (report.tests.length === 0) run.passed(suiteItem, report.durationMs);
+  }
+
+  private suiteItem(root: string, suite: string): vscode.TestItem | undefined {
+    return this.controller.items.get(root)?.children.get(suiteId(root, suite));
+  }
+
+  private dataOf(item: vscode.TestItem): ItemData | undefined {
+    return this.data.get(item) ?? (this.controller.items.get(item.id) ? { root: item.id } : undefined);
+  }
+
+  dispose(): void {
+    for (const s of this.active.values()) s.cancel();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+export function failureMessage(t: TestCase, cwd: string): vscode.TestMessage {
+  const text = t.message ?? 'failed';
+  const message = t.expected !== undefined && t.actual !== undefined ? vscode.TestMessage.diff(text, t.expected, t.actual) : new vscode.TestMessage(text);
+  if (t.location) {
+    const col = Math.max(0, (t.location.column ?? 1) - 1);
+    message.location = new vscode.Location(vscode.Uri.file(path.resolve(cwd, t.location.file)), new vscode.Position(t.location.line - 1, col));
+  }
+  return message;
+}
+
+function assertTrusted(): void {
+  if (!vscode.workspace.isTrusted) throw new SdlcError('Untrusted', UNTRUSTED_MESSAGE);
+}
+
+function suiteId(root: string, suite: string): string {
+  return `${root}\u0000suite\u0000${suite}`;
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('\u0000');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

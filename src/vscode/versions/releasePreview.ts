@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { ReleasePlan } from '../../core/versioning/plan';
+
+export const RELEASE_PREVIEW_SCHEME = 'sdlc-release-preview';
+
+/**
+ * Read-only virtual documents with the content a release would write: `before` and `after` of every
+ * planned file, shown side by side in the diff editor before anything is applied.
+ */
+export class ReleasePreviewProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private counter = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  /** Opens one diff editor per planned file; returns the documents' URIs (to close them later). */
+  async open(plan: ReleasePlan): Promise<vscode.Uri[]> {
+    const id = `${++this.counter}`;
+    const opened: vscode.Uri[] = [];
+    for (const [i, file] of plan.files.entries()) {
+      const uri = (side: 'before' | 'after') => vscode.Uri.from({ scheme: RELEASE_PREVIEW_SCHEME, path: `/${id}/${side}/${file.path}`, query: `tag=${plan.tag}` });
+      const before = uri('before');
+      const after = uri('after');
+      this.contents.set(before.toString(), file.before ?? '');
+      this.contents.set(after.toString(), file.after);
+      const what = file.before === null ? 'new file' : `${plan.current} ↔ ${plan.next}`;
+      await vscode.commands.executeCommand('vscode.diff', before, after, `${file.path} (${plan.tag} preview: ${what})`, {
+        preview: false,
+        preserveFocus: i > 0,
+      });
+      opened.push(before, after);
+    }
+    return opened;
+  }
+
+  /** Closes the diff editors of a preview and forgets their content. */
+  async close(uris: readonly vscode.Uri[]): Promise<void> {
+    const keys = new Set(uris.map((u) => u.toString()));
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && keys.has(t.input.modified.toString()));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs);
+    for (const k of keys) this.contents.delete(k);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.contents.clear();
+  }
+}

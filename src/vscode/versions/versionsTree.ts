@@ -1,0 +1,173 @@
+import * as vscode from 'vscode';
+import type { ReleasePlan } from '../../core/versioning/plan';
+import { CommandIds } from '../ids';
+import type { PackageModel } from './packageModel';
+import { describeState, type VersionsStore } from './versionsStore';
+
+const { Expanded, None } = vscode.TreeItemCollapsibleState;
+
+type PlannedCommit = ReleasePlan['commits'][number];
+
+/** Commit groups in the order a release note reads: breaking changes first. */
+export const COMMIT_GROUPS = [
+  { id: 'breaking', title: 'Breaking changes', icon: 'warning', matches: (c: PlannedCommit) => c.breaking },
+  { id: 'features', title: 'Features', icon: 'sparkle', matches: (c: PlannedCommit) => c.type === 'feat' || c.type === 'feature' },
+  { id: 'fixes', title: 'Bug fixes', icon: 'bug', matches: (c: PlannedCommit) => c.type === 'fix' },
+  { id: 'performance', title: 'Performance', icon: 'rocket', matches: (c: PlannedCommit) => c.type === 'perf' },
+  { id: 'reverts', title: 'Reverts', icon: 'discard', matches: (c: PlannedCommit) => c.type === 'revert' },
+  { id: 'other', title: 'Other changes', icon: 'git-commit', matches: () => true },
+] as const;
+
+export type CommitGroupId = (typeof COMMIT_GROUPS)[number]['id'];
+
+export type VersionNode =
+  | { kind: 'package'; pkg: PackageModel }
+  | { kind: 'group'; pkg: PackageModel; group: CommitGroupId; commits: PlannedCommit[] }
+  | { kind: 'commit'; pkg: PackageModel; group: CommitGroupId; commit: PlannedCommit }
+  | { kind: 'message'; pkg?: PackageModel; id: string; label: string; icon: string; tooltip?: string; command?: vscode.Command; contextValue?: string };
+
+export function isVersionNode(value: unknown): value is VersionNode {
+  return typeof value === 'object' && value !== null && 'kind' in value && ('pkg' in value || (value as { kind: unknown }).kind === 'message');
+}
+
+/** Each commit in exactly one group: the first that matches. */
+export function groupCommits(commits: readonly PlannedCommit[]): Array<{ group: CommitGroupId; commits: PlannedCommit[] }> {
+  const out = COMMIT_GROUPS.map((g) => ({ group: g.id as CommitGroupId, commits: [] as PlannedCommit[] }));
+  for (const c of commits) out[COMMIT_GROUPS.findIndex((g) => g.matches(c))].commits.push(c);
+  return out.filter((g) => g.commits.length > 0);
+}
+
+/** Maps the VersionsStore to tree items. Holds no state of its own. */
+export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
+  private readonly changed = new vscode.EventEmitter<VersionNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: VersionsStore) {
+    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  getChildren(node?: VersionNode): VersionNode[] {
+    if (!node) return this.roots();
+    switch (node.kind) {
+      case 'package':
+        return this.packageChildren(node.pkg);
+      case 'group':
+        return node.commits.map((commit) => ({ kind: 'commit', pkg: node.pkg, group: node.group, commit }));
+      default:
+        return [];
+    }
+  }
+
+  private roots(): VersionNode[] {
+    switch (this.store.state) {
+      case 'loading':
+        return [{ kind: 'message', id: 'loading', label: 'Looking for packages…', icon: 'loading~spin' }];
+      case 'ready':
+        return this.store.packages.map((pkg) => ({ kind: 'package', pkg }));
+      default:
+        return []; // noRepositories / noPackages: viewsWelcome content with buttons
+    }
+  }
+
+  private packageChildren(pkg: PackageModel): VersionNode[] {
+    const s = pkg.state;
+    const msg = (id: string, label: string, icon: string, extra: Partial<Extract<VersionNode, { kind: 'message' }>> = {}): VersionNode => ({ kind: 'message', pkg, id, label, icon, ...extra });
+    switch (s.status) {
+      case 'loading':
+        return [msg('loading', 'Reading commits since the last release…', 'loading~spin')];
+      case 'error':
+        return [msg('error', `${s.error.message} (click to retry)`, 'error', { tooltip: s.error.message, command: { command: CommandIds.refreshVersions, title: 'Retry' }, contextValue: 'error' })];
+      case 'nothing':
+        return [msg('nothing', 'Nothing to release', 'check', { tooltip: s.message, contextValue: 'nothingToRelease' })];
+      case 'ready':
+        return [
+          ...s.plan.warnings.map((w, i) => msg(`warning-${i}`, w, 'warning', { tooltip: w })),
+          ...groupCommits(s.plan.commits).map((g): VersionNode => ({ kind: 'group', pkg, group: g.group, commits: g.commits })),
+        ];
+    }
+  }
+
+  getTreeItem(node: VersionNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, None);
+        item.id = `${node.pkg?.key ?? ''}::message::${node.id}`;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.tooltip = node.tooltip;
+        item.command = node.command;
+        item.contextValue = node.contextValue ?? 'message';
+        return item;
+      }
+      case 'package': {
+        const pkg = node.pkg;
+        const s = pkg.state;
+        const item = new vscode.TreeItem(pkg.name, Expanded);
+        item.id = `${pkg.key}::package`;
+        item.description = describeState(s);
+        item.tooltip = packageTooltip(pkg);
+        item.iconPath = new vscode.ThemeIcon(s.status === 'error' ? 'error' : s.status === 'loading' ? 'loading~spin' : 'package', s.status === 'ready' ? new vscode.ThemeColor('charts.blue') : undefined);
+        item.resourceUri = vscode.Uri.file(pkg.absoluteDir);
+        item.contextValue = s.status === 'ready' ? 'package releasable' : 'package';
+        return item;
+      }
+      case 'group': {
+        const g = COMMIT_GROUPS.find((x) => x.id === node.group)!;
+        const item = new vscode.TreeItem(g.title, Expanded);
+        item.id = `${node.pkg.key}::group::${node.group}`;
+        item.description = String(node.commits.length);
+        item.iconPath = new vscode.ThemeIcon(g.icon);
+        item.contextValue = `commitGroup ${node.group}`;
+        return item;
+      }
+      case 'commit': {
+        const c = node.commit;
+        const item = new vscode.TreeItem(c.subject || '(no message)', None);
+        item.id = `${node.pkg.key}::commit::${c.sha}`;
+        item.description = [c.scope, c.sha.slice(0, 7)].filter(Boolean).join(' · ');
+        const md = new vscode.MarkdownString(undefined, true);
+        md.appendMarkdown(`**${escapeMd(`${c.type}${c.scope ? `(${c.scope})` : ''}${c.breaking ? '!' : ''}: ${c.subject}`)}**\n\n$(git-commit) \`${c.sha}\``);
+        if (c.breaking) md.appendMarkdown('\n\n$(warning) Breaking change');
+        item.tooltip = md;
+        item.iconPath = new vscode.ThemeIcon(c.breaking ? 'warning' : 'git-commit');
+        item.command = { command: CommandIds.openCommit, title: 'Show Commit', arguments: [{ repository: node.pkg.repo.root, ref: c.sha }] };
+        item.contextValue = 'releaseCommit';
+        return item;
+      }
+    }
+  }
+}
+
+function packageTooltip(pkg: PackageModel): vscode.MarkdownString {
+  const s = pkg.state;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(pkg.name)}**${pkg.dir === '.' ? '' : ` — ${escapeMd(pkg.dir)}`}\n\n$(repo) ${escapeMd(pkg.repo.name)}`);
+  switch (s.status) {
+    case 'ready': {
+      const p = s.plan;
+      md.appendMarkdown(`\n\n$(tag) ${escapeMd(p.current)} → **${escapeMd(p.next)}** (${p.releaseType})`);
+      md.appendMarkdown(`\n\n$(info) ${escapeMd(p.reason)}`);
+      md.appendMarkdown(`\n\n$(history) ${p.previousTag ? `${p.commits.length} commit${p.commits.length === 1 ? '' : 's'} since ${escapeMd(p.previousTag)}` : `no release tag yet: ${p.commits.length} commits since the first`}`);
+      md.appendMarkdown(`\n\nRelease as tag \`${p.tag}\`, touching ${p.files.map((f) => `\`${f.path}\``).join(', ')}`);
+      break;
+    }
+    case 'nothing':
+      md.appendMarkdown(`\n\n$(tag) ${escapeMd(s.current)}${s.lastTag ? ` (${escapeMd(s.lastTag)})` : ''}\n\n$(check) ${escapeMd(s.message)}`);
+      break;
+    case 'error':
+      md.appendMarkdown(`\n\n$(error) ${escapeMd(s.error.message)}`);
+      break;
+    case 'loading':
+      md.appendMarkdown('\n\n$(loading~spin) reading commits…');
+  }
+  return md;
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
