@@ -13,6 +13,9 @@ import { COMMIT_SCHEME, commitContentProvider, repositoryCommands } from './vsco
 import { inspectRepositories } from './vscode/repositories/inspect';
 import { createVersions } from './vscode/versions/versionsFeature';
 import { createTestRuns } from './vscode/testRuns';
+import { CiStore } from './vscode/testRuns/ciStore';
+import { CiSection } from './vscode/testRuns/ciSection';
+import { CI_LOG_SCHEME, ciCommands, ciLogContentProvider } from './vscode/testRuns/ciCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('SDLC', { log: true });
@@ -25,8 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new RepositoriesTree(store);
   const treeView = vscode.window.createTreeView(ViewIds.repositories, { treeDataProvider: tree, showCollapseAll: true });
   const audit = new AuditService(auth, scoped(log, 'Audit'));
+  const ciStore = new CiStore(store, auth, log);
+  const ci = new CiSection(ciStore);
   const versions = createVersions({ repos: store, audit, auth, log });
-  const testRuns = createTestRuns({ repositories: store, log, storageUri: context.storageUri ?? context.globalStorageUri, sections: [] });
+  const testRuns = createTestRuns({ repositories: store, log, storageUri: context.storageUri ?? context.globalStorageUri, sections: [ci] });
 
   context.subscriptions.push(
     log,
@@ -36,6 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
     treeView,
     ...versions.disposables,
     ...testRuns.disposables,
+    ciStore,
+    ci,
+    vscode.workspace.registerTextDocumentContentProvider(CI_LOG_SCHEME, ciLogContentProvider(ciStore)),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, commitContentProvider(store)),
     ...registerCommandTable(
       [
@@ -45,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
         { id: InternalCommandIds.inspect, run: () => inspectRepositories(store, tree) },
         ...versions.commands,
         ...testRuns.commands,
+        ...ciCommands(ciStore, audit, () => context.storageUri ?? context.globalStorageUri),
       ],
       log,
     ),

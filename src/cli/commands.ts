@@ -5,8 +5,11 @@
  */
 import type { CommandSpec } from './args';
 import { auditRecordCommand, auditVerifyCommand } from './audit';
+import { bumpCommand } from './bump';
+import { changelogCommand } from './changelog';
 import type { CliContext } from './context';
 import { repoCommand } from './repo';
+import { testCommand } from './test';
 
 export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
   {
@@ -26,6 +29,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       'dry-run': { type: 'boolean', description: 'Show what would change; change nothing.' },
       push: { type: 'boolean', description: 'Push the commit and the tag.' },
     },
+    run: (context, args) => bumpCommand(context, args),
   },
   {
     name: 'changelog',
@@ -34,6 +38,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       from: { type: 'string', value: 'REF', description: 'Start (exclusive).' },
       to: { type: 'string', value: 'REF', description: 'End (inclusive), default HEAD.' },
     },
+    run: (context, args) => changelogCommand(context, args),
   },
   {
     name: 'test',
@@ -44,6 +49,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       report: { type: 'string', value: 'FILE', description: 'Parse this report instead of running anything.' },
       format: { type: 'string', value: 'FORMAT', description: 'Format of --report: junit, tap or mocha-json.' },
     },
+    run: (context, args) => testCommand(context, args),
   },
   {
     name: 'package',

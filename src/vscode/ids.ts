@@ -36,12 +36,22 @@ export const CommandIds = {
   testRunsConfigure: 'sdlc.testRuns.configure',
   refreshVersions: 'sdlc.versions.refresh',
   bumpVersion: 'sdlc.versions.bump',
+  ciRefresh: 'sdlc.ci.refresh',
+  ciRerunFailedJobs: 'sdlc.ci.rerunFailedJobs',
+  ciRerun: 'sdlc.ci.rerun',
+  ciCancel: 'sdlc.ci.cancel',
+  ciOpenJobLog: 'sdlc.ci.openJobLog',
+  ciDownloadArtifact: 'sdlc.ci.downloadArtifact',
+  ciImportArtifact: 'sdlc.ci.importArtifact',
+  ciOpenRun: 'sdlc.ci.openRun',
 } as const;
 
 /** Internal commands (tree-item click targets, test hooks): registered, hidden from the palette. */
 export const InternalCommandIds = {
   /** Returns the tree's model for tests: `{ state, repositories: [...] }`. */
   inspect: 'sdlc.repositories._inspect',
+  /** CI runs of a repository's branch for tests: `{ branch, state, polling, runs, notifications }`. */
+  ciInspect: 'sdlc.ci._inspect',
   /** Returns the Test Runs tree for tests: `{ state, items: [...] }`. */
   testRunsInspect: 'sdlc.testRuns._inspect',
   /** The Versions tree as plain data for tests: `{ state, items }`. */

@@ -6,6 +6,9 @@ import { runMocha } from '../harness/extensionMocha'; // must stay the first imp
 // ── Suites ── one import per line; each file uses the globals describe/it/before…
 import './smoke.test';
 import './repositories.test';
+import './testRuns.test';
+import './ci.test';
+import './versions.test';
 
 export function run(): Promise<void> {
   return runMocha();

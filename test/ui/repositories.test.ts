@@ -1,7 +1,8 @@
 // Screenshots of the Repositories view a person can judge (test-results/screenshots/repositories-*.png),
 // each after asserting what the view shows. Real repositories, a real smart-HTTP git remote and the
 // spec-validated fake GitHub (in this process) behind `sdlc.github.apiUrl`; the extension takes the
-// token from GITHUB_TOKEN. Two workbench launches: signed in (populated, tooltip, GitHub error) and
+// token from the environment (GH_TOKEN: code-server keeps GITHUB_TOKEN to itself). Two workbench
+// launches: signed in (populated, tooltip, GitHub error) and
 // signed out (signed out, then no repository and no folder in the same code-server).
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -32,9 +33,12 @@ async function findRow(page: Page, labels: string[]): Promise<RowInfo | null> {
   return page.evaluate((wanted) => {
     // Runs in the page (this project compiles without the DOM library, hence the local shape).
     // No named local functions here: tsx's keepNames would wrap them in a `__name` the page lacks.
-    interface El { dataset: Record<string, string | undefined>; textContent: string | null; classList: Iterable<string>; getAttribute(name: string): string | null; querySelector(selector: string): El | null }
+    interface El { dataset: Record<string, string | undefined>; textContent: string | null; classList: Iterable<string>; getAttribute(name: string): string | null; querySelector(selector: string): El | null; querySelectorAll(selector: string): Iterable<El> }
     const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<El> } }).document;
-    const rows = [...doc.querySelectorAll('.part.sidebar .monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+    // Only the Repositories view's tree (the SDLC container holds other views too).
+    const panes = [...doc.querySelectorAll('.part.sidebar .pane')];
+    const pane = panes.find((p) => /Repositories/i.test(p.querySelector('.pane-header')?.textContent ?? ''));
+    const rows = [...(pane ?? doc.querySelectorAll('.part.sidebar')[Symbol.iterator]().next().value!).querySelectorAll('.monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
     const info = rows.map((r) => ({
       index: Number(r.dataset.index),
       level: Number(r.getAttribute('aria-level')),
@@ -75,8 +79,14 @@ async function waitForRow(page: Page, labels: string[], check: (r: RowInfo) => b
   }
 }
 
+/** The Repositories view's pane in the SDLC container (the whole side bar when it is the only view). */
+function repositoriesPane(page: Page): Locator {
+  const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: 'Repositories' }) });
+  return pane.or(page.locator('.part.sidebar:not(:has(.pane-header))')).first();
+}
+
 function rowLocator(page: Page, row: RowInfo): Locator {
-  return page.locator(`.part.sidebar .monaco-list-row[data-index="${row.index}"]`);
+  return repositoriesPane(page).locator(`.monaco-list-row[data-index="${row.index}"]`);
 }
 
 /** Expands or collapses a tree node by clicking its twistie (a click on the label could run its command). */
@@ -90,17 +100,28 @@ async function setExpanded(page: Page, labels: string[], expanded: boolean): Pro
 async function assertOnScreen(page: Page, labels: string[]): Promise<RowInfo> {
   const row = await waitForRow(page, labels);
   const box = await rowLocator(page, row).boundingBox();
-  const bar = await page.locator('.part.sidebar').boundingBox();
+  const bar = await repositoriesPane(page).boundingBox();
   assert.ok(box && bar, `${labels.join(' › ')} has no box`);
   assert.ok(box.y >= bar.y && box.y + box.height <= bar.y + bar.height, `${labels.join(' › ')} is outside the visible side bar (${JSON.stringify(box)})`);
   return row;
 }
 
-/** Opens the SDLC container with a readable side bar and no toasts over it. */
+/**
+ * Opens the SDLC container with a readable side bar; the container's other views are collapsed so
+ * the Repositories view gets the height.
+ */
 async function showView(wb: Workbench): Promise<void> {
-  await openSdlcContainer(wb.page);
-  await viewHeader(wb.page, 'Repositories').waitFor({ state: 'visible' });
-  await setSideBarWidth(wb.page, SIDEBAR_WIDTH);
+  const page = wb.page;
+  await openSdlcContainer(page);
+  await viewHeader(page, 'Repositories').waitFor({ state: 'visible' });
+  await setSideBarWidth(page, SIDEBAR_WIDTH);
+  const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]').filter({ hasNotText: 'Repositories' });
+  for (let i = 0; i < 5 && (await others.count()); i++) {
+    const name = (await others.first().locator('.title').innerText()).trim();
+    await others.first().click();
+    await page.locator('.part.sidebar .pane-header[aria-expanded="false"]', { hasText: name }).first().waitFor();
+  }
+  await repositoriesPane(page).waitFor({ state: 'visible' });
 }
 
 /** Closes toasts before a picture; any that came up are reported, never silently hidden. */
@@ -195,7 +216,10 @@ describe('Repositories view (screenshots)', function () {
       await git(legacy, ['update-ref', 'refs/remotes/origin/main', await headSha(legacy)]);
       github.faults.push({ match: { path: '/repos/acme/legacy-api/pulls' }, times: Infinity, respond: { status: 502 } });
 
-      wb = await openWorkbench({ folder: workspace, viewport: VIEWPORT, userSettings: { 'sdlc.github.apiUrl': github.url }, env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '' } });
+      wb = await openWorkbench({ folder: workspace, viewport: VIEWPORT, userSettings: { 'sdlc.github.apiUrl': github.url },
+      // code-server takes GITHUB_TOKEN for itself (its --github-auth) and removes it from the environment
+      // of the extension host, so the token reaches the extension as GH_TOKEN (read just the same).
+      env: { GH_TOKEN: TOKEN, GITHUB_TOKEN: '' } });
       await showView(wb);
     });
 
@@ -232,7 +256,9 @@ describe('Repositories view (screenshots)', function () {
       await waitForRow(page, ['webapp', 'Working Tree'], (r) => r.description === '1 staged, 1 changed, 1 untracked');
 
       for (const labels of [['docs-site'], ['legacy-api'], ['webapp', 'Branches', 'fix/header'], ['webapp', 'Tags', 'nightly'], ['webapp', 'Pull Requests', '#1']]) await assertOnScreen(page, labels);
+      await assertNotTruncated(page, ['webapp', 'Pull Requests', '#1']);
       await noToasts(page);
+      await blurView(page);
       await wb!.screenshot('repositories-populated');
     });
 
@@ -240,6 +266,7 @@ describe('Repositories view (screenshots)', function () {
       const page = wb!.page;
       const row = await waitForRow(page, ['webapp', 'Branches', 'feature/login']);
       await noToasts(page);
+      await blurView(page);
       await rowLocator(page, row).locator('.label-name').hover();
       const hover = page.locator('.workbench-hover-container, .monaco-hover.workbench-hover').filter({ hasText: 'CI: failure' }).first();
       await hover.waitFor({ state: 'visible', timeout: 10000 });
@@ -256,6 +283,7 @@ describe('Repositories view (screenshots)', function () {
       await setExpanded(page, ['legacy-api'], true);
       await waitForRow(page, ['legacy-api', 'Pull Requests'], (r) => r.description === 'unavailable' && r.expanded === 'true');
       const error = await waitForRow(page, ['legacy-api', 'Pull Requests', 'GitHub:'], (r) => / \(click to retry\)$/.test(r.label));
+      assert.match(error.label, /^GitHub: had a server error \(502\) \(click to retry\)$/, 'the gist only: request and advice are in the tooltip');
       assert.equal(error.icon, 'codicon-warning');
       assert.ok(!error.label.includes(TOKEN));
       // The other repositories are unaffected.
@@ -263,7 +291,9 @@ describe('Repositories view (screenshots)', function () {
       await waitForRow(page, ['docs-site'], (r) => r.description === 'main');
       assert.ok(github.requests.some((r) => r.path === '/repos/acme/legacy-api/pulls' && r.status === 502), 'the fault was hit');
       await assertOnScreen(page, ['legacy-api', 'Pull Requests', 'GitHub:']);
+      await assertNotTruncated(page, ['legacy-api', 'Pull Requests', 'GitHub:']);
       await noToasts(page);
+      await blurView(page);
       await wb!.screenshot('repositories-github-error');
     });
   });
@@ -293,7 +323,9 @@ describe('Repositories view (screenshots)', function () {
       assert.equal(row.icon, 'codicon-account');
       await waitForRow(page, ['webapp'], (r) => r.description.startsWith('main'));
       await assertOnScreen(page, ['webapp', 'Pull Requests', 'Sign in to GitHub']);
+      await assertNotTruncated(page, ['webapp', 'Pull Requests', 'Sign in to GitHub']);
       await noToasts(page);
+      await blurView(page);
       await wb!.screenshot('repositories-signed-out');
     });
 
@@ -301,13 +333,14 @@ describe('Repositories view (screenshots)', function () {
       const page = wb!.page;
       await reopenWorkbench(wb!, plainFolder);
       await showView(wb!);
-      const welcome = page.locator('.part.sidebar .welcome-view-content');
+      const welcome = repositoriesPane(page).locator('.welcome-view-content');
       await welcome.getByText('No git repository was found').waitFor({ state: 'visible' });
       for (const button of ['Initialize Repository', 'Refresh', 'Configure Scan Depth']) {
         await welcome.locator('.monaco-button', { hasText: button }).first().waitFor({ state: 'visible' });
       }
-      assert.equal(await page.locator('.part.sidebar .monaco-list-row').filter({ visible: true }).count(), 0, 'no rows next to the welcome text');
+      assert.equal(await repositoriesPane(page).locator('.monaco-list-row').filter({ visible: true }).count(), 0, 'no rows next to the welcome text');
       await noToasts(page);
+      await blurView(page);
       await wb!.screenshot('repositories-no-repository');
     });
 
@@ -315,10 +348,11 @@ describe('Repositories view (screenshots)', function () {
       const page = wb!.page;
       await reopenWorkbench(wb!, null);
       await showView(wb!);
-      const welcome = page.locator('.part.sidebar .welcome-view-content');
+      const welcome = repositoriesPane(page).locator('.welcome-view-content');
       await welcome.getByText('No folder is open').waitFor({ state: 'visible' });
       await welcome.locator('.monaco-button', { hasText: 'Open Folder' }).first().waitFor({ state: 'visible' });
       await noToasts(page);
+      await blurView(page);
       await wb!.screenshot('repositories-no-folder');
     });
   });

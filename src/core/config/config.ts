@@ -57,7 +57,7 @@ export interface EnvironmentConfig {
 export interface SdlcConfig {
   $schema?: string;
   packages?: string[];
-  versioning?: { tagFormat?: string; changelog?: string | false; preset?: string };
+  versioning?: { tagFormat?: string; changelog?: string | false; preset?: string; versionFiles?: Array<{ path: string; pattern: string }> };
   tests?: TestSuiteConfig[];
   packageTargets?: PackageTargetConfig[];
   environments?: EnvironmentConfig[];

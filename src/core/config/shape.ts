@@ -94,6 +94,7 @@ export const CONFIG_RULE: Rule = {
         tagFormat: { type: 'string', check: (v) => (v.includes('${version}') ? undefined : 'must contain ${version}') },
         changelog: { type: 'anyOf', of: [nonEmpty, { type: 'boolean', const: false }] },
         preset: nonEmpty,
+        versionFiles: { type: 'array', items: { type: 'object', required: ['path', 'pattern'], properties: { path: nonEmpty, pattern: nonEmpty } } },
       },
     },
     tests: { type: 'array', items: test, uniqueBy: 'name' },

@@ -9,6 +9,7 @@ import { manifestVersion, readManifest, setLockfileVersion, setManifestVersion }
 import { isReleaseType, nextVersion, parseVersion, type ReleaseType } from './nextVersion';
 import { recommendBump } from './recommend';
 import { compileTagFormat, DEFAULT_TAG_FORMAT, MONOREPO_TAG_FORMAT } from './tagFormat';
+import { setFileVersion, type VersionFileConfig } from './versionFiles';
 
 export interface PlanReleaseOptions {
   /** Package folder relative to the repository root, `/`-separated; default `.`. */
@@ -25,6 +26,8 @@ export interface PlanReleaseOptions {
   /** YYYY-MM-DD of the release; default today (UTC). */
   date?: string;
   preMajor?: boolean;
+  /** Extra files holding the version (`versioning.versionFiles`), paths relative to the REPOSITORY root. */
+  versionFiles?: readonly VersionFileConfig[];
   /** Reads a work-tree file by repository-relative path; null when missing. Default: the file system. */
   readFile?: (relativePath: string) => Promise<string | null>;
   signal?: AbortSignal;
@@ -100,6 +103,19 @@ export async function planRelease(git: Pick<Git, 'run' | 'root'>, options: PlanR
     const p = rel(lock);
     const text = await read(p);
     if (text !== null) files.push({ path: p, before: text, after: setLockfileVersion(text, next, p) });
+  }
+  for (const vf of options.versionFiles ?? []) {
+    const p = normalizeDir(vf.path);
+    const planned = files.find((f) => f.path === p);
+    const text = planned ? planned.after : await read(p);
+    if (text === null) {
+      throw new SdlcError('VersionFileMissing', `The version file ${p} (versioning.versionFiles in .sdlc.json) does not exist; fix its path or create it.`, { usage: true });
+    }
+    const edited = setFileVersion(text, vf.pattern, next, p);
+    const other = [...new Set(edited.found)].filter((v) => v !== current && v !== next);
+    if (other.length) warnings.push(`${p} said ${other.join(', ')} rather than ${current}; it is set to ${next}.`);
+    if (planned) planned.after = edited.text;
+    else files.push({ path: p, before: text, after: edited.text });
   }
   if (options.changelog !== false) {
     const p = rel(options.changelog ?? 'CHANGELOG.md');

@@ -112,7 +112,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
             ? `GitHub rate limit reached: resets at ${e.resetAt.toLocaleTimeString()} (click to retry)`
             : e.code === 'Unauthorized'
               ? 'GitHub rejected the token: sign in again'
-              : `GitHub: ${e.message} (click to retry)`;
+              : `GitHub: ${shortGitHubMessage(e.message)} (click to retry)`;
         const cmd = e.code === 'Unauthorized' ? { command: CommandIds.signIn, title: 'Sign in to GitHub' } : retry;
         const pulls: RepoNode[] = (gh.pulls ?? []).map((pull) => ({ kind: 'pull', repo, pull }));
         return [message(repo, 'gh-error', label, 'warning', cmd, e.message, 'githubError'), ...pulls];
@@ -334,6 +334,18 @@ function branchTooltip(b: { name: string; sha: string; upstream: string | null; 
   if (b.subject) lines.push('', b.subject);
   if (ci) lines.push('', `CI: ${ci.state}`, ...ci.checks.map((c) => `  ${c.state.padEnd(8)} ${c.name}`));
   return lines.join('\n');
+}
+
+/**
+ * The gist of a GitHub error for a one-line row ("had a server error (502)"), so "(click to retry)"
+ * stays visible in a normal side bar; the full message (request, advice) stays in the tooltip.
+ */
+function shortGitHubMessage(message: string): string {
+  return message
+    .replace(/^GitHub\s+/, '')
+    .replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) [^)]*\)/g, '')
+    .replace(/[;.]\s*(?:try again later|check the network and try again)\.?$/i, '')
+    .replace(/\.$/, '');
 }
 
 function ciColor(ci: CiStatus): vscode.ThemeColor | undefined {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { assertValidConfig, loadConfig, type TestSuiteConfig } from '../../core/config/config';
-import { detectSuites, type TestSuite } from '../../core/testing';
+import { detectSuites, type SuiteRunResult, type TestReport, type TestSuite } from '../../core/testing';
 
 export async function loadSuites(repoRoot: string): Promise<TestSuite[]> {
   const config = assertValidConfig(await loadConfig(repoRoot));
@@ -18,4 +18,19 @@ export function suiteFromConfig(repoRoot: string, t: TestSuiteConfig): TestSuite
   if (t.timeout !== undefined) suite.timeoutMs = t.timeout * 1000;
   if (t.report) suite.report = { ...t.report };
   return suite;
+}
+
+/**
+ * The report of a run that has none (no report configured, or it could not be read): one test
+ * named after the suite, passed only when the command exited 0 and no report was expected.
+ */
+export function reportFromExit(suite: TestSuite, result: Pick<SuiteRunResult, 'reportError' | 'exitCode' | 'signal' | 'outputTail' | 'durationMs'>): TestReport {
+  const ok = !result.reportError && result.exitCode === 0;
+  const message = result.reportError
+    ? result.reportError.message
+    : ok
+      ? undefined
+      : `The command exited with ${result.exitCode ?? result.signal}.\n${result.outputTail.slice(-2000)}`;
+  const test = { id: `::${suite.name}`, suite: [], name: suite.name, status: ok ? ('passed' as const) : ('failed' as const), durationMs: result.durationMs, ...(message ? { message } : {}) };
+  return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, durationMs: result.durationMs, tests: [test] };
 }

@@ -75,7 +75,7 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
   }
 
   return [
-    { id: CommandIds.testRunsRefresh, run: () => store.refresh() },
+    { id: CommandIds.testRunsRefresh, run: () => store.refresh({ rescan: true }) },
     {
       id: CommandIds.testRunsRunSuite,
       needsTrust: true,

@@ -16,7 +16,7 @@ import {
 import type { ErrorInfo, RepositoryModel } from '../repositories/repositoryModel';
 import { toErrorInfo, type RepositoryStore } from '../repositories/repositoryStore';
 import { historyFile } from './historyLocation';
-import { loadSuites } from './suites';
+import { loadSuites, reportFromExit } from './suites';
 
 /** What the Test Runs view knows about one repository. */
 export interface RepoTests {
@@ -109,8 +109,13 @@ export class TestRunsStore implements vscode.Disposable {
     if (this.repositories.repositories.some((r) => !this.entries.get(r.root)?.loaded)) await this.refresh();
   }
 
-  /** Re-reads suites and history of every repository. */
-  refresh(): Promise<void> {
+  /** Re-reads suites and history of every repository (`rescan`: look for repositories again first). */
+  async refresh(options: { rescan?: boolean } = {}): Promise<void> {
+    if (options.rescan) await this.repositories.rescan();
+    return this.reload();
+  }
+
+  private reload(): Promise<void> {
     this.loading ??= this.load().finally(() => {
       this.loading = undefined;
       this.changed.fire();
@@ -214,15 +219,4 @@ async function revisionOf(repo: RepositoryModel): Promise<{ branch: string | nul
       .catch(() => null),
   ]);
   return { branch, commit };
-}
-
-function reportFromExit(suite: TestSuite, result: SuiteRunResult): TestReport {
-  const ok = !result.reportError && result.exitCode === 0;
-  const message = result.reportError
-    ? result.reportError.message
-    : ok
-      ? undefined
-      : `The command exited with ${result.exitCode ?? result.signal}.\n${result.outputTail.slice(-2000)}`;
-  const test = { id: `::${suite.name}`, suite: [], name: suite.name, status: ok ? ('passed' as const) : ('failed' as const), durationMs: result.durationMs, ...(message ? { message } : {}) };
-  return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, durationMs: result.durationMs, tests: [test] };
 }

@@ -227,7 +227,9 @@ describe('upstream short names equal git %(upstream:short)', function () {
     await git(repo, ['symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main']);
     await ref('refs/heads/origin/dup'); // a local branch named like the remote-tracking branch
     await ref('refs/tags/origin/tagged'); // a tag, too
-    await ref('refs/heads/origin'); // a branch named like the remote (origin/HEAD exists)
+    await ref('refs/remotes/fork/main');
+    await git(repo, ['symbolic-ref', 'refs/remotes/fork/HEAD', 'refs/remotes/fork/main']);
+    await ref('refs/heads/fork'); // a branch named like a remote that has a HEAD
     await ref('refs/tags/same'); // local upstream `same` clashing with a tag
     const track = async (branch: string, remote: string, merge: string) => {
       await ref(`refs/heads/${branch}`);
@@ -241,7 +243,7 @@ describe('upstream short names equal git %(upstream:short)', function () {
     await track('t-dev', 'up/stream', 'refs/heads/dev');
     await track('t-gone', 'origin', 'refs/heads/gone');
     await track('t-local', '.', 'refs/heads/main');
-    await track('t-origin', '.', 'refs/heads/origin');
+    await track('t-fork', '.', 'refs/heads/fork');
     await ref('refs/heads/same');
     await track('t-same', '.', 'refs/heads/same');
 
@@ -253,7 +255,7 @@ describe('upstream short names equal git %(upstream:short)', function () {
     }
     const snap = await createGit(repo).snapshot();
     const ours = new Map(snap.branches.map((b) => [b.name, b.upstream]));
-    // refname:short of a branch can itself be shortened differently (heads/origin): compare by our names
+    // refname:short of a branch can itself be shortened differently (heads/fork): ask git per full ref
     assert.equal(ours.size, theirs.size);
     for (const b of snap.branches) {
       const short = (await git(repo, ['for-each-ref', '--format=%(upstream:short)', `refs/heads/${b.name}`])).trim();
@@ -261,5 +263,6 @@ describe('upstream short names equal git %(upstream:short)', function () {
     }
     assert.equal(ours.get('t-dup'), 'remotes/origin/dup');
     assert.equal(ours.get('t-dev'), 'up/stream/dev');
+    assert.equal(ours.get('t-fork'), 'heads/fork');
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AheadBehindCounter, buildCommitGraph, countAheadBehind, parseRevListParents } from '../../../src/core/git/aheadBehind';
+import { AheadBehindCounter, buildCommitGraph, countAheadBehind, parseCommitGraph, parseRevListParents } from '../../../src/core/git/aheadBehind';
 
 /** A random DAG: commit i has up to 3 parents among earlier commits (sometimes none: several roots). */
 const dag = fc
@@ -55,6 +55,28 @@ describe('ahead/behind in memory', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('property: parseCommitGraph (the one-pass parser the adapter uses) counts exactly, like buildCommitGraph', () => {
+    fc.assert(
+      fc.property(dag, fc.boolean(), ({ parents, lines, pairs }, extras) => {
+        // rev-list text; `extras` adds what real output may hold: a repeated commit, a parent outside the graph
+        const rows = lines.map(([sha, ps]) => [sha, ...ps].join(' '));
+        if (extras) rows.push(`${lines[0][0]} outside`, `c0 missing-parent`);
+        const text = `${rows.join('\n')}\n`;
+        const fast = parseCommitGraph(text);
+        const slow = buildCommitGraph(parseRevListParents(text));
+        assert.deepEqual([...fast.index], [...slow.index]);
+        assert.deepEqual(fast.parentStart, slow.parentStart);
+        assert.deepEqual(fast.parentList, slow.parentList);
+        assert.deepEqual(fast.generation, slow.generation);
+        const counter = new AheadBehindCounter(fast);
+        for (const [a, b] of pairs) assert.deepEqual(counter.count(`c${a}`, `c${b}`), expected(parents, a, b));
+      }),
+      { numRuns: 300 },
+    );
+    assert.equal(parseCommitGraph('').index.size, 0);
+    assert.deepEqual([...parseCommitGraph('b a a\na').parentList], [1]); // no final newline, duplicate parent
   });
 
   it('generation numbers: roots are 1, every commit is above its parents', () => {

@@ -1,0 +1,166 @@
+// The Test Runs view and the "SDLC Tests" controller in a real VS Code: a node:test project in the
+// test workspace, run through the commands, asserted on the history and the view's tree.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { makeTestRunsProject, type TestRunsProject } from '../support/testRunsProject';
+import { activate, find, labels, run, waitFor, type Item } from './helpers';
+
+interface RunRecord {
+  suite: string;
+  kind: string;
+  branch: string | null;
+  commit: string | null;
+  counts: { passed: number; failed: number; skipped: number };
+  failed: Array<{ name: string; message?: string; location?: { file: string; line: number } }>;
+  results: Record<string, string>;
+}
+
+const inspect = () => vscode.commands.executeCommand('sdlc.testRuns._inspect') as Promise<{ state: string; items: Item[] }>;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+describe('Test Runs', function () {
+  this.timeout(90000);
+  const workspace = process.env.SDLC_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  let project: TestRunsProject;
+  let repoLabel: string;
+
+  before(async () => {
+    assert.ok(workspace, 'the harness must open a workspace folder (SDLC_TEST_WORKSPACE)');
+    project = await makeTestRunsProject(path.join(workspace, 'testruns-app'), { slow: true });
+    await activate();
+    // The repository appears once the Repositories store has found it (watcher or this refresh).
+    const repo = await waitFor('the test repository in the Test Runs view', async () => {
+      await run('sdlc.testRuns.refresh');
+      return (await inspect()).items.find((i) => i.label.endsWith('testruns-app'));
+    });
+    repoLabel = repo.label;
+    await run('sdlc.testRuns.clearHistory', { repository: project.dir, confirm: false });
+  });
+
+  it('lists the suites of .sdlc.json with their kinds, not run yet', async () => {
+    const view = await inspect();
+    assert.equal(view.state, 'ready');
+    const suites = find(view.items, repoLabel, 'Suites');
+    assert.deepEqual(labels(suites), ['unit', 'api', 'slow']);
+    assert.deepEqual(suites?.children?.map((s) => s.description), ['unit · not run yet', 'integration · not run yet', 'acceptance · not run yet']);
+    assert.deepEqual(labels(find(view.items, repoLabel)), ['Suites', 'History', 'Regressions', 'Flaky']);
+  });
+
+  it('runs a suite: the record has branch, commit, counts and the failed test with its location', async () => {
+    const record = await run<RunRecord>('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'unit' });
+    assert.equal(record.error, undefined, JSON.stringify(record.error));
+    assert.equal(record.suite, 'unit');
+    assert.equal(record.kind, 'unit');
+    assert.equal(record.branch, 'main');
+    assert.match(record.commit ?? '', /^[0-9a-f]{40}$/);
+    assert.deepEqual(record.counts, { passed: 2, failed: 1, skipped: 0 });
+    assert.deepEqual(record.failed.map((f) => f.name), ['divides wrongly']);
+    const location = record.failed[0].location;
+    assert.equal(location?.file, path.join(project.dir, 'calc.test.mjs'));
+    assert.equal(location?.line, 16);
+
+    const view = await inspect();
+    const suite = find(view.items, repoLabel, 'Suites', 'unit');
+    assert.match(suite?.description ?? '', /^unit · 2 passed, 1 failed · just now$/);
+    assert.equal(suite?.icon, 'error');
+    const history = find(view.items, repoLabel, 'History');
+    assert.equal(history?.description, '1 run');
+    const runItem = find(history?.children, 'unit: 2 passed, 1 failed');
+    assert.ok(runItem, JSON.stringify(history));
+    assert.match(runItem.description ?? '', new RegExp(`main ${record.commit!.slice(0, 7)} · unit · `));
+    const failure = find(runItem.children, 'divides wrongly');
+    assert.equal(failure?.command?.command, 'sdlc.testRuns.openFailure');
+  });
+
+  it('opens a failure at its source line', async () => {
+    const view = await inspect();
+    const failure = find(view.items, repoLabel, 'History', 'unit: 2 passed, 1 failed', 'divides wrongly');
+    const opened = await run<{ file: string; line: number }>('sdlc.testRuns.openFailure', failure?.command?.arguments?.[0]);
+    assert.deepEqual(opened, { file: path.join(project.dir, 'calc.test.mjs'), line: 16 });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, path.join(project.dir, 'calc.test.mjs'));
+    assert.equal(editor?.selection.active.line, 15);
+    assert.match(editor!.document.lineAt(15).text, /assert\.equal\(6 \/ 2, 4\)/);
+  });
+
+  it('shows a regression when a test that passed in the previous run fails', async () => {
+    await project.setProduct(7);
+    const record = await run<RunRecord>('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'unit' });
+    assert.deepEqual(record.counts, { passed: 1, failed: 2, skipped: 0 });
+    const view = await inspect();
+    const regressions = find(view.items, repoLabel, 'Regressions');
+    assert.equal(regressions?.description, '1');
+    assert.deepEqual(labels(regressions), ['multiplies']);
+    assert.match(regressions?.children?.[0].description ?? '', /^unit · /);
+    // "divides wrongly" failed before too: not a regression.
+    await project.setProduct(6);
+    await run('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'unit' });
+    assert.deepEqual(labels(find((await inspect()).items, repoLabel, 'Regressions')), ['No regressions']);
+  });
+
+  it('marks a test flaky when its outcome flips back and forth at the same commit', async () => {
+    for (const outcome of ['pass', 'fail', 'pass', 'fail'] as const) {
+      await project.setFlip(outcome);
+      const record = await run<RunRecord>('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'api' });
+      assert.deepEqual(record.counts, outcome === 'pass' ? { passed: 2, failed: 0, skipped: 0 } : { passed: 1, failed: 1, skipped: 0 });
+    }
+    const view = await inspect();
+    const flaky = find(view.items, repoLabel, 'Flaky');
+    // "multiplies" went pass → fail → pass at the same commit in the regression test: 2 flips, flaky too.
+    assert.deepEqual(labels(flaky), ['flips', 'multiplies']);
+    assert.deepEqual(flaky?.children?.map((c) => c.description), ['api · 3 flips · last failed', 'unit · 2 flips · last passed']);
+    const history = find(view.items, repoLabel, 'History');
+    assert.equal(history?.description, '7 runs');
+    assert.deepEqual(history?.children?.slice(0, 2).map((c) => c.label), ['api: 1 passed, 1 failed', 'api: 2 passed, 0 failed']);
+  });
+
+  it('cancels a running suite and ends the processes it started; nothing is recorded', async () => {
+    const before = find((await inspect()).items, repoLabel, 'History')?.description;
+    const pending = run<{ cancelled?: boolean }>('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'slow' });
+    await waitFor('the slow suite to start its grandchild', async () => existsSync(project.pidFile) && readFileSync(project.pidFile, 'utf8').trim() !== '');
+    const pid = Number(readFileSync(project.pidFile, 'utf8'));
+    assert.ok(alive(pid));
+    const suite = find((await inspect()).items, repoLabel, 'Suites', 'slow');
+    assert.equal(suite?.icon, 'loading~spin');
+    assert.equal(suite?.contextValue, 'suite running');
+    const cancel = await run<{ cancelled: number }>('sdlc.testRuns.cancel', { repository: project.dir, suite: 'slow' });
+    assert.equal(cancel.cancelled, 1);
+    assert.deepEqual(await pending, { cancelled: true, suite: 'slow' });
+    await waitFor('the grandchild to be gone', async () => !alive(pid), 10000);
+    assert.equal(find((await inspect()).items, repoLabel, 'History')?.description, before);
+    assert.equal(find((await inspect()).items, repoLabel, 'Suites', 'slow')?.icon, 'circle-outline');
+  });
+
+  it('refuses an unknown suite with a clear error', async () => {
+    const result = await run('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'nope' });
+    assert.equal(result.error?.code, 'UnknownSuite');
+    assert.match(result.error?.message ?? '', /no suite "nope" \(suites: unit, api, slow\)/);
+  });
+
+  it('runs all suites of a kind', async () => {
+    const result = await run<{ runs: RunRecord[] }>('sdlc.testRuns.runAll', { repository: project.dir, kind: 'integration' });
+    assert.deepEqual(result.runs.map((r) => r.suite), ['api']);
+  });
+
+  it('clears the history', async () => {
+    await run('sdlc.testRuns.clearHistory', { repository: project.dir, confirm: false });
+    const view = await inspect();
+    assert.equal(find(view.items, repoLabel, 'History')?.description, '0 runs');
+    assert.deepEqual(labels(find(view.items, repoLabel, 'Flaky')), ['No flaky tests']);
+  });
+});

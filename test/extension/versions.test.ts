@@ -1,0 +1,193 @@
+// The Versions view in a real VS Code: a real repository in the test workspace, released through
+// the `sdlc.versions.bump` command exactly as a keybinding or task would run it.
+import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { commit, git, headSha, makeRepo, tag } from '../support/repos';
+import { activate, run, waitFor, type Item } from './helpers';
+
+interface VersionsItem extends Item {
+  tooltip?: string;
+  command?: { command: string; arguments?: unknown[] };
+  children?: VersionsItem[];
+}
+interface VersionsView {
+  state: string;
+  items: VersionsItem[];
+  statusBar?: { visible: boolean; text: string; package?: string };
+}
+
+const inspectVersions = () => vscode.commands.executeCommand('sdlc.versions._inspect') as Promise<VersionsView>;
+
+describe('Versions view', function () {
+  this.timeout(120000);
+  const workspace = process.env.SDLC_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const repo = path.join(workspace, 'versioned');
+  const manifest = path.join(repo, 'package.json');
+  let featSha: string;
+  let fixSha: string;
+  let releasedHead: string;
+
+  /** Waits until the view shows the package and `check` holds for it. */
+  const waitForPackage = (what: string, check: (item: VersionsItem) => boolean) =>
+    waitFor(what, async () => {
+      const item = (await inspectVersions()).items.find((i) => i.label === 'versioned-app');
+      return item && check(item) ? item : undefined;
+    });
+
+  /** What must stay exactly as it was when a bump is refused. */
+  async function repoState() {
+    return {
+      head: await headSha(repo),
+      tags: (await git(repo, ['tag', '--list'])).trim(),
+      manifest: await fs.readFile(manifest, 'utf8'),
+      changelog: existsSync(path.join(repo, 'CHANGELOG.md')),
+    };
+  }
+
+  before(async () => {
+    assert.ok(workspace, 'the harness must open a workspace folder (SDLC_TEST_WORKSPACE)');
+    await makeRepo({ dir: repo, commits: ['chore: initial commit'] });
+    await commit(repo, 'chore: add the manifest', { 'package.json': `${JSON.stringify({ name: 'versioned-app', version: '1.2.3', private: true }, null, 2)}\n` });
+    await tag(repo, 'v1.2.3', 'Release 1.2.3');
+    featSha = await commit(repo, 'feat(api): add a search endpoint', { 'src/search.ts': 'export const search = 1;\n' });
+    fixSha = await commit(repo, 'fix: handle an empty query', { 'src/search.ts': 'export const search = 2;\n' });
+    await activate();
+    await run('sdlc.repositories.refresh');
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows the package with its version, the recommended next one and why', async () => {
+    const pkg = await waitForPackage('the recommended minor bump', (i) => i.description === '1.2.3 → 1.3.0 (minor)');
+    assert.equal(pkg.icon, 'package');
+    assert.match(pkg.contextValue ?? '', /^package\b.*\breleasable\b/);
+    assert.match(pkg.tooltip ?? '', /1 feature, 1 bug fix/);
+    assert.match(pkg.tooltip ?? '', /2 commits since v1\\?\.2\\?\.3/);
+  });
+
+  it('groups the commits since the last release by type, each opening its commit', async () => {
+    const pkg = await waitForPackage('the commit groups', (i) => (i.children ?? []).length === 2);
+    assert.deepEqual(pkg.children!.map((g) => [g.label, g.description, g.icon]), [
+      ['Features', '1', 'sparkle'],
+      ['Bug fixes', '1', 'bug'],
+    ]);
+    const feature = pkg.children![0].children![0];
+    assert.equal(feature.label, 'add a search endpoint');
+    assert.equal(feature.description, `api · ${featSha.slice(0, 7)}`);
+    assert.equal(pkg.children![1].children![0].description, fixSha.slice(0, 7));
+    assert.deepEqual(feature.command, { command: 'sdlc.repositories.openCommit', arguments: [{ repository: repo, ref: featSha }] });
+
+    const opened = await run<{ sha: string }>(feature.command!.command, feature.command!.arguments![0]);
+    assert.equal(opened.sha, featSha, JSON.stringify(opened));
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(text, /feat\(api\): add a search endpoint/);
+  });
+
+  it('shows the version and the pending bump of the active editor\'s package in the status bar', async () => {
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(repo, 'src', 'search.ts')));
+    const view = await waitFor('the status bar item', async () => {
+      const v = await inspectVersions();
+      return v.statusBar?.visible ? v : undefined;
+    });
+    assert.equal(view.statusBar?.text, '$(tag) 1.2.3 → 1.3.0');
+    assert.equal(view.statusBar?.package, 'versioned-app');
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(workspace, 'README.md')));
+    await waitFor('the status bar item to hide outside any package', async () => !(await inspectVersions()).statusBar?.visible);
+  });
+
+  it('refuses an exact version that is not greater, or not a version, and changes nothing', async () => {
+    const before = await repoState();
+    const notGreater = await run('sdlc.versions.bump', { repository: repo, version: '1.2.0', preview: false });
+    assert.equal(notGreater.error?.code, 'VersionNotGreater', JSON.stringify(notGreater));
+    assert.match(notGreater.error!.message, /1\.2\.0 is not greater than the current version 1\.2\.3/);
+    const same = await run('sdlc.versions.bump', { repository: repo, version: '1.2.3', preview: false });
+    assert.equal(same.error?.code, 'VersionNotGreater', JSON.stringify(same));
+    const garbage = await run('sdlc.versions.bump', { repository: repo, version: 'one.two', preview: false });
+    assert.equal(garbage.error?.code, 'InvalidVersion', JSON.stringify(garbage));
+    const badType = await run('sdlc.versions.bump', { repository: repo, releaseType: 'huge', preview: false });
+    assert.equal(badType.error?.code, 'InvalidArguments', JSON.stringify(badType));
+    assert.deepEqual(await repoState(), before);
+  });
+
+  it('refuses a dirty working tree, says which file, and changes nothing', async () => {
+    const dirtyFile = path.join(repo, 'src', 'search.ts');
+    await fs.writeFile(dirtyFile, 'export const search = 3; // not committed\n');
+    try {
+      const before = await repoState();
+      const result = await run('sdlc.versions.bump', { repository: repo, releaseType: 'minor', preview: false });
+      assert.equal(result.error?.code, 'DirtyWorkTree', JSON.stringify(result));
+      assert.match(result.error!.message, /src\/search\.ts/);
+      assert.deepEqual(await repoState(), before);
+      assert.equal(await fs.readFile(dirtyFile, 'utf8'), 'export const search = 3; // not committed\n');
+    } finally {
+      await git(repo, ['checkout', '--', 'src/search.ts']);
+    }
+  });
+
+  it('previews every file of the release as a diff without applying anything', async () => {
+    const before = await repoState();
+    const result = await run<{ tag: string; next: string; files: string[]; previewOnly: boolean }>('sdlc.versions.bump', { repository: repo, previewOnly: true });
+    assert.equal(result.error, undefined, JSON.stringify(result));
+    assert.deepEqual(result.files, ['package.json', 'CHANGELOG.md']);
+    assert.equal(result.tag, 'v1.3.0');
+    const diffs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .map((t) => t.input)
+      .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.scheme === 'sdlc-release-preview');
+    assert.equal(diffs.length, 2, 'one diff editor per file');
+    const manifestDiff = diffs.find((d) => d.modified.path.endsWith('/package.json'))!;
+    const after = (await vscode.workspace.openTextDocument(manifestDiff.modified)).getText();
+    const original = (await vscode.workspace.openTextDocument(manifestDiff.original)).getText();
+    assert.match(after, /"version": "1\.3\.0"/);
+    assert.equal(original, before.manifest);
+    const changelog = diffs.find((d) => d.modified.path.endsWith('/CHANGELOG.md'))!;
+    assert.match((await vscode.workspace.openTextDocument(changelog.modified)).getText(), /^## 1\.3\.0 \(\d{4}-\d\d-\d\d\)[\s\S]*### Features[\s\S]*\*\*api:\*\* add a search endpoint/);
+    assert.equal((await vscode.workspace.openTextDocument(changelog.original)).getText(), '', 'the changelog is a new file');
+    assert.deepEqual(await repoState(), before);
+  });
+
+  it('bumps through the command: manifest, changelog, release commit, annotated tag and audit entry', async () => {
+    const previousHead = await headSha(repo);
+    const result = await run<{ tag: string; next: string; commit: string; pushed: boolean }>('sdlc.versions.bump', { repository: repo, preview: false });
+    assert.equal(result.error, undefined, JSON.stringify(result));
+    assert.equal(result.tag, 'v1.3.0');
+    assert.equal(result.next, '1.3.0');
+    assert.equal(result.pushed, false, 'never pushes unless asked');
+    releasedHead = await headSha(repo);
+    assert.equal(result.commit, releasedHead);
+    assert.equal((await git(repo, ['rev-parse', `${releasedHead}^`])).trim(), previousHead);
+
+    assert.equal(JSON.parse(await fs.readFile(manifest, 'utf8')).version, '1.3.0');
+    const changelog = await fs.readFile(path.join(repo, 'CHANGELOG.md'), 'utf8');
+    assert.match(changelog, /^## 1\.3\.0 /);
+    assert.match(changelog, /### Features\n\n\* \*\*api:\*\* add a search endpoint \([0-9a-f]{7}\)/);
+    assert.match(changelog, /### Bug fixes\n\n\* handle an empty query \([0-9a-f]{7}\)/);
+    assert.equal((await git(repo, ['log', '-1', '--format=%s'])).trim(), 'chore(release): v1.3.0');
+    assert.deepEqual((await git(repo, ['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n').sort(), ['CHANGELOG.md', 'package.json']);
+    assert.equal((await git(repo, ['cat-file', '-t', 'v1.3.0'])).trim(), 'tag', 'an annotated tag');
+    assert.equal((await git(repo, ['rev-parse', 'v1.3.0^{commit}'])).trim(), releasedHead);
+    assert.equal((await git(repo, ['status', '--porcelain'])).trim(), '', 'the work tree and index are clean after the release');
+
+    const audit = (await fs.readFile(path.join(repo, '.git', 'sdlc', 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { action: string; result: string; actor: { tool: string }; target: unknown; before: unknown; after: { commit: string } });
+    const entry = audit.at(-1)!;
+    assert.equal(entry.action, 'version.bump');
+    assert.equal(entry.result, 'success');
+    assert.equal(entry.actor.tool, 'vscode');
+    assert.deepEqual(entry.target, { package: 'versioned-app', tag: 'v1.3.0' });
+    assert.deepEqual(entry.before, { version: '1.2.3' });
+    assert.equal(entry.after.commit, releasedHead);
+  });
+
+  it('then shows "Nothing to release" for the package', async () => {
+    const pkg = await waitForPackage('nothing to release', (i) => i.description === '1.3.0 · nothing to release');
+    assert.deepEqual(pkg.children?.map((c) => [c.label, c.icon]), [['Nothing to release', 'check']]);
+    assert.equal(pkg.contextValue, 'package');
+    const again = await run('sdlc.versions.bump', { repository: repo, releaseType: 'auto', preview: false });
+    assert.equal(again.error?.code, 'NothingToRelease', JSON.stringify(again));
+    assert.equal(await headSha(repo), releasedHead);
+  });
+});
