@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { git } from './context';
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export interface RepoShape {
   commits: number;
@@ -35,11 +35,21 @@ export const DEFAULT_SHAPE: RepoShape = { commits: 50_000, branches: 5_000, tags
 /** What the generator knows about each branch; also written into the marker for later checks. */
 export interface BranchPlan {
   name: string;
-  localAhead: number;
-  remoteAhead: number;
-  mergedMain: number; // main commits the remote merged in (0 = none)
-  gone: boolean;
+  kind: 'in-sync' | 'ahead' | 'behind' | 'diverged' | 'remote-rebased' | 'local-rebased' | 'remote-merged-main' | 'gone';
+  /** first-parent index on main the branch forked from */
+  baseIdx: number;
+  /** commits of its own (pushed) */
+  own: number;
+  /** first-parent main commits between the old and the new base (rebased / merged-main kinds), else 0 */
+  distance: number;
 }
+
+/**
+ * The share of branches whose local and remote diverge by thousands of commits, and how far. This is
+ * what makes `%(upstream:track)` slow (git walks the divergence once per branch); tuned so that path
+ * takes ~10–20 s on a 2-core machine with git 2.39, like the repository in docs/performance.md.
+ */
+export const LONG_DIVERGENCE = { remoteRebased: 0.16, localRebased: 0.05, remoteMergedMain: 0.04, minDistance: 1_000, maxDistance: 8_000 };
 
 /** Returns the work-tree root of the cached repository, generating it when missing or stale. */
 export async function ensureRepo(cacheDir: string, log: (m: string) => void, shape: RepoShape = DEFAULT_SHAPE): Promise<string> {
@@ -206,34 +216,76 @@ async function generate(dir: string, shape: RepoShape, log: (m: string) => void)
   reset('refs/heads/main', mainLine[L - 1]);
   commit('refs/remotes/origin/main', [mainLine[L - 3]], clock - 120);
 
-  // Feature branches.
+  // Feature branches: each forks from main at a point spread uniformly over the whole history and has
+  // 1–5 commits of its own (pushed, so shared with its remote counterpart); then local and remote go
+  // their ways like long-lived branches do (see LONG_DIVERGENCE for the share that diverges by thousands).
   const plans: BranchPlan[] = [];
   const width = String(shape.branches).length < 4 ? 4 : String(shape.branches).length;
+  /** `n` commits on `ref` on top of `from`, dated from `at` on; returns the last mark. */
+  const chain = (ref: string, from: number, n: number, at: number): number => {
+    let c = from;
+    for (let i = 0; i < n; i++) c = commit(ref, [c], (at += int(300, 7200)));
+    return c;
+  };
+  /** Index on main `far` first-parent commits after `baseIdx` (thousands later when there is room). */
+  const laterMain = (baseIdx: number): number => Math.min(L - 1, baseIdx + int(LONG_DIVERGENCE.minDistance, LONG_DIVERGENCE.maxDistance));
   for (let b = 1; b <= shape.branches; b++) {
     const name = `feature/${String(b).padStart(width, '0')}`;
-    const baseIdx = L - 1 - Math.floor((L - 1) * rand() ** 3);
-    let at = timeOf[mainLine[baseIdx]];
-    let shared = mainLine[baseIdx];
-    for (let i = int(0, 2); i > 0; i--) shared = commit(`refs/heads/${name}`, [shared], (at += int(300, 7200)));
+    const local = `refs/heads/${name}`;
+    const remote = `refs/remotes/origin/${name}`;
+    const baseIdx = int(0, L - 2);
+    const base = mainLine[baseIdx];
+    const own = int(1, 5);
+    const shared = chain(local, base, own, timeOf[base]);
     const r = rand();
-    const localAhead = r < 0.3 ? 0 : int(0, 3);
-    const remoteAhead = rand() < 0.5 ? 0 : int(1, 2);
-    const gone = rand() < 0.02;
-    const mergedMain = !gone && rand() < 0.05 ? Math.min(int(50, 2000), L - 1 - baseIdx) : 0;
-    let local = shared;
-    for (let i = 0; i < localAhead; i++) local = commit(`refs/heads/${name}`, [local], (at += int(300, 7200)));
-    reset(`refs/heads/${name}`, local);
-    if (!gone) {
-      let remote = shared;
-      let rt = timeOf[shared];
-      for (let i = 0; i < remoteAhead; i++) remote = commit(`refs/remotes/origin/${name}`, [remote], (rt += int(300, 7200)));
-      if (mergedMain > 0) {
-        const m = mainLine[baseIdx + mergedMain];
-        remote = commit(`refs/remotes/origin/${name}`, [remote, m], Math.max(rt, timeOf[m]) + 600, `Merge branch 'main' into ${name}\n`, 0);
-      }
-      reset(`refs/remotes/origin/${name}`, remote);
+    let kind: BranchPlan['kind'];
+    let localTip = shared;
+    let remoteTip = shared;
+    let distance = 0; // first-parent main commits between the two bases (rebases / merges only)
+    let acc = 0;
+    const cut = (share: number) => r < (acc += share);
+    if (cut(0.02)) {
+      kind = 'gone';
+      localTip = chain(local, shared, int(0, 2), timeOf[shared]);
+    } else if (cut(LONG_DIVERGENCE.remoteRebased)) {
+      // Someone rebased the branch onto a much later main and force-pushed; the local copy is stale
+      // (and may have a commit of its own): merge base thousands of commits back.
+      kind = 'remote-rebased';
+      const to = laterMain(baseIdx);
+      distance = to - baseIdx;
+      localTip = chain(local, shared, rand() < 0.3 ? int(1, 2) : 0, timeOf[shared]);
+      remoteTip = chain(remote, mainLine[to], own + int(0, 2), timeOf[mainLine[to]]);
+    } else if (cut(LONG_DIVERGENCE.localRebased)) {
+      // Rebased locally onto a much later main, not pushed yet.
+      kind = 'local-rebased';
+      const to = laterMain(baseIdx);
+      distance = to - baseIdx;
+      localTip = chain(local, mainLine[to], own + int(0, 2), timeOf[mainLine[to]]);
+      remoteTip = chain(remote, shared, rand() < 0.3 ? 1 : 0, timeOf[shared]);
+    } else if (cut(LONG_DIVERGENCE.remoteMergedMain)) {
+      // The remote merged a much later main (e.g. GitHub's "update branch").
+      kind = 'remote-merged-main';
+      const to = laterMain(baseIdx);
+      distance = to - baseIdx;
+      localTip = chain(local, shared, rand() < 0.3 ? 1 : 0, timeOf[shared]);
+      const m = mainLine[to];
+      remoteTip = commit(remote, [shared, m], Math.max(timeOf[shared], timeOf[m]) + 600, `Merge branch 'main' into ${name}\n`, 0);
+    } else if (cut(0.3)) {
+      kind = 'in-sync';
+    } else if (cut(0.22)) {
+      kind = 'ahead';
+      localTip = chain(local, shared, int(1, 3), timeOf[shared]);
+    } else if (cut(0.1)) {
+      kind = 'behind';
+      remoteTip = chain(remote, shared, int(1, 3), timeOf[shared]);
+    } else {
+      kind = 'diverged';
+      localTip = chain(local, shared, int(1, 3), timeOf[shared]);
+      remoteTip = chain(remote, shared, int(1, 3), timeOf[shared]);
     }
-    plans.push({ name, localAhead, remoteAhead, mergedMain, gone });
+    reset(local, localTip);
+    if (kind !== 'gone') reset(remote, remoteTip);
+    plans.push({ name, kind, baseIdx, own, distance });
     await out.flush();
   }
   // Remote-only branches (nobody checked them out).

@@ -17,7 +17,11 @@ interface RunRecord {
   results: Record<string, string>;
 }
 
-const inspect = () => vscode.commands.executeCommand('sdlc.testRuns._inspect') as Promise<{ state: string; items: Item[] }>;
+/** A Test Runs tree item: what helpers' Item has, plus the click target. */
+type RunsItem = Item & { command?: { command: string; arguments?: unknown[] }; children?: RunsItem[] };
+
+const inspect = () => vscode.commands.executeCommand('sdlc.testRuns._inspect') as Promise<{ state: string; items: RunsItem[] }>;
+const at = (items: RunsItem[] | undefined, ...path: string[]) => find(items, ...path) as RunsItem | undefined;
 
 function alive(pid: number): boolean {
   try {
@@ -58,7 +62,8 @@ describe('Test Runs', function () {
     const suites = find(view.items, repoLabel, 'Suites');
     assert.deepEqual(labels(suites), ['unit', 'api', 'slow']);
     assert.deepEqual(suites?.children?.map((s) => s.description), ['unit · not run yet', 'integration · not run yet', 'acceptance · not run yet']);
-    assert.deepEqual(labels(find(view.items, repoLabel)), ['Suites', 'History', 'Regressions', 'Flaky']);
+    // CI is the section plugged in from ciSection.ts.
+    assert.deepEqual(labels(find(view.items, repoLabel)), ['Suites', 'History', 'Regressions', 'Flaky', 'CI']);
   });
 
   it('runs a suite: the record has branch, commit, counts and the failed test with its location', async () => {
@@ -83,13 +88,13 @@ describe('Test Runs', function () {
     const runItem = find(history?.children, 'unit: 2 passed, 1 failed');
     assert.ok(runItem, JSON.stringify(history));
     assert.match(runItem.description ?? '', new RegExp(`main ${record.commit!.slice(0, 7)} · unit · `));
-    const failure = find(runItem.children, 'divides wrongly');
+    const failure = at(runItem.children as RunsItem[], 'divides wrongly');
     assert.equal(failure?.command?.command, 'sdlc.testRuns.openFailure');
   });
 
   it('opens a failure at its source line', async () => {
     const view = await inspect();
-    const failure = find(view.items, repoLabel, 'History', 'unit: 2 passed, 1 failed', 'divides wrongly');
+    const failure = at(view.items, repoLabel, 'History', 'unit: 2 passed, 1 failed', 'divides wrongly');
     const opened = await run<{ file: string; line: number }>('sdlc.testRuns.openFailure', failure?.command?.arguments?.[0]);
     assert.deepEqual(opened, { file: path.join(project.dir, 'calc.test.mjs'), line: 16 });
     const editor = vscode.window.activeTextEditor;

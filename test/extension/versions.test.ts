@@ -21,7 +21,7 @@ interface VersionsView {
 const inspectVersions = () => vscode.commands.executeCommand('sdlc.versions._inspect') as Promise<VersionsView>;
 
 describe('Versions view', function () {
-  this.timeout(120000);
+  this.timeout(60000);
   const workspace = process.env.SDLC_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
   const repo = path.join(workspace, 'versioned');
   const manifest = path.join(repo, 'package.json');
@@ -145,7 +145,7 @@ describe('Versions view', function () {
     assert.match(after, /"version": "1\.3\.0"/);
     assert.equal(original, before.manifest);
     const changelog = diffs.find((d) => d.modified.path.endsWith('/CHANGELOG.md'))!;
-    assert.match((await vscode.workspace.openTextDocument(changelog.modified)).getText(), /^## 1\.3\.0 \(\d{4}-\d\d-\d\d\)[\s\S]*### Features[\s\S]*\*\*api:\*\* add a search endpoint/);
+    assert.match((await vscode.workspace.openTextDocument(changelog.modified)).getText(), /^# Changelog\n\n## 1\.3\.0 \(\d{4}-\d\d-\d\d\)\n[\s\S]*### Features[\s\S]*\*\*api:\*\* add a search endpoint/);
     assert.equal((await vscode.workspace.openTextDocument(changelog.original)).getText(), '', 'the changelog is a new file');
     assert.deepEqual(await repoState(), before);
   });
@@ -163,7 +163,7 @@ describe('Versions view', function () {
 
     assert.equal(JSON.parse(await fs.readFile(manifest, 'utf8')).version, '1.3.0');
     const changelog = await fs.readFile(path.join(repo, 'CHANGELOG.md'), 'utf8');
-    assert.match(changelog, /^## 1\.3\.0 /);
+    assert.match(changelog, /^# Changelog\n\n## 1\.3\.0 \(\d{4}-\d\d-\d\d\)\n/);
     assert.match(changelog, /### Features\n\n\* \*\*api:\*\* add a search endpoint \([0-9a-f]{7}\)/);
     assert.match(changelog, /### Bug fixes\n\n\* handle an empty query \([0-9a-f]{7}\)/);
     assert.equal((await git(repo, ['log', '-1', '--format=%s'])).trim(), 'chore(release): v1.3.0');

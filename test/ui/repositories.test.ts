@@ -85,15 +85,25 @@ function repositoriesPane(page: Page): Locator {
   return pane.or(page.locator('.part.sidebar:not(:has(.pane-header))')).first();
 }
 
+/** The rendered row (by index, and only while it still shows the same label: the tree re-renders). */
 function rowLocator(page: Page, row: RowInfo): Locator {
-  return repositoriesPane(page).locator(`.monaco-list-row[data-index="${row.index}"]`);
+  const label = page.locator('.label-name', { hasText: new RegExp(`^\\s*${row.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  return repositoriesPane(page).locator(`.monaco-list-row[data-index="${row.index}"]`).filter({ has: label });
 }
 
-/** Expands or collapses a tree node by clicking its twistie (a click on the label could run its command). */
+/**
+ * Expands or collapses a tree node by clicking its twistie (a click on the label could run its
+ * command). Clicks again when the tree re-rendered under the click (the view refreshes as data arrives).
+ */
 async function setExpanded(page: Page, labels: string[], expanded: boolean): Promise<void> {
-  const row = await waitForRow(page, labels, (r) => r.expanded !== null);
-  if ((row.expanded === 'true') !== expanded) await rowLocator(page, row).locator('.monaco-tl-twistie').click();
-  await waitForRow(page, labels, (r) => r.expanded === String(expanded), 10000);
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const row = await waitForRow(page, labels, (r) => r.expanded !== null);
+    if (row.expanded === String(expanded)) return;
+    if (Date.now() > deadline) throw new Error(`could not ${expanded ? 'expand' : 'collapse'} ${labels.join(' › ')}`);
+    await rowLocator(page, row).locator('.monaco-tl-twistie').click({ timeout: 5000 }).catch(() => undefined);
+    await waitForRow(page, labels, (r) => r.expanded === String(expanded), 2000).catch(() => undefined);
+  }
 }
 
 /** Asserts the row is inside the visible part of the side bar (not scrolled away, not clipped). */
@@ -104,6 +114,19 @@ async function assertOnScreen(page: Page, labels: string[]): Promise<RowInfo> {
   assert.ok(box && bar, `${labels.join(' › ')} has no box`);
   assert.ok(box.y >= bar.y && box.y + box.height <= bar.y + bar.height, `${labels.join(' › ')} is outside the visible side bar (${JSON.stringify(box)})`);
   return row;
+}
+
+/** Asserts the row's label and description are shown whole (not cut off with an ellipsis). */
+async function assertNotTruncated(page: Page, labels: string[]): Promise<void> {
+  const row = await waitForRow(page, labels);
+  const container = rowLocator(page, row).locator('.monaco-icon-label-container').first();
+  const { scroll, client } = await container.evaluate((el: { scrollWidth: number; clientWidth: number }) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  assert.ok(scroll <= client, `${labels.join(' › ')} is cut off (${scroll} px of text in ${client} px): "${row.label}"`);
+}
+
+/** Moves keyboard focus to the (empty) editor area: no focus outline or inline actions in the picture. */
+async function blurView(page: Page): Promise<void> {
+  await page.locator('.part.editor').click({ position: { x: 40, y: 40 } });
 }
 
 /**

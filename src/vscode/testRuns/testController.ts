@@ -139,7 +139,7 @@ export class SuiteTestController implements vscode.Disposable {
         const item = this.suiteItem(entry.repo.root, suite.name);
         const source = new vscode.CancellationTokenSource();
         sources.push(source);
-        const key = `${entry.repo.root}\u0000${suite.name}`;
+        const key = `${entry.repo.root}\u001f${suite.name}`;
         this.active.set(key, source);
         const abort = new AbortController();
         const subs = [token.onCancellationRequested(() => source.cancel()), run.token.onCancellationRequested(() => source.cancel()), source.token.onCancellationRequested(() => abort.abort())];
@@ -198,14 +198,14 @@ export class SuiteTestController implements vscode.Disposable {
       let parent: vscode.TestItem | undefined;
       let prefix = suiteItem.id;
       if (t.file) {
-        prefix += `\u0000${t.file}`;
+        prefix += `\u001f${t.file}`;
         const isNew = !children.has(prefix);
         parent = child(undefined, prefix, path.basename(t.file), uri);
         parent.description = path.dirname(t.file) === '.' ? undefined : path.dirname(t.file);
         if (isNew) top.push(parent);
       }
       for (const name of t.suite) {
-        prefix += `\u0000${name}`;
+        prefix += `\u001f${name}`;
         const isNew = !children.has(prefix);
         const item = child(parent, prefix, name, uri);
         if (isNew && !parent) top.push(item);
@@ -255,11 +255,11 @@ function assertTrusted(): void {
 }
 
 function suiteId(root: string, suite: string): string {
-  return `${root}\u0000suite\u0000${suite}`;
+  return `${root}\u001fsuite\u001f${suite}`;
 }
 
 function splitKey(key: string): [string, string] {
-  const i = key.indexOf('\u0000');
+  const i = key.indexOf('\u001f');
   return [key.slice(0, i), key.slice(i + 1)];
 }
 

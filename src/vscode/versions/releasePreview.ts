@@ -21,7 +21,9 @@ export class ReleasePreviewProvider implements vscode.TextDocumentContentProvide
   async open(plan: ReleasePlan): Promise<vscode.Uri[]> {
     const id = `${++this.counter}`;
     const opened: vscode.Uri[] = [];
-    for (const [i, file] of plan.files.entries()) {
+    // Opened last to first, so the manifest's diff (the version line) is the one in front.
+    const files = [...plan.files].reverse();
+    for (const [i, file] of files.entries()) {
       const uri = (side: 'before' | 'after') => vscode.Uri.from({ scheme: RELEASE_PREVIEW_SCHEME, path: `/${id}/${side}/${file.path}`, query: `tag=${plan.tag}` });
       const before = uri('before');
       const after = uri('after');
@@ -30,7 +32,7 @@ export class ReleasePreviewProvider implements vscode.TextDocumentContentProvide
       const what = file.before === null ? 'new file' : `${plan.current} ↔ ${plan.next}`;
       await vscode.commands.executeCommand('vscode.diff', before, after, `${file.path} (${plan.tag} preview: ${what})`, {
         preview: false,
-        preserveFocus: i > 0,
+        preserveFocus: i < files.length - 1,
       });
       opened.push(before, after);
     }

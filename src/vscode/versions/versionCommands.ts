@@ -186,7 +186,8 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
 
   async function bump(arg?: unknown): Promise<BumpResult | { tag: string; next: string; files: string[]; previewOnly: true }> {
     const { repo, dir, args } = await target(arg);
-    const given = bumpFromArgs(args);
+    // Callers that skip the prompts get the recommended bump unless they ask for another.
+    const given = bumpFromArgs(args) ?? (args.preview === false || args.previewOnly ? { bump: 'auto' } : undefined);
     await repos.refresh(repo);
     const s = repo.snapshot;
     if (!s) throw new SdlcError(repo.error?.code ?? 'Unknown', repo.error?.message ?? 'The repository could not be read.');
