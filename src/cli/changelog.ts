@@ -29,10 +29,13 @@ export async function changelogCommand(context: CliContext, args: { values: Opti
   const manifest = await fs.readFile(path.join(git.root, 'package.json'), 'utf8').catch(() => null);
   const name = manifest === null ? path.basename(git.root) : (readManifest(manifest).name ?? path.basename(git.root));
   const format = compileTagFormat(config.versioning?.tagFormat ?? DEFAULT_TAG_FORMAT, name);
-  const from = fromArg ?? (await findLastRelease(git, format, { ref: to }))?.tag ?? null;
+  // When `to` is itself a release, the previous release is the last one before it.
+  const toVersion = format.parse(to);
+  const parent = toVersion ? (await git.run(['rev-parse', '--verify', '--quiet', `${to}^{commit}^`]).catch(() => '')).trim() : to;
+  const from = fromArg ?? (parent ? ((await findLastRelease(git, format, { ref: parent }))?.tag ?? null) : null);
 
   const commits = (await readCommits(git, { from, to })).filter((c) => !c.merge);
-  const version = format.parse(to) ?? 'Unreleased';
+  const version = toVersion ?? 'Unreleased';
   const markdown = renderChangelogSection(commits, { version, tag: to, previousTag: from, github: await githubOf(git, context.env) });
   const list = commits.map((c) => ({ sha: c.sha, type: c.type, scope: c.scope, subject: c.subject, breaking: c.breaking }));
   return {

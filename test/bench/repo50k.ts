@@ -7,10 +7,13 @@
  * - `main`: 50,000 commits (first-parent line plus small topic branches merged every ~25 commits),
  *   each touching 1–3 small files, conventional-commit messages (`feat(api): …`, `fix: …`, bodies,
  *   `BREAKING CHANGE:` footers, a few non-conventional ones). Tracks `origin/main`: ahead 2, behind 1.
- * - 5,000 local branches `feature/NNNN`, each tracking `origin/feature/NNNN`. Both grew from a shared
- *   pushed part; local is ahead by 0–3 commits, the remote by 0–2 side commits; ~5% of the remotes
- *   merged a later `main` (behind by hundreds to thousands), ~2% have their remote branch gone.
- *   Bases are spread over the whole history, weighted to recent commits.
+ * - 5,000 local branches `feature/NNNN`, each tracking `origin/feature/NNNN`, diverging the way
+ *   long-lived feature branches do. Each forks from main at a point spread uniformly over the whole
+ *   history and has 1–5 pushed commits of its own; then: ~30% in sync, ~22% local ahead 1–3, ~10%
+ *   behind 1–3, ~12% both, ~2% remote branch gone, and (LONG_DIVERGENCE) ~15% whose remote was rebased
+ *   onto a main 1,000–6,000 commits later (merge base thousands back: behind by thousands), ~5% rebased
+ *   locally but not pushed (ahead by thousands), ~4% whose remote merged a much later main. That is
+ *   what makes `%(upstream:track)` take ~10–20 s (like performance.md's repository).
  * - A few remote-only branches (`origin/dependabot/…`).
  * - 5,000 semver tags `v0.X.Y` (every third annotated, the rest lightweight) + a few non-semver tags.
  * - Remote `origin` pointing at a path that does not exist (nothing fetches).
@@ -47,9 +50,10 @@ export interface BranchPlan {
 /**
  * The share of branches whose local and remote diverge by thousands of commits, and how far. This is
  * what makes `%(upstream:track)` slow (git walks the divergence once per branch); tuned so that path
- * takes ~10–20 s on a 2-core machine with git 2.39, like the repository in docs/performance.md.
+ * takes ~10–20 s on a 2-core machine with git 2.39, like the repository in performance.md (generator v3,
+ * with ~5% diverging by hundreds, took 2–8 s).
  */
-export const LONG_DIVERGENCE = { remoteRebased: 0.16, localRebased: 0.05, remoteMergedMain: 0.04, minDistance: 1_000, maxDistance: 8_000 };
+export const LONG_DIVERGENCE = { remoteRebased: 0.15, localRebased: 0.05, remoteMergedMain: 0.04, minDistance: 1_000, maxDistance: 6_000 };
 
 /** Returns the work-tree root of the cached repository, generating it when missing or stale. */
 export async function ensureRepo(cacheDir: string, log: (m: string) => void, shape: RepoShape = DEFAULT_SHAPE): Promise<string> {

@@ -174,7 +174,7 @@ describe('Repositories view (screenshots)', function () {
     await cleanupTempDirs();
   });
 
-  describe('signed in through GITHUB_TOKEN', () => {
+  describe('signed in with a token from the environment', () => {
     let workspace: string;
 
     before(async () => {

@@ -12,8 +12,9 @@ async function expandAll(page: Page, scope: string): Promise<void> {
   for (let i = 0; i < 40; i++) {
     const row = page.locator(`${scope} .monaco-list-row[aria-expanded="false"]`).first();
     if (!(await row.count())) return;
+    const index = await row.getAttribute('data-index');
     await row.locator('.monaco-tl-twistie').click();
-    await page.locator(`${scope} .monaco-list-row[aria-expanded="false"]`).nth(0).or(page.locator(`${scope}`)).first().waitFor();
+    await page.locator(`${scope} .monaco-list-row[data-index="${index}"][aria-expanded="true"]`).waitFor();
   }
 }
 
@@ -60,11 +61,11 @@ describe('Test Runs UI', function () {
     await runAll(6); // "flips" passes again (flaky); "multiplies" fails after passing (regression)
 
     const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Test Runs' }) });
-    await pane.locator('.monaco-list-row', { hasText: /^History/ }).first().click();
-    await pane.locator('.monaco-list-row', { hasText: /unit: 1 passed, 2 failed/ }).first().waitFor();
     await pane.locator('.monaco-list-row', { hasText: /Regressions\s*1/ }).first().waitFor();
     await pane.locator('.monaco-list-row', { hasText: /multiplies\s*unit · / }).first().waitFor();
     await pane.locator('.monaco-list-row', { hasText: /flips\s*api · 2 flips · last passed/ }).first().waitFor();
+    await pane.locator('.monaco-list-row', { hasText: /^History/ }).first().click();
+    await pane.locator('.monaco-list-row', { hasText: /unit: 1 passed, 2 failed/ }).first().waitFor();
     await dismissNotifications(page);
     await wb!.screenshot('test-runs-view');
   });
@@ -81,6 +82,7 @@ describe('Test Runs UI', function () {
     // The filter box is a small editor: focus it and type.
     await page.locator('.part.sidebar .testing-filter-wrapper textarea').first().focus();
     await page.keyboard.type('@sdlc.tests:unit');
+    await page.keyboard.press('Escape'); // closes the tag suggestions, keeps the filter
     await page.locator('.part.sidebar .monaco-list-row', { hasText: /^\s*flips/ }).first().waitFor({ state: 'detached', timeout: 10000 });
     await waitForTreeRow(page, /multiplies/);
     assert.equal(await page.locator('.part.sidebar .monaco-list-row', { hasText: /^api/ }).count(), 0);

@@ -111,12 +111,11 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
         return item;
       }
       case 'history': {
-        const item = new vscode.TreeItem('History', node.entry.history.length ? Collapsed : None);
+        const item = new vscode.TreeItem('History', Collapsed);
         item.id = `testRuns:${node.entry.repo.root}:history`;
         item.description = count(node.entry.history.length, 'run');
         item.iconPath = new vscode.ThemeIcon('history');
         item.contextValue = node.entry.history.length ? 'history hasRuns' : 'history';
-        if (!node.entry.history.length) item.collapsibleState = Collapsed;
         return item;
       }
       case 'run': {
@@ -135,7 +134,8 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
         return failureItem(`testRuns:${node.entry.repo.root}:run:${node.run.id}:${node.test.id}`, node.entry, node.test, firstLine(node.test.message), 'error');
       case 'regressions': {
         const item = new vscode.TreeItem('Regressions', node.tests.length ? Expanded : Collapsed);
-        item.id = `testRuns:${node.entry.repo.root}:regressions`;
+        // A different id once there is something: the group opens instead of keeping its empty, folded state.
+        item.id = `testRuns:${node.entry.repo.root}:regressions:${node.tests.length ? 'some' : 'none'}`;
         item.description = String(node.tests.length);
         item.tooltip = 'Tests that passed in the previous run of their suite and fail now';
         item.iconPath = new vscode.ThemeIcon('arrow-down', node.tests.length ? new vscode.ThemeColor('testing.iconFailed') : undefined);
@@ -146,7 +146,8 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
         return failureItem(`testRuns:${node.entry.repo.root}:regression:${node.suite}:${node.test.id}`, node.entry, node.test, [node.suite, firstLine(node.test.message)].filter(Boolean).join(' · '), 'arrow-down');
       case 'flaky': {
         const item = new vscode.TreeItem('Flaky', node.tests.length ? Expanded : Collapsed);
-        item.id = `testRuns:${node.entry.repo.root}:flaky`;
+        // A different id once there is something: the group opens instead of keeping its empty, folded state.
+        item.id = `testRuns:${node.entry.repo.root}:flaky:${node.tests.length ? 'some' : 'none'}`;
         item.description = String(node.tests.length);
         item.tooltip = 'Tests whose outcome changed at least twice in the last 10 runs of their suite on the same commit';
         item.iconPath = new vscode.ThemeIcon('question', node.tests.length ? new vscode.ThemeColor('testing.iconQueued') : undefined);
@@ -248,8 +249,11 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** The first line of a message, with the next one when it only announces it ("Expected … equal:"). */
 function firstLine(text: string | undefined): string | undefined {
-  return text?.split('\n').find((l) => l.trim() !== '')?.trim();
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length === 0) return undefined;
+  return lines[0].endsWith(':') && lines[1] ? `${lines[0]} ${lines[1]}` : lines[0];
 }
 
 function formatTime(iso: string): string {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
+import { cloneRepo, commit as commitAsync, git as gitAsync } from '../../support/repos';
 import { cliProcessCommand, parseError, projectRoot, runInProcess, runProcess } from './cliRunner';
 import { commit, git, initRepo, removeDir, tempDir, writeFile } from './tempRepo';
 
@@ -151,7 +152,8 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     const dir = singleRepo(dirs);
     await server.createBareRepo('cli-push');
     git(dir, 'remote', 'add', 'origin', server.repoUrl('cli-push'));
-    git(dir, 'push', '-q', '-u', 'origin', 'main', 'v1.4.2');
+    // The server runs in this process: talk to it with async git only (a sync call would block it).
+    await gitAsync(dir, ['push', '-q', '-u', 'origin', 'main', 'v1.4.2']);
     let r = await runInProcess(['bump', '--push', '--json', '--cwd', dir]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as BumpJson;
@@ -160,14 +162,9 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     assert.equal(git(bare, 'rev-parse', 'v1.5.0^{commit}'), doc.commit);
 
     // someone else pushes first
-    const other = tempDir('sdlc-bump-other-');
-    dirs.push(other);
-    git(other, 'clone', '-q', server.repoUrl('cli-push'), 'c');
-    const clone = path.join(other, 'c');
-    git(clone, 'config', 'user.name', 'B');
-    git(clone, 'config', 'user.email', 'b@example.com');
-    commit(clone, 'b.txt', 'b\n', 'fix: from elsewhere');
-    git(clone, 'push', '-q', 'origin', 'main');
+    const clone = await cloneRepo(server.repoUrl('cli-push'));
+    await commitAsync(clone, 'fix: from elsewhere');
+    await gitAsync(clone, ['push', '-q', 'origin', 'main']);
     commit(dir, 'c.txt', 'c\n', 'fix: here');
     r = await runInProcess(['bump', '--push', '--json', '--cwd', dir]);
     assert.equal(r.code, 1);

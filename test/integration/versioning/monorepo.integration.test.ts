@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { discoverPackages, planReleases } from '../../../src/core/versioning/monorepo';
+import { SdlcError } from '../../../src/core/errors';
+import { TempRepo } from './tempRepo';
+
+const pkg = (name: string, version: string, deps?: Record<string, string>) =>
+  JSON.stringify({ name, version, ...(deps ? { dependencies: deps } : {}) }, null, 2) + '\n';
+
+describe('versioning/monorepo on real repositories', () => {
+  const repos: TempRepo[] = [];
+  const make = () => {
+    const r = new TempRepo('sdlc-mono-');
+    repos.push(r);
+    return r;
+  };
+  after(() => repos.forEach((r) => r.dispose()));
+
+  it('discovers packages from .sdlc.json globs (*, **, !) or npm workspaces, skipping node_modules', async () => {
+    const r = make();
+    for (const d of ['packages/a', 'packages/b', 'packages/private', 'tools/deep/x', 'packages/a/node_modules/dep', 'docs']) r.write(`${d}/package.json`, pkg(d.split('/').pop()!, '1.0.0'));
+    r.write('packages/no-manifest/readme.md', 'x');
+    r.write('package.json', JSON.stringify({ name: 'root', private: true, workspaces: { packages: ['packages/*'] } }));
+    assert.deepEqual(await discoverPackages(r.root), ['packages/a', 'packages/b', 'packages/private'], 'workspaces (object form)');
+    assert.deepEqual(await discoverPackages(r.root, { packages: ['packages/*', '!packages/private', 'tools/**'] }), ['packages/a', 'packages/b', 'tools/deep/x']);
+    assert.deepEqual(await discoverPackages(r.root, { packages: ['.', 'docs'] }), ['.', 'docs']);
+    await assert.rejects(discoverPackages(r.root, { packages: ['../x'] }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidPackage');
+  });
+
+  it('plans only changed packages, dependents follow, files once; a tag format without ${name} is refused', async () => {
+    const r = make();
+    r.write('package.json', JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }, null, 2) + '\n');
+    r.write('packages/a/package.json', pkg('a', '1.0.0'));
+    r.write('packages/b/package.json', pkg('b', '2.0.0', { a: '^1.0.0' }));
+    r.write('packages/c/package.json', pkg('c', '0.1.0', { a: '~1.0.0', b: '^2.0.0' }));
+    r.write('package-lock.json', JSON.stringify({ name: 'root', lockfileVersion: 3, packages: { '': { name: 'root' }, 'packages/a': { name: 'a', version: '1.0.0' }, 'packages/b': { name: 'b', version: '2.0.0' } } }, null, 2) + '\n');
+    r.commitAll('chore: init');
+    for (const t of ['a@1.0.0', 'b@2.0.0', 'c@0.1.0']) r.tag(t);
+    r.commit('feat: a feature', 'packages/a/src.ts');
+    r.commit('fix: b fix', 'packages/b/src.ts');
+    const before = r.git('status', '--porcelain');
+
+    const plans = await planReleases(r.runner(), { date: '2024-05-01' });
+    assert.deepEqual(plans.map((p) => [p.package, p.next, p.tag]), [['a', '1.1.0', 'a@1.1.0'], ['b', '2.0.1', 'b@2.0.1']]);
+    const all = plans.flatMap((p) => p.files);
+    assert.equal(new Set(all.map((f) => f.path)).size, all.length, 'each file in exactly one plan');
+    const file = (p: string) => all.find((f) => f.path === p)!;
+    assert.deepEqual(JSON.parse(file('packages/b/package.json').after), { name: 'b', version: '2.0.1', dependencies: { a: '^1.1.0' } }, 'own bump and dependency edit chained');
+    assert.deepEqual(JSON.parse(file('packages/c/package.json').after), { name: 'c', version: '0.1.0', dependencies: { a: '~1.1.0', b: '^2.0.1' } });
+    const lock = JSON.parse(file('package-lock.json').after) as { packages: Record<string, { version?: string }> };
+    assert.deepEqual([lock.packages['packages/a'].version, lock.packages['packages/b'].version], ['1.1.0', '2.0.1']);
+    assert.equal(r.git('status', '--porcelain'), before, 'planning writes nothing');
+
+    await assert.rejects(planReleases(r.runner(), { tagFormat: 'v${version}' }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidTagFormat');
+  });
+});
