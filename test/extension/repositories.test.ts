@@ -111,7 +111,7 @@ describe('Repositories view', function () {
     assert.equal(gh?.icon, 'github');
     assert.equal(gh?.description, 'acme/app');
     assert.equal(find(remotes?.children, 'origin')?.icon, 'remote');
-    assert.deepEqual(labels(find((await inspect()).items, 'plain', 'Remotes')), ['No remotes: add one with `git remote add`']);
+    assert.deepEqual(labels(find((await inspect()).items, 'plain', 'Remotes')), ['No remotes: add one with git remote add']);
   });
 
   it('lists open pull requests from GitHub', async () => {

@@ -57,7 +57,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
       case 'remotes':
         return s?.remotes.length
           ? s.remotes.map((remote) => ({ kind: 'remote', repo, remote }))
-          : [message(repo, 'no-remotes', 'No remotes: add one with `git remote add`', 'info')];
+          : [message(repo, 'no-remotes', 'No remotes: add one with git remote add', 'info')];
       case 'commits': {
         if (s?.empty) return [message(repo, 'no-commits', 'No commits yet', 'info')];
         const commits: RepoNode[] = repo.commits.map((commit) => ({ kind: 'commit', repo, commit }));

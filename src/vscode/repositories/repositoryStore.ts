@@ -314,7 +314,7 @@ export class RepositoryStore implements vscode.Disposable {
 
   /** Polls GitHub now and resets the backoff (after a push, a sign-in, or "Retry"). */
   pollNow(): void {
-    this.poller.trigger();
+    void this.poller.trigger();
   }
 
   dispose(): void {
