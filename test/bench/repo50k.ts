@@ -10,8 +10,8 @@
  * - 5,000 local branches `feature/NNNN`, each tracking `origin/feature/NNNN`, diverging the way
  *   long-lived feature branches do. Each forks from main at a point spread uniformly over the whole
  *   history and has 1–5 pushed commits of its own; then: ~30% in sync, ~22% local ahead 1–3, ~10%
- *   behind 1–3, ~12% both, ~2% remote branch gone, and (LONG_DIVERGENCE) ~15% whose remote was rebased
- *   onto a main 1,000–6,000 commits later (merge base thousands back: behind by thousands), ~5% rebased
+ *   behind 1–3, ~8% both, ~2% remote branch gone, and (LONG_DIVERGENCE) ~18% whose remote was rebased
+ *   onto a main 1,000–8,000 commits later (merge base thousands back: behind by thousands), ~6% rebased
  *   locally but not pushed (ahead by thousands), ~4% whose remote merged a much later main. That is
  *   what makes `%(upstream:track)` take ~10–20 s (like performance.md's repository).
  * - A few remote-only branches (`origin/dependabot/…`).
@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { git } from './context';
 
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export interface RepoShape {
   commits: number;
@@ -53,7 +53,7 @@ export interface BranchPlan {
  * takes ~10–20 s on a 2-core machine with git 2.39, like the repository in performance.md (generator v3,
  * with ~5% diverging by hundreds, took 2–8 s).
  */
-export const LONG_DIVERGENCE = { remoteRebased: 0.15, localRebased: 0.05, remoteMergedMain: 0.04, minDistance: 1_000, maxDistance: 6_000 };
+export const LONG_DIVERGENCE = { remoteRebased: 0.18, localRebased: 0.06, remoteMergedMain: 0.04, minDistance: 1_000, maxDistance: 8_000 };
 
 /** Returns the work-tree root of the cached repository, generating it when missing or stale. */
 export async function ensureRepo(cacheDir: string, log: (m: string) => void, shape: RepoShape = DEFAULT_SHAPE): Promise<string> {
