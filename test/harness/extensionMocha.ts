@@ -2,7 +2,7 @@
 // emitting 'pre-require' defines describe/it/before… on globalThis, so the suite modules that
 // index.ts imports after this one register their tests while they are evaluated (ES imports run
 // in order; esbuild keeps that order in the bundle).
-// When the bundle is loaded as a mocha *file* by @vscode/test-cli's runner (.vscode-test.mjs),
+// When the bundle is loaded as a mocha *file* by @vscode/test-cli's runner (test/harness/vscode-test.config.mjs),
 // that runner has already defined the globals: then the suites join its Mocha and run() is unused.
 import * as path from 'node:path';
 import Mocha from 'mocha';

@@ -17,7 +17,7 @@ import {
 // scanner refusing the (Node-only) development extension, workbench socket chatter.
 const NOISE = /vsda|ENOTFOUND open-vsx\.org|is not a web extension|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|^\[Service Worker\]|ChatSessionStore: Migrating/;
 const TIMEOUT_MS = 1000 * Number(process.env.SDLC_TEST_TIMEOUT_S || 300);
-// SDLC_EXTENSION_TESTS_PATH: another run() entry (e.g. @vscode/test-cli's runner.cjs, for checking .vscode-test.mjs).
+// SDLC_EXTENSION_TESTS_PATH: another run() entry (e.g. @vscode/test-cli's runner.cjs, for checking test/harness/vscode-test.config.mjs).
 const TESTS_ENTRY = path.resolve(process.env.SDLC_EXTENSION_TESTS_PATH ?? path.join(PROJECT_ROOT, 'out/test/extension/index.js'));
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
