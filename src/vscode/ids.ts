@@ -30,6 +30,7 @@ export const CommandIds = {
   testRunsRefresh: 'sdlc.testRuns.refresh',
   testRunsRunSuite: 'sdlc.testRuns.runSuite',
   testRunsRunAll: 'sdlc.testRuns.runAll',
+  testRunsRerunFailed: 'sdlc.testRuns.rerunFailed',
   testRunsCancel: 'sdlc.testRuns.cancel',
   testRunsOpenFailure: 'sdlc.testRuns.openFailure',
   testRunsClearHistory: 'sdlc.testRuns.clearHistory',

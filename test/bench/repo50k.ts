@@ -231,7 +231,7 @@ async function generate(dir: string, shape: RepoShape, log: (m: string) => void)
     for (let i = 0; i < n; i++) c = commit(ref, [c], (at += int(300, 7200)));
     return c;
   };
-  /** Index on main `far` first-parent commits after `baseIdx` (thousands later when there is room). */
+  /** An index on main 1,000–8,000 first-parent commits after `baseIdx` (capped at the tip). */
   const laterMain = (baseIdx: number): number => Math.min(L - 1, baseIdx + int(LONG_DIVERGENCE.minDistance, LONG_DIVERGENCE.maxDistance));
   for (let b = 1; b <= shape.branches; b++) {
     const name = `feature/${String(b).padStart(width, '0')}`;

@@ -102,6 +102,9 @@ describe('CI runs', function () {
   });
 
   it('notices when the watched run finishes (polling with ETags) and stops polling', async () => {
+    const runsPath = '/repos/acme/ci-app/actions/runs';
+    // While nothing changes, polls are conditional and answered 304 (no rate limit spent).
+    await waitFor('an unchanged, conditional poll', async () => github.requests.some((r) => r.path === runsPath && r.status === 304 && r.headers['if-none-match']));
     github.state.updateWorkflowRun(lint.id, { status: 'completed', conclusion: 'success' });
     const state = await waitFor('the finished run', async () => {
       const s = await inspectCi();

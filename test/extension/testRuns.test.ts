@@ -162,6 +162,25 @@ describe('Test Runs', function () {
     assert.deepEqual(result.runs.map((r) => r.suite), ['api']);
   });
 
+  it('re-runs only the failed tests of the last run (node --test --test-name-pattern)', async () => {
+    await project.setProduct(7);
+    const first = await run<RunRecord>('sdlc.testRuns.runSuite', { repository: project.dir, suite: 'unit' });
+    assert.deepEqual(first.counts, { passed: 1, failed: 2, skipped: 0 });
+    const rerun = await run<{ filtered: boolean; runner: string; pattern: string; run: RunRecord }>('sdlc.testRuns.rerunFailed', { repository: project.dir, suite: 'unit' });
+    assert.equal(rerun.error, undefined, JSON.stringify(rerun.error));
+    assert.equal(rerun.filtered, true);
+    assert.equal(rerun.runner, 'node-test');
+    // Exactly the two failed tests ran: "adds" is neither run nor reported as skipped.
+    assert.deepEqual(rerun.run.counts, { passed: 0, failed: 2, skipped: 0 });
+    assert.deepEqual(Object.keys(rerun.run.results).sort(), Object.keys(first.results).filter((id) => first.results[id] === 'failed').sort());
+    // Fixed one: the next re-run of the failed tests has 1 passed, 1 failed.
+    await project.setProduct(6);
+    const again = await run<{ run: RunRecord }>('sdlc.testRuns.rerunFailed', { repository: project.dir, suite: 'unit' });
+    assert.deepEqual(again.run.counts, { passed: 1, failed: 1, skipped: 0 });
+    const view = await inspect();
+    assert.match(find(view.items, repoLabel, 'History')?.children?.[0].label ?? '', /^unit: 1 passed, 1 failed/);
+  });
+
   it('clears the history', async () => {
     await run('sdlc.testRuns.clearHistory', { repository: project.dir, confirm: false });
     const view = await inspect();

@@ -190,4 +190,96 @@ describe('Versions view', function () {
     assert.equal(again.error?.code, 'NothingToRelease', JSON.stringify(again));
     assert.equal(await headSha(repo), releasedHead);
   });
+  describe('in a monorepo (npm workspaces)', () => {
+    const mono = path.join(workspace, 'monorepo');
+    const manifestOf = (name: string, deps?: Record<string, string>) => `${JSON.stringify({ name, version: '1.0.0', ...(deps ? { dependencies: deps } : {}) }, null, 2)}\n`;
+    const readJson = async (rel: string) => JSON.parse(await fs.readFile(path.join(mono, rel), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+
+    /** The repository node and its package nodes by label. */
+    const waitForMonorepo = (what: string, check: (packages: Map<string, VersionsItem>, repoItem: VersionsItem) => boolean) =>
+      waitFor(what, async () => {
+        const item = (await inspectVersions()).items.find((i) => i.label === 'monorepo');
+        const packages = new Map((item?.children ?? []).map((c) => [c.label, c]));
+        return item && check(packages, item) ? { item, packages } : undefined;
+      });
+
+    before(async () => {
+      await makeRepo({ dir: mono, commits: ['chore: initial commit'] });
+      await commit(mono, 'chore: add the workspaces', {
+        'package.json': `${JSON.stringify({ name: 'monorepo-root', private: true, workspaces: ['packages/*'] }, null, 2)}\n`,
+        'packages/a/package.json': manifestOf('a'),
+        'packages/b/package.json': manifestOf('b', { a: '^1.0.0' }),
+      });
+      await tag(mono, 'a@1.0.0', 'a 1.0.0');
+      await tag(mono, 'b@1.0.0', 'b 1.0.0');
+      await commit(mono, 'feat(a): add a greeting', { 'packages/a/index.js': 'exports.greet = () => "hi";\n' });
+      await run('sdlc.repositories.refresh');
+    });
+
+    it('lists every workspace package with its own release: a changed, b nothing to release', async () => {
+      const { item, packages } = await waitForMonorepo('the workspace packages', (p) => p.get('a')?.description === '1.0.0 → 1.1.0 (minor)' && p.get('b')?.description === '1.0.0 · nothing to release');
+      assert.deepEqual([...packages.keys()], ['a', 'b'], 'the workspaces, not the private root');
+      assert.equal(item.icon, 'repo');
+      assert.match(item.contextValue ?? '', /^package repository releasable$/);
+      assert.equal(item.description, '2 packages · 1 to release');
+      assert.match(packages.get('a')!.tooltip ?? '', /1 commit since a@1\\?\.0\\?\.0/);
+      assert.deepEqual(packages.get('a')!.children?.map((g) => [g.label, g.children?.[0]?.label]), [['Features', 'add a greeting']]);
+      assert.deepEqual(packages.get('b')!.children?.map((c) => [c.label, c.icon]), [['Nothing to release', 'check']]);
+    });
+
+    it('previews every file of every plan, the dependent\'s range included, without applying anything', async () => {
+      const head = await headSha(mono);
+      const result = await run<{ tags: string[]; files: string[]; previewOnly: boolean }>('sdlc.versions.bump', { repository: mono, package: 'all', previewOnly: true });
+      assert.equal(result.error, undefined, JSON.stringify(result));
+      assert.deepEqual(result.tags, ['a@1.1.0']);
+      assert.deepEqual([...result.files].sort(), ['packages/a/CHANGELOG.md', 'packages/a/package.json', 'packages/b/package.json']);
+      const diffs = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .map((t) => t.input)
+        .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.scheme === 'sdlc-release-preview');
+      assert.equal(diffs.length, 3, 'one diff editor per file of every plan');
+      const dependent = diffs.find((d) => d.modified.path.endsWith('/packages/b/package.json'))!;
+      assert.match((await vscode.workspace.openTextDocument(dependent.modified)).getText(), /"a": "\^1\.1\.0"/);
+      assert.equal(await headSha(mono), head);
+      assert.equal((await git(mono, ['status', '--porcelain'])).trim(), '');
+    });
+
+    it('bumps every changed package in one commit, one tag each, and moves the dependents\' ranges', async () => {
+      const previousHead = await headSha(mono);
+      const result = await run<{ tag: string; tags: string[]; commit: string; releases: Array<{ package: string; next: string }> }>('sdlc.versions.bump', { repository: mono, package: 'all', preview: false });
+      assert.equal(result.error, undefined, JSON.stringify(result));
+      // planReleases releases only packages with commits since their tag; a dependent whose range
+      // moves is not released with it (its manifest edit rides in a's plan).
+      assert.deepEqual(result.tags, ['a@1.1.0']);
+      assert.deepEqual(result.releases.map((r) => [r.package, r.next]), [['a', '1.1.0']]);
+      const head = await headSha(mono);
+      assert.equal(result.commit, head);
+      assert.equal((await git(mono, ['rev-parse', `${head}^`])).trim(), previousHead, 'one commit');
+      assert.equal((await git(mono, ['log', '-1', '--format=%s'])).trim(), 'chore(release): a@1.1.0');
+      assert.deepEqual((await git(mono, ['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n').sort(), ['packages/a/CHANGELOG.md', 'packages/a/package.json', 'packages/b/package.json']);
+      assert.deepEqual((await git(mono, ['tag', '--points-at', 'HEAD'])).trim().split('\n'), ['a@1.1.0']);
+      assert.equal((await git(mono, ['cat-file', '-t', 'a@1.1.0'])).trim(), 'tag', 'an annotated tag');
+      assert.equal((await readJson('packages/a/package.json')).version, '1.1.0');
+      assert.deepEqual(await readJson('packages/b/package.json'), { name: 'b', version: '1.0.0', dependencies: { a: '^1.1.0' } });
+      assert.equal((await git(mono, ['status', '--porcelain'])).trim(), '', 'clean tree after the release');
+
+      // a is released; b's manifest changed in the release commit, so b now has a change of its own to release.
+      const { item } = await waitForMonorepo('a released', (p) => p.get('a')?.description === '1.1.0 · nothing to release');
+      const b = item.children!.find((c) => c.label === 'b')!;
+      assert.equal(b.description, '1.0.0 → 1.0.1 (patch)', JSON.stringify(b));
+    });
+    it('bumps one package of the monorepo from its folder, with its own tag', async () => {
+      const result = await run<{ tags: string[]; commit: string }>('sdlc.versions.bump', { repository: mono, package: 'packages/b', preview: false });
+      assert.equal(result.error, undefined, JSON.stringify(result));
+      assert.deepEqual(result.tags, ['b@1.0.1']);
+      assert.deepEqual((await git(mono, ['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n').sort(), ['packages/b/CHANGELOG.md', 'packages/b/package.json']);
+      assert.equal((await readJson('packages/a/package.json')).version, '1.1.0');
+      assert.deepEqual(await readJson('packages/b/package.json'), { name: 'b', version: '1.0.1', dependencies: { a: '^1.1.0' } });
+      await waitForMonorepo('nothing left to release', (p, repoItem) =>
+        p.get('a')?.description === '1.1.0 · nothing to release' && p.get('b')?.description === '1.0.1 · nothing to release' && repoItem.description === '2 packages · nothing to release');
+      const again = await run('sdlc.versions.bump', { repository: mono, preview: false });
+      assert.equal(again.error?.code, 'NothingToRelease', JSON.stringify(again));
+      assert.equal(await headSha(mono), result.commit);
+    });
+  });
 });

@@ -24,6 +24,8 @@ export interface StartOptions {
   home?: string;
   /** Default 0 = a free port. */
   port?: number;
+  /** Workspace Trust on (default off: `--disable-workspace-trust`): folders open untrusted and VS Code asks. */
+  workspaceTrust?: boolean;
   /** Do not echo code-server's output to stderr. */
   quiet?: boolean;
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;

@@ -115,7 +115,7 @@ export async function ensureCodeServer() {
 /**
  * Starts code-server on `folder` (or no folder when null) on a free loopback port.
  * @param {{ folder?: string|null, userSettings?: object, env?: Record<string,string>,
- *   extensionsDir?: string, userDataDir?: string, home?: string, port?: number, quiet?: boolean,
+ *   extensionsDir?: string, userDataDir?: string, home?: string, port?: number, quiet?: boolean, workspaceTrust?: boolean,
  *   onOutput?: (line: string, stream: 'stdout'|'stderr') => void }} [options]
  * @returns {Promise<{ url: string, port: number, workDir: string, userDataDir: string,
  *   extensionsDir: string, process: import('node:child_process').ChildProcess, stop(opts?: { keep?: boolean }): Promise<void> }>}
@@ -135,10 +135,12 @@ export async function startCodeServer(options = {}) {
   if (options.userDataDir && existsSync(settingsFile)) {
     try { existing = JSON.parse(readFileSync(settingsFile, 'utf8')); } catch { existing = {}; }
   }
-  writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...existing, ...options.userSettings }, null, 2));
+  // workspaceTrust: true = Workspace Trust as a user has it (the folder starts untrusted and VS Code asks).
+  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
+  writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...existing, ...options.userSettings, ...trust }, null, 2));
 
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${options.port ?? 0}`, '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
     '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
   if (options.folder) args.push(options.folder);
   // Even `code-server --version` writes into ~/.config: keep HOME and XDG_* in the work dir.

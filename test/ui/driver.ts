@@ -28,6 +28,8 @@ export interface WorkbenchOptions {
   viewport?: { width: number; height: number };
   /** Default timeout of page actions, ms (default 30 000). */
   timeout?: number;
+  /** Workspace Trust on (default off): the folder opens untrusted and VS Code shows its trust dialog. */
+  workspaceTrust?: boolean;
 }
 
 export interface Workbench {
@@ -60,7 +62,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   try {
     const executablePath = harness.findChromium();
     server = await harness.startCodeServer({ folder, userSettings: options.userSettings, env: options.env,
-      quiet: !process.env.SDLC_VERBOSE });
+      quiet: !process.env.SDLC_VERBOSE, workspaceTrust: options.workspaceTrust });
     const { chromium } = await harness.loadPlaywright();
     browser = await chromium.launch({ executablePath, args: harness.CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });

@@ -28,6 +28,8 @@ export interface TestRunRecord {
 export interface FailedTest {
   id: string;
   name: string;
+  /** Outermost suite first (absent when the test is at the top level, and in older records). */
+  suite?: string[];
   message?: string;
   location?: SourceLocation;
 }
@@ -61,6 +63,7 @@ export function createRunRecord(
     results[t.id] = t.status;
     if (t.status !== 'failed') continue;
     const f: FailedTest = { id: t.id, name: t.name };
+    if (t.suite.length > 0) f.suite = [...t.suite];
     if (t.message !== undefined) f.message = t.message.length > MAX_MESSAGE ? `${t.message.slice(0, MAX_MESSAGE)}…` : t.message;
     if (t.location) f.location = t.location;
     failed.push(f);

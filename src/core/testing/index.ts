@@ -19,3 +19,4 @@ export {
   type FailedTest,
   type FlakyTest,
 } from './history';
+export { planRerun, detectRunner, rerunPattern, rerunTarget, onlyTargets, escapeRegExp, type RerunPlan, type RerunTarget, type FilterableRunner } from './rerun';

@@ -19,6 +19,11 @@ export interface TestSuite {
   timeoutMs?: number;
   /** Where the results are: a file (relative to cwd) or, without `path`, stdout. No report: the exit code decides. */
   report?: { format: ReportFormat; path?: string };
+  /**
+   * A detected npm script that is a plain mocha / files-free `node --test` call: arguments after
+   * npm's `--` reach that runner, so a test-name filter can be added (re-run failed tests).
+   */
+  runner?: 'mocha' | 'node-test';
   /** Where the suite comes from, for display. */
   origin?: 'config' | 'detected';
 }
@@ -76,6 +81,7 @@ export async function detectSuites(repoRoot: string): Promise<TestSuite[]> {
     if (reporter) {
       (suite.command as string[]).push('--', ...reporter.args);
       suite.report = { format: reporter.format };
+      suite.runner = reporter.runner;
     }
     suites.push(suite);
   }
@@ -88,10 +94,10 @@ function isTestScript(name: string): boolean {
 }
 
 /** Only when the script is a single plain runner call, so `--` arguments reach that runner. */
-function reporterFor(script: string): { format: ReportFormat; args: string[] } | undefined {
+function reporterFor(script: string): { format: ReportFormat; args: string[]; runner: 'mocha' | 'node-test' } | undefined {
   if (/&&|\|\||[;|]/.test(script) || /--reporter\b|--test-reporter\b/.test(script)) return undefined;
-  if (/^(?:npx\s+)?mocha(?:\s|$)/.test(script)) return { format: 'mocha-json', args: ['--reporter', 'json'] };
+  if (/^(?:npx\s+)?mocha(?:\s|$)/.test(script)) return { format: 'mocha-json', args: ['--reporter', 'json'], runner: 'mocha' };
   // node takes options only before the first file: add the reporter only to a files-free `node --test`.
-  if (/^node(?:\s+--\S+)*\s+--test(?:\s+--\S+)*\s*$/.test(script)) return { format: 'tap', args: ['--test-reporter=tap'] };
+  if (/^node(?:\s+--\S+)*\s+--test(?:\s+--\S+)*\s*$/.test(script)) return { format: 'tap', args: ['--test-reporter=tap'], runner: 'node-test' };
   return undefined;
 }

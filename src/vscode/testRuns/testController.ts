@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SdlcError, errorMessage } from '../../core/errors';
-import { TEST_KINDS, type TestCase, type TestKind, type TestReport, type TestSuite } from '../../core/testing';
+import { TEST_KINDS, planRerun, type RerunTarget, type TestCase, type TestKind, type TestReport, type TestSuite } from '../../core/testing';
 import type { RepoTests, SuiteRunOutcome, TestRunsStore } from './testRunsStore';
 
 export const TEST_CONTROLLER_ID = 'sdlc.tests';
@@ -11,7 +11,12 @@ export const UNTRUSTED_MESSAGE = 'Test suites run commands from the repository: 
 interface ItemData {
   root: string;
   suite?: string;
+  /** A test (leaf) item: what a name filter selects it by. */
+  test?: RerunTarget;
 }
+
+/** Suites to run, each whole or only some of its tests (a filtered re-run). */
+export type SuiteSelection = Map<string, readonly RerunTarget[] | undefined>;
 
 /**
  * The "SDLC Tests" TestController: repositories → suites (tagged with their kind) → file → describe
@@ -62,14 +67,14 @@ export class SuiteTestController implements vscode.Disposable {
   }
 
   /** Runs suites of one repository as one test run; used by commands (tests, palette, Test Runs view). */
-  async runSuites(entry: RepoTests, suites: TestSuite[]): Promise<SuiteRunOutcome[]> {
+  async runSuites(entry: RepoTests, suites: TestSuite[], only?: SuiteSelection): Promise<SuiteRunOutcome[]> {
     assertTrusted();
     this.sync();
     const items = suites.map((s) => this.suiteItem(entry.repo.root, s.name)).filter((i): i is vscode.TestItem => i !== undefined);
     const request = new vscode.TestRunRequest(items);
     const source = new vscode.CancellationTokenSource();
     try {
-      return await this.execute(request, entry, suites, source.token);
+      return await this.execute(request, entry, suites, source.token, only);
     } finally {
       source.dispose();
     }
@@ -95,8 +100,11 @@ export class SuiteTestController implements vscode.Disposable {
     }
     await this.store.ensureLoaded();
     this.sync();
-    // Which suites of which repositories: the included items' suites (a test item runs its whole suite), or all.
+    // Which suites of which repositories: the included items' suites, or all. When only test (leaf)
+    // items of a suite are included — the Testing view's "Rerun Failed Tests", or one test — and its
+    // runner takes a name filter, only those tests run; any other item runs its whole suite.
     const wanted = new Map<string, Set<string>>();
+    const tests = new Map<string, RerunTarget[] | null>();
     const add = (root: string, suite: string) => (wanted.get(root) ?? wanted.set(root, new Set()).get(root)!).add(suite);
     const entries = this.store.list();
     if (request.include) {
@@ -105,6 +113,13 @@ export class SuiteTestController implements vscode.Disposable {
         if (!d) continue;
         const entry = entries.find((e) => e.repo.root === d.root);
         for (const s of entry?.suites ?? []) if (d.suite === undefined || d.suite === s.name) add(d.root, s.name);
+        if (d.suite !== undefined) {
+          const key = `${d.root}\u001f${d.suite}`;
+          const list = tests.has(key) ? tests.get(key)! : [];
+          tests.set(key, d.test && list ? [...list, d.test] : null);
+        } else {
+          for (const s of entry?.suites ?? []) tests.set(`${d.root}\u001f${s.name}`, null);
+        }
       }
     } else {
       for (const e of entries) for (const s of e.suites) add(e.repo.root, s.name);
@@ -116,17 +131,27 @@ export class SuiteTestController implements vscode.Disposable {
     for (const entry of entries) {
       const names = wanted.get(entry.repo.root);
       if (!names) continue;
-      const suites = entry.suites.filter((s) => names.has(s.name) && (kind === undefined || s.kind === kind));
+      const only: SuiteSelection = new Map();
+      const suites = entry.suites
+        .filter((s) => names.has(s.name) && (kind === undefined || s.kind === kind))
+        .map((s) => {
+          const targets = tests.get(`${entry.repo.root}\u001f${s.name}`);
+          if (!targets || targets.length === 0) return s;
+          const plan = planRerun(s, targets.map((t) => ({ id: '', name: t.name, suite: [...t.suite] })));
+          if (!plan.filtered) return s;
+          only.set(s.name, plan.targets);
+          return plan.suite;
+        });
       if (suites.length === 0 || token.isCancellationRequested) continue;
       try {
-        await this.execute(request, entry, suites, token);
+        await this.execute(request, entry, suites, token, only);
       } catch (e) {
         void vscode.window.showErrorMessage(errorMessage(e));
       }
     }
   }
 
-  private async execute(request: vscode.TestRunRequest, entry: RepoTests, suites: TestSuite[], token: vscode.CancellationToken): Promise<SuiteRunOutcome[]> {
+  private async execute(request: vscode.TestRunRequest, entry: RepoTests, suites: TestSuite[], token: vscode.CancellationToken, only?: SuiteSelection): Promise<SuiteRunOutcome[]> {
     const run = this.controller.createTestRun(request, suites.length === 1 ? `${entry.repo.name}: ${suites[0].name}` : entry.repo.name, true);
     const outcomes: SuiteRunOutcome[] = [];
     const sources: vscode.CancellationTokenSource[] = [];
@@ -146,9 +171,11 @@ export class SuiteTestController implements vscode.Disposable {
         if (token.isCancellationRequested || run.token.isCancellationRequested) source.cancel();
         try {
           if (item) run.started(item);
-          run.appendOutput(`\x1b[2m> ${suite.name} (${suite.kind}) in ${suite.cwd}\x1b[0m\r\n`, undefined, item);
+          const targets = only?.get(suite.name);
+          run.appendOutput(`\x1b[2m> ${suite.name} (${suite.kind})${targets ? `, only ${targets.length} test${targets.length === 1 ? '' : 's'}` : ''} in ${suite.cwd}\x1b[0m\r\n`, undefined, item);
           const outcome = await this.store.run(entry, suite, {
             signal: abort.signal,
+            only: targets,
             onOutput: (text) => run.appendOutput(text.replace(/\r?\n/g, '\r\n'), undefined, item),
           });
           outcomes.push(outcome);
@@ -157,7 +184,7 @@ export class SuiteTestController implements vscode.Disposable {
             run.skipped(item);
             run.appendOutput('\r\nCancelled.\r\n', undefined, item);
           } else if (!outcome.error) {
-            this.report(run, item, entry, suite, outcome.report);
+            this.report(run, item, entry, suite, outcome.report, targets !== undefined);
           }
         } catch (e) {
           if (item) run.errored(item, new vscode.TestMessage(errorMessage(e)));
@@ -175,13 +202,20 @@ export class SuiteTestController implements vscode.Disposable {
     }
   }
 
-  /** The report → test items under the suite (file → describe → test) and their results. */
-  private report(run: vscode.TestRun, suiteItem: vscode.TestItem, entry: RepoTests, suite: TestSuite, report: TestReport): void {
+  /**
+   * The report → test items under the suite (file → describe → test) and their results. `partial`
+   * (a filtered re-run): the items of the tests that did not run are kept, the report's are updated.
+   */
+  private report(run: vscode.TestRun, suiteItem: vscode.TestItem, entry: RepoTests, suite: TestSuite, report: TestReport, partial = false): void {
     const tag = this.tags.get(suite.kind)!;
     const data: ItemData = { root: entry.repo.root, suite: suite.name };
     const children = new Map<string, vscode.TestItem>();
     const child = (parent: vscode.TestItem | undefined, id: string, label: string, uri?: vscode.Uri): vscode.TestItem => {
       let item = children.get(id);
+      if (!item && partial) {
+        item = (parent ?? suiteItem).children.get(id);
+        if (item) children.set(id, item);
+      }
       if (!item) {
         item = this.controller.createTestItem(id, label, uri);
         item.tags = [tag];
@@ -213,11 +247,13 @@ export class SuiteTestController implements vscode.Disposable {
       }
       const testUri = t.location ? vscode.Uri.file(path.resolve(suite.cwd, t.location.file)) : uri;
       const item = child(parent, `${suiteItem.id}\u0001${t.id}`, t.name, testUri);
+      this.data.set(item, { ...data, test: { name: t.name, suite: t.suite } });
       if (!parent && !top.includes(item)) top.push(item);
       if (t.location && testUri) item.range = new vscode.Range(t.location.line - 1, 0, t.location.line - 1, 0);
       results.push([item, t]);
     }
-    suiteItem.children.replace(top);
+    if (partial) for (const item of top) suiteItem.children.add(item);
+    else suiteItem.children.replace(top);
     for (const [item, t] of results) {
       if (t.status === 'passed') run.passed(item, t.durationMs);
       else if (t.status === 'skipped') run.skipped(item);

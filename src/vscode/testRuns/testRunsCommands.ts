@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SdlcError } from '../../core/errors';
-import type { TestKind, TestSuite } from '../../core/testing';
+import { planRerun, type TestKind, type TestSuite } from '../../core/testing';
 import { Cancelled, type CommandSpec } from '../commandTable';
 import { CommandIds, InternalCommandIds } from '../ids';
 import { inspectTestRuns } from './inspect';
@@ -84,6 +84,28 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
         const suite = node?.kind === 'suite' ? node.suite : await suiteOf(entry, args.suite);
         const [outcome] = await controller.runSuites(entry, [suite]);
         return result(outcome);
+      },
+    },
+    {
+      id: CommandIds.testRunsRerunFailed,
+      needsTrust: true,
+      run: async (arg) => {
+        const { entry, node, args } = await entryOf(arg);
+        const suite = node?.kind === 'suite' ? node.suite : await suiteOf(entry, args.suite);
+        const last = [...entry.history].reverse().find((r) => r.suite === suite.name && r.source === 'local');
+        if (!last) throw new SdlcError('NoPreviousRun', `The suite "${suite.name}" has not run yet: there are no failed tests to run again.`);
+        if (last.failed.length === 0) {
+          void vscode.window.showInformationMessage(`The last run of "${suite.name}" had no failed tests.`);
+          return { suite: suite.name, failedTests: 0 };
+        }
+        const plan = planRerun(suite, last.failed);
+        if (!plan.filtered) {
+          void vscode.window.showInformationMessage(`${plan.reason} (${last.failed.length} failed last time.)`);
+          const [outcome] = await controller.runSuites(entry, [suite]);
+          return { filtered: false, reason: plan.reason, run: result(outcome) };
+        }
+        const [outcome] = await controller.runSuites(entry, [plan.suite], new Map([[suite.name, plan.targets]]));
+        return { filtered: true, runner: plan.runner, pattern: plan.pattern, run: result(outcome) };
       },
     },
     {

@@ -6,8 +6,10 @@ import {
   appendRun,
   createRunRecord,
   loadHistory,
+  onlyTargets,
   runSuite,
   type OutputStream,
+  type RerunTarget,
   type SuiteRunResult,
   type TestReport,
   type TestRunRecord,
@@ -171,7 +173,11 @@ export class TestRunsStore implements vscode.Disposable {
    * report (none configured, or it could not be read) is recorded as one test named after the suite,
    * failed unless the command exited 0 with no report expected.
    */
-  async run(entry: RepoTests, suite: TestSuite, options: { signal?: AbortSignal; onOutput?: (text: string, stream: OutputStream) => void } = {}): Promise<SuiteRunOutcome> {
+  async run(
+    entry: RepoTests,
+    suite: TestSuite,
+    options: { signal?: AbortSignal; onOutput?: (text: string, stream: OutputStream) => void; only?: readonly RerunTarget[] } = {},
+  ): Promise<SuiteRunOutcome> {
     if (entry.running.has(suite.name)) throw new SdlcError('AlreadyRunning', `The suite "${suite.name}" is already running.`);
     entry.running.add(suite.name);
     this.changed.fire();
@@ -179,7 +185,8 @@ export class TestRunsStore implements vscode.Disposable {
       const revision = revisionOf(entry.repo);
       const result = await runSuite(suite, { signal: options.signal, onOutput: options.onOutput, logger: this.log });
       if (result.cancelled) return { cancelled: true, suite: suite.name };
-      const report = result.report ?? reportFromExit(suite, result);
+      // A filtered re-run: the tests the filter left out (node --test reports them skipped) are not part of it.
+      const report = result.report ? (options.only ? onlyTargets(result.report, options.only) : result.report) : reportFromExit(suite, result);
       const { branch, commit } = await revision;
       const record = createRunRecord(report, { suite: suite.name, kind: suite.kind, branch, commit });
       try {

@@ -15,7 +15,7 @@ export interface InspectedVersionItem {
   children?: InspectedVersionItem[];
 }
 
-/** `sdlc.versions._inspect`: the whole tree (it is small: packages → groups → commits). */
+/** `sdlc.versions._inspect`: the whole tree (it is small: [monorepo →] packages → groups → commits). */
 export async function inspectVersions(
   store: VersionsStore,
   tree: VersionsTree,
@@ -29,7 +29,7 @@ export async function inspectVersions(
     const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
     const out: InspectedVersionItem = { label, description: typeof item.description === 'string' ? item.description : undefined, tooltip, icon, contextValue: item.contextValue };
     if (item.command) out.command = { command: item.command.command, arguments: item.command.arguments?.filter((a) => !(typeof a === 'object' && a && 'kind' in a)) };
-    if (depth < 3 && item.collapsibleState) out.children = tree.getChildren(node).map((c) => walk(c, depth + 1));
+    if (depth < 4 && item.collapsibleState) out.children = tree.getChildren(node).map((c) => walk(c, depth + 1));
     return out;
   };
   statusBar?.update();

@@ -17,13 +17,17 @@ export class ReleasePreviewProvider implements vscode.TextDocumentContentProvide
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  /** Opens one diff editor per planned file; returns the documents' URIs (to close them later). */
-  async open(plan: ReleasePlan): Promise<vscode.Uri[]> {
+  /**
+   * Opens one diff editor per planned file of every plan (a monorepo release: each file is in one
+   * plan); returns the documents' URIs (to close them later).
+   */
+  async open(planOrPlans: ReleasePlan | readonly ReleasePlan[]): Promise<vscode.Uri[]> {
+    const plans: readonly ReleasePlan[] = Array.isArray(planOrPlans) ? planOrPlans : [planOrPlans as ReleasePlan];
     const id = `${++this.counter}`;
     const opened: vscode.Uri[] = [];
-    // Opened last to first, so the manifest's diff (the version line) is the one in front.
-    const files = [...plan.files].reverse();
-    for (const [i, file] of files.entries()) {
+    // Opened last to first, so the first manifest's diff (the version line) is the one in front.
+    const files = plans.flatMap((plan) => plan.files.map((file) => ({ plan, file }))).reverse();
+    for (const [i, { plan, file }] of files.entries()) {
       const uri = (side: 'before' | 'after') => vscode.Uri.from({ scheme: RELEASE_PREVIEW_SCHEME, path: `/${id}/${side}/${file.path}`, query: `tag=${plan.tag}` });
       const before = uri('before');
       const after = uri('after');

@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 import { resolveActor } from '../../core/audit/actor';
 import { assertValidConfig, loadConfig } from '../../core/config/config';
 import { SdlcError, errorMessage } from '../../core/errors';
+import { discoverPackages, planReleases } from '../../core/versioning/monorepo';
 import { nextVersion, RELEASE_TYPES, type ReleaseType } from '../../core/versioning/nextVersion';
 import { planRelease, type PlanReleaseOptions, type ReleasePlan } from '../../core/versioning/plan';
+import type { VersionFileConfig } from '../../core/versioning/versionFiles';
 import { applyRelease } from '../../core/versioning/release';
 import type { AuditService } from '../audit';
 import type { GitHubAuth } from '../auth';
@@ -25,7 +27,11 @@ import type { VersionsStore } from './versionsStore';
  */
 export interface BumpArgs {
   repository?: string;
-  /** Package folder relative to the repository root (default: the package of the active editor, or the root). */
+  /**
+   * Package folder relative to the repository root, or `all`: every package that changed since its
+   * own tag, released in one commit with one tag each. Default: the package of the active editor,
+   * else `all` in a monorepo and the root otherwise.
+   */
   package?: string;
   /** `auto` = the recommended bump; `exact` needs `version`. Without it (and `version`) a quick pick asks. */
   releaseType?: 'auto' | 'exact' | ReleaseType;
@@ -41,10 +47,22 @@ export interface BumpArgs {
 }
 
 export interface BumpResult {
+  /** The first tag (the only one unless several packages were released). */
   tag: string;
   next: string;
   commit: string;
   pushed: boolean;
+  tags: string[];
+  releases: ReleaseSummary[];
+}
+
+export interface ReleaseSummary {
+  package: string;
+  dir: string;
+  current: string;
+  next: string;
+  tag: string;
+  files: string[];
 }
 
 interface Deps {
@@ -59,22 +77,35 @@ interface Deps {
 
 interface Target {
   repo: RepositoryModel;
+  /** A package folder, or `all` (every changed package of the repository). */
   dir: string;
   args: BumpArgs;
+}
+
+/** How a repository's packages are planned: `.sdlc.json` options and the discovered package folders. */
+interface Setup {
+  base: PlanReleaseOptions;
+  dirs: string[];
+  versionFiles: VersionFileConfig[];
 }
 
 type PickItem = vscode.QuickPickItem & { bump?: string; ask?: 'prerelease' | 'exact' };
 
 export function versionCommands({ repos, versions, tree, audit, auth, preview, statusBar }: Deps): CommandSpec[] {
-  /** The package a command is about: a tree node, `{ repository, package }`, the active editor's, the only one, or a pick. */
+  /** The package a command is about (or `all` of a repository): a tree node, `{ repository, package }`, the active editor's, the only one, or a pick. */
   async function target(arg: unknown): Promise<Target> {
-    if (isVersionNode(arg) && arg.pkg) return { repo: arg.pkg.repo, dir: arg.pkg.dir, args: {} };
-    const args = (typeof arg === 'object' && arg !== null ? arg : {}) as BumpArgs;
+    if (isVersionNode(arg)) {
+      if (arg.kind === 'repository') return { repo: arg.repo, dir: ALL, args: {} };
+      if (arg.pkg) return { repo: arg.pkg.repo, dir: arg.pkg.dir, args: {} };
+    }
+    const args = (typeof arg === 'object' && arg !== null && !isVersionNode(arg) ? arg : {}) as BumpArgs;
     await versions.settled();
     if (args.repository) {
       const repo = repos.find(args.repository);
       if (!repo) throw new SdlcError('NotARepository', `${args.repository} is not one of the workspace's repositories.`, { usage: true });
-      return { repo, dir: args.package ?? versions.packages.find((p) => p.repo === repo && p.dir !== '.' && isActive(p.absoluteDir))?.dir ?? '.', args };
+      if (args.package !== undefined && typeof args.package !== 'string') throw new SdlcError('InvalidArguments', 'package must be a folder of the repository or "all".', { usage: true });
+      const active = versions.packages.find((p) => p.repo === repo && p.dir !== '.' && isActive(p.absoluteDir))?.dir;
+      return { repo, dir: args.package ?? active ?? (versions.isMonorepo(repo) ? ALL : '.'), args };
     }
     const active = vscode.window.activeTextEditor?.document.uri;
     const own = active?.scheme === 'file' ? versions.packageOf(active.fsPath) : undefined;
@@ -85,12 +116,13 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
       if (repos.repositories.length === 0) throw new SdlcError('NoRepository', 'There is no git repository in this workspace.');
       throw new SdlcError('NoPackage', 'No package was found: a package is a repository root with a package.json or a version tag, or a folder listed in "packages" of .sdlc.json.');
     }
-    const pick = await vscode.window.showQuickPick(
-      all.map((p) => ({ label: p.name, description: p.current ?? '', detail: p.repo.root + (p.dir === '.' ? '' : `/${p.dir}`), pkg: p })),
-      { placeHolder: 'Choose the package to release' },
-    );
+    const items = versions.groups.flatMap(({ repo, monorepo, packages }) => [
+      ...(monorepo ? [{ label: `$(repo) ${repo.name}: every changed package`, description: 'one commit, one tag per package', detail: repo.root, repo, dir: ALL }] : []),
+      ...packages.map((p) => ({ label: p.name, description: p.current ?? '', detail: p.repo.root + (p.dir === '.' ? '' : `/${p.dir}`), repo: p.repo, dir: p.dir })),
+    ]);
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Choose the package to release' });
     if (!pick) throw new Cancelled();
-    return { repo: pick.pkg.repo, dir: pick.pkg.dir, args };
+    return { repo: pick.repo, dir: pick.dir, args };
   }
 
   async function withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -101,9 +133,32 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
     });
   }
 
-  async function planOptions(repo: RepositoryModel, dir: string): Promise<PlanReleaseOptions> {
+  async function setup(repo: RepositoryModel): Promise<Setup> {
     const config = assertValidConfig(await loadConfig(repo.root));
-    return { packageDir: dir, tagFormat: config.versioning?.tagFormat, changelog: config.versioning?.changelog, github: repo.githubRemote()?.github ?? null };
+    return {
+      base: { tagFormat: config.versioning?.tagFormat, changelog: config.versioning?.changelog, github: repo.githubRemote()?.github ?? null },
+      dirs: await discoverPackages(repo.root, config),
+      versionFiles: config.versioning?.versionFiles ?? [],
+    };
+  }
+
+  /** Every changed package of the repository: the recommended bumps first, then one release type for all. */
+  async function askBumpAll(how: Setup, repo: RepositoryModel): Promise<{ bump: string; preid?: string }> {
+    const plans = await withProgress('Reading commits since the last releases…', (signal) =>
+      planReleases(repo.git, { ...how.base, packages: how.dirs, versionFiles: how.versionFiles, bump: 'auto', changelog: false, signal }),
+    );
+    if (plans.length === 0) throw nothingChanged(how.dirs);
+    const list = (next: (p: ReleasePlan) => string) => plans.map((p) => `${p.package} ${next(p)}`).join(', ');
+    const items: PickItem[] = [
+      { label: '$(star-full) Recommended', description: list((p) => p.next), detail: plans.map((p) => `${p.package}: ${p.releaseType} (${p.reason})`).join(' · '), bump: 'auto' },
+      { label: 'Same release type for every changed package', kind: vscode.QuickPickItemKind.Separator },
+    ];
+    for (const type of ['patch', 'minor', 'major'] as const) {
+      items.push({ label: `$(arrow-up) ${type}`, description: list((p) => nextVersion(p.current, type)), bump: type });
+    }
+    const pick = await vscode.window.showQuickPick(items, { title: `Release ${plans.length} package${plans.length === 1 ? '' : 's'} of ${repo.name}`, placeHolder: 'Choose the next versions', matchOnDescription: true });
+    if (!pick) throw new Cancelled();
+    return { bump: pick.bump ?? 'auto' };
   }
 
   /** Quick pick: recommended first (with its reason), then patch / minor / major / prerelease / exact. */
@@ -169,8 +224,9 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
   }
 
   /** The bump the arguments ask for, checked before anything is read. */
-  function bumpFromArgs(args: BumpArgs): { bump: string; preid?: string } | undefined {
+  function bumpFromArgs(args: BumpArgs, all: boolean): { bump: string; preid?: string } | undefined {
     if (args.version !== undefined) {
+      if (all) throw new SdlcError('InvalidArguments', 'An exact version is for one package: give its folder as package.', { usage: true });
       if (typeof args.version !== 'string' || !semver.valid(args.version.trim().replace(/^v(?=\d)/, ''))) {
         throw new SdlcError('InvalidVersion', `"${String(args.version)}" is not a semantic version such as 1.2.3.`, { usage: true });
       }
@@ -184,10 +240,11 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
     return { bump: args.releaseType, preid: args.preid };
   }
 
-  async function bump(arg?: unknown): Promise<BumpResult | { tag: string; next: string; files: string[]; previewOnly: true }> {
+  async function bump(arg?: unknown): Promise<BumpResult | { tag: string; tags: string[]; next: string; files: string[]; releases: ReleaseSummary[]; previewOnly: true }> {
     const { repo, dir, args } = await target(arg);
+    const all = dir === ALL;
     // Callers that skip the prompts get the recommended bump unless they ask for another.
-    const given = bumpFromArgs(args) ?? (args.preview === false || args.previewOnly ? { bump: 'auto' } : undefined);
+    const given = bumpFromArgs(args, all) ?? (args.preview === false || args.previewOnly ? { bump: 'auto' } : undefined);
     await repos.refresh(repo);
     const s = repo.snapshot;
     if (!s) throw new SdlcError(repo.error?.code ?? 'Unknown', repo.error?.message ?? 'The repository could not be read.');
@@ -197,16 +254,22 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
       // Same rule as the release transaction, said before the user chooses anything.
       throw new SdlcError('DirtyWorkTree', `The working tree has uncommitted changes (${dirty.slice(0, 10).map((f) => f.path).join(', ')}). Commit or stash them first, so the release commit holds only the release.`, { usage: true });
     }
-    const base = await planOptions(repo, dir);
-    const chosen = given ?? (await askBump(base, repo));
-    const plan = await withProgress('Planning the release…', (signal) => planRelease(repo.git, { ...base, bump: chosen.bump, preid: chosen.preid, signal }));
+    const how = await setup(repo);
+    const chosen = given ?? (all ? await askBumpAll(how, repo) : await askBump({ ...how.base, packageDir: dir }, repo));
+    // Planned together even for one package: its dependents' ranges on it follow the new version.
+    const plans = await withProgress('Planning the release…', (signal) =>
+      planReleases(repo.git, { ...how.base, packages: how.dirs, versionFiles: how.versionFiles, bump: chosen.bump, preid: chosen.preid, signal, ...(all ? {} : { only: [dir] }) }),
+    );
+    if (plans.length === 0) throw nothingChanged(how.dirs);
+    const releases = plans.map(summary);
+    const tags = plans.map((p) => p.tag);
 
     let push = args.push === true;
     if (args.preview !== false) {
-      const opened = await preview.open(plan);
-      if (args.previewOnly) return { tag: plan.tag, next: plan.next, files: plan.files.map((f) => f.path), previewOnly: true };
+      const opened = await preview.open(plans);
+      if (args.previewOnly) return { tag: tags[0], tags, next: plans[0].next, files: plans.flatMap((p) => p.files.map((f) => f.path)), releases, previewOnly: true };
       try {
-        push = await confirmRelease(plan, s.remotes.length > 0);
+        push = await confirmRelease(plans, s.remotes.length > 0);
       } finally {
         await preview.close(opened);
       }
@@ -215,11 +278,11 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
     const log = await audit.logFor(repo.root, repo.git);
     const actor = await resolveActor('vscode', repo.git, { githubLogin: auth.login });
     try {
-      const done = await withProgress(`Releasing ${plan.tag}${push ? ' and pushing' : ''}…`, (signal) =>
-        applyRelease(repo.git, plan, { push, remote: args.remote, audit: { log, actor }, signal }),
+      const done = await withProgress(`Releasing ${tags.join(', ')}${push ? ' and pushing' : ''}…`, (signal) =>
+        applyRelease(repo.git, plans, { push, remote: args.remote, audit: { log, actor }, signal }),
       );
-      vscode.window.setStatusBarMessage(`$(tag) Released ${done.tag}${done.pushed ? ` (pushed to ${done.remote})` : ''}`, 5000);
-      return { tag: done.tag, next: plan.next, commit: done.commit, pushed: done.pushed };
+      vscode.window.setStatusBarMessage(`$(tag) Released ${done.tags.join(', ')}${done.pushed ? ` (pushed to ${done.remote})` : ''}`, 5000);
+      return { tag: done.tag, tags: done.tags, next: plans[0].next, commit: done.commit, pushed: done.pushed, releases };
     } finally {
       await repos.refresh(repo).catch(() => undefined);
       await versions.reload(repo, true).catch(() => undefined);
@@ -233,18 +296,31 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
   ];
 }
 
+/** `package: 'all'`, and a repository node: every package that changed since its own tag. */
+const ALL = 'all';
+
+function nothingChanged(dirs: readonly string[]): SdlcError {
+  return new SdlcError('NothingToRelease', `No package of ${dirs.join(', ')} changed since its last release tag: nothing to release.`, { usage: true });
+}
+
+function summary(plan: ReleasePlan): ReleaseSummary {
+  return { package: plan.package, dir: plan.packageDir, current: plan.current, next: plan.next, tag: plan.tag, files: plan.files.map((f) => f.path) };
+}
+
 /** The modal after the preview: apply, apply and push (when there is a remote), or cancel. */
-async function confirmRelease(plan: ReleasePlan, canPush: boolean): Promise<boolean> {
+async function confirmRelease(plans: ReleasePlan[], canPush: boolean): Promise<boolean> {
+  const tags = plans.map((p) => p.tag);
+  const files = plans.flatMap((p) => p.files);
   const detail = [
-    `${plan.package}: ${plan.current} → ${plan.next} (${plan.releaseType}; ${plan.reason})`,
+    ...plans.map((p) => `${p.package}: ${p.current} → ${p.next} (${p.releaseType}; ${p.reason})`),
     '',
-    `Files: ${plan.files.map((f) => `${f.path}${f.before === null ? ' (new)' : ''}`).join(', ')}`,
-    `Commit: chore(release): ${plan.tag}`,
-    `Annotated tag: ${plan.tag}`,
-    ...plan.warnings.map((w) => `⚠ ${w}`),
+    `Files: ${files.map((f) => `${f.path}${f.before === null ? ' (new)' : ''}`).join(', ')}`,
+    `Commit: chore(release): ${tags.join(', ')}`,
+    `Annotated tag${tags.length === 1 ? '' : 's'}: ${tags.join(', ')}`,
+    ...plans.flatMap((p) => p.warnings.map((w) => `⚠ ${w}`)),
   ].join('\n');
   const actions = canPush ? ['Apply', 'Apply and Push'] : ['Apply'];
-  const answer = await vscode.window.showInformationMessage(`Apply release ${plan.tag}?`, { modal: true, detail }, ...actions);
+  const answer = await vscode.window.showInformationMessage(`Apply release ${tags.join(', ')}?`, { modal: true, detail }, ...actions);
   if (!answer) throw new Cancelled();
   return answer === 'Apply and Push';
 }

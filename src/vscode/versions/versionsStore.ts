@@ -6,7 +6,8 @@ import { SdlcError, errorMessage } from '../../core/errors';
 import { scoped, type Logger } from '../../core/log';
 import { findLastRelease } from '../../core/versioning/lastRelease';
 import { manifestVersion, readManifest } from '../../core/versioning/manifest';
-import { planRelease } from '../../core/versioning/plan';
+import { discoverPackages, owningPackage, planReleases } from '../../core/versioning/monorepo';
+import { planRelease, type PlanReleaseOptions, type ReleasePlan } from '../../core/versioning/plan';
 import { compileTagFormat, DEFAULT_TAG_FORMAT, MONOREPO_TAG_FORMAT } from '../../core/versioning/tagFormat';
 import { ContextKeys } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
@@ -18,6 +19,8 @@ export type VersionsState = 'loading' | 'noRepositories' | 'noPackages' | 'ready
 interface RepoEntry {
   repo: RepositoryModel;
   packages: PackageModel[];
+  /** Packages in folders (`packages` globs or npm workspaces), not just the root: shown under a repository node. */
+  monorepo: boolean;
   /** What the last load saw (HEAD, tags, changed files): an unchanged repository is not planned again. */
   fingerprint?: string;
   loaded: boolean;
@@ -66,6 +69,19 @@ export class VersionsStore implements vscode.Disposable {
   /** Every package, in the order of the repositories. */
   get packages(): PackageModel[] {
     return this.repos.repositories.flatMap((r) => this.entries.get(r.root)?.packages ?? []);
+  }
+
+  /** The repositories with their packages, in order; `monorepo` when the packages are folders of it. */
+  get groups(): Array<{ repo: RepositoryModel; monorepo: boolean; packages: PackageModel[] }> {
+    return this.repos.repositories.flatMap((repo) => {
+      const e = this.entries.get(repo.root);
+      return e?.packages.length ? [{ repo, monorepo: e.monorepo, packages: e.packages }] : [];
+    });
+  }
+
+  /** Whether the last load found the repository's packages in folders (a monorepo). */
+  isMonorepo(repo: RepositoryModel): boolean {
+    return this.entries.get(repo.root)?.monorepo ?? false;
   }
 
   find(root: string, dir = '.'): PackageModel | undefined {
@@ -118,7 +134,7 @@ export class VersionsStore implements vscode.Disposable {
   private entry(repo: RepositoryModel): RepoEntry {
     let entry = this.entries.get(repo.root);
     if (!entry || entry.repo !== repo) {
-      entry = { repo, packages: [], loaded: false };
+      entry = { repo, packages: [], monorepo: false, loaded: false };
       this.entries.set(repo.root, entry);
     }
     return entry;
@@ -158,14 +174,18 @@ export class VersionsStore implements vscode.Disposable {
         (c) => c.config,
         (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
       );
-      const dirs = config instanceof Error ? ['.'] : packageDirs(config);
+      const found = config instanceof Error ? config : await discoverPackages(repo.root, config).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      const dirs = found instanceof Error ? ['.'] : found;
+      entry.monorepo = dirs.length > 1 || dirs[0] !== '.';
+      const planned =
+        found instanceof Error || config instanceof Error
+          ? [{ dir: '.', name: repo.name, state: { status: 'error' as const, error: toErrorInfo(found) } }]
+          : await this.planAll(repo, dirs, config);
       const packages: PackageModel[] = [];
-      for (const dir of dirs) {
-        const model = entry.packages.find((p) => p.dir === dir) ?? new PackageModel(repo, dir, dir === '.' ? repo.name : path.posix.basename(dir));
-        const planned = config instanceof Error ? { name: model.name, state: { status: 'error' as const, error: toErrorInfo(config) } } : await this.plan(repo, dir, config);
-        if (!planned) continue;
-        model.name = planned.name;
-        model.state = planned.state;
+      for (const p of planned) {
+        const model = entry.packages.find((m) => m.dir === p.dir) ?? new PackageModel(repo, p.dir, p.name);
+        model.name = p.name;
+        model.state = p.state;
         packages.push(model);
       }
       entry.packages = packages;
@@ -180,37 +200,78 @@ export class VersionsStore implements vscode.Disposable {
   }
 
   /**
-   * The release a package would make now, or null when the folder is not a package (no package.json
-   * and no release tag).
+   * The release every package would make now, planned together as `SDLC: Bump Version…` on the
+   * repository would (planReleases: internal dependency ranges follow, each file in one plan). When
+   * that fails, each package is planned alone so the error shows on the package it is about.
    */
-  private async plan(repo: RepositoryModel, dir: string, config: SdlcConfig): Promise<{ name: string; state: PackageState } | null> {
+  private async planAll(repo: RepositoryModel, dirs: string[], config: SdlcConfig): Promise<Array<{ dir: string; name: string; state: PackageState }>> {
+    const base: PlanReleaseOptions = { tagFormat: config.versioning?.tagFormat, changelog: config.versioning?.changelog, github: repo.githubRemote()?.github ?? null };
+    const versionFiles = config.versioning?.versionFiles ?? [];
+    let together: ReleasePlan[] | undefined;
+    try {
+      together = await planReleases(repo.git, { ...base, packages: dirs, versionFiles });
+    } catch (e) {
+      if (dirs.length > 1) this.log.info(`${repo.name}: planning the packages together failed (${errorMessage(e)}); planning each alone`);
+    }
+    // The root found only because nothing else was (no `packages`, no workspaces) must look like a package.
+    const implicitRoot = dirs.length === 1 && dirs[0] === '.' && !config.packages?.length;
+    const out: Array<{ dir: string; name: string; state: PackageState }> = [];
+    for (const dir of dirs) {
+      const own = versionFiles.filter((vf) => owningPackage(dirs, vf.path.replace(/\\/g, '/')) === dir);
+      const planned = await this.plan(repo, dir, { ...base, versionFiles: own }, implicitRoot, together);
+      if (planned) out.push({ dir, ...planned });
+    }
+    return out;
+  }
+
+  /**
+   * The release a package would make now (taken from `together` when given, else planned alone), or
+   * null when the implicit root is not a package (no package.json and no release tag).
+   */
+  private async plan(
+    repo: RepositoryModel,
+    dir: string,
+    base: PlanReleaseOptions,
+    implicitRoot: boolean,
+    together: ReleasePlan[] | undefined,
+  ): Promise<{ name: string; state: PackageState } | null> {
     const manifestPath = path.join(repo.root, ...(dir === '.' ? [] : dir.split('/')), 'package.json');
     const manifestText = await fs.readFile(manifestPath, 'utf8').catch(() => null);
+    const relManifest = dir === '.' ? 'package.json' : `${dir}/package.json`;
     let name = dir === '.' ? repo.name : path.posix.basename(dir);
     try {
-      if (manifestText !== null) name = readManifest(manifestText, manifestPath).name ?? name;
+      if (manifestText !== null) name = readManifest(manifestText, relManifest).name ?? name;
     } catch {
       /* reported by planRelease below, with line and column */
     }
-    const tagFormat = config.versioning?.tagFormat;
+    const hidden = (previousTag: string | null | undefined) => implicitRoot && manifestText === null && !previousTag;
+    /** No commits since the last release: `message` is planRelease's, else said the same way. */
+    const nothing = async (message?: string) => {
+      const format = compileTagFormat(base.tagFormat ?? (dir === '.' ? DEFAULT_TAG_FORMAT : MONOREPO_TAG_FORMAT), name);
+      const last = await findLastRelease(repo.git, format);
+      if (hidden(last?.tag)) return null;
+      const current = manifestText !== null ? manifestVersion(manifestText, relManifest) : (last?.version ?? '0.0.0');
+      return { name, state: { status: 'nothing' as const, current, lastTag: last?.tag ?? null, message: message ?? `No commits${dir === '.' ? '' : ` in ${dir}`} since ${last ? last.tag : 'the first commit'}: nothing to release.` } };
+    };
     try {
-      const plan = await planRelease(repo.git, {
-        packageDir: dir,
-        tagFormat,
-        changelog: config.versioning?.changelog,
-        github: repo.githubRemote()?.github ?? null,
-      });
-      if (manifestText === null && !plan.previousTag) return null;
+      if (together) {
+        const plan = together.find((p) => p.packageDir === dir);
+        if (!plan) return await nothing();
+        if (hidden(plan.previousTag)) return null;
+        return { name: plan.package, state: { status: 'ready', plan } };
+      }
+      const plan = await planRelease(repo.git, { ...base, packageDir: dir });
+      if (hidden(plan.previousTag)) return null;
       return { name: plan.package, state: { status: 'ready', plan } };
     } catch (e) {
       if (e instanceof SdlcError && e.code === 'NothingToRelease') {
-        const format = compileTagFormat(tagFormat ?? (dir === '.' ? DEFAULT_TAG_FORMAT : MONOREPO_TAG_FORMAT), name);
-        const last = await findLastRelease(repo.git, format);
-        if (manifestText === null && !last) return null;
-        const current = manifestText !== null ? manifestVersion(manifestText, manifestPath) : (last?.version ?? '0.0.0');
-        return { name, state: { status: 'nothing', current, lastTag: last?.tag ?? null, message: e.message } };
+        try {
+          return await nothing(e.message);
+        } catch (inner) {
+          return { name, state: { status: 'error', error: toErrorInfo(inner) } };
+        }
       }
-      if (manifestText === null) {
+      if (implicitRoot && manifestText === null) {
         this.log.info(`${repo.name}: ${dir} is not a package (${errorMessage(e)})`);
         return null;
       }
@@ -226,15 +287,6 @@ export class VersionsStore implements vscode.Disposable {
     }
     this.changed.fire(pkg);
   }
-}
-
-/**
- * The package folders of a repository. Globs and npm workspaces need the core's monorepo planning;
- * until then only literal folders of `packages` (default: the root).
- */
-function packageDirs(config: SdlcConfig): string[] {
-  const dirs = (config.packages ?? ['.']).filter((d) => !/[*?[{]/.test(d)).map(normalizeDir);
-  return dirs.length ? [...new Set(dirs)] : ['.'];
 }
 
 function normalizeDir(dir: string): string {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ReleasePlan } from '../../core/versioning/plan';
 import { CommandIds } from '../ids';
+import type { RepositoryModel } from '../repositories/repositoryModel';
 import type { PackageModel } from './packageModel';
 import { describeState, type VersionsStore } from './versionsStore';
 
@@ -21,13 +22,17 @@ export const COMMIT_GROUPS = [
 export type CommitGroupId = (typeof COMMIT_GROUPS)[number]['id'];
 
 export type VersionNode =
+  /** A monorepo: its packages below it; bumping it releases every changed package in one commit. */
+  | { kind: 'repository'; repo: RepositoryModel; packages: PackageModel[] }
   | { kind: 'package'; pkg: PackageModel }
   | { kind: 'group'; pkg: PackageModel; group: CommitGroupId; commits: PlannedCommit[] }
   | { kind: 'commit'; pkg: PackageModel; group: CommitGroupId; commit: PlannedCommit }
   | { kind: 'message'; pkg?: PackageModel; id: string; label: string; icon: string; tooltip?: string; command?: vscode.Command; contextValue?: string };
 
 export function isVersionNode(value: unknown): value is VersionNode {
-  return typeof value === 'object' && value !== null && 'kind' in value && ('pkg' in value || (value as { kind: unknown }).kind === 'message');
+  if (typeof value !== 'object' || value === null || !('kind' in value)) return false;
+  const kind = (value as { kind: unknown }).kind;
+  return kind === 'message' || (kind === 'repository' && 'repo' in value) || ('pkg' in value && (kind === 'package' || kind === 'group' || kind === 'commit'));
 }
 
 /** Each commit in exactly one group: the first that matches. */
@@ -55,6 +60,8 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
   getChildren(node?: VersionNode): VersionNode[] {
     if (!node) return this.roots();
     switch (node.kind) {
+      case 'repository':
+        return node.packages.map((pkg) => ({ kind: 'package', pkg }));
       case 'package':
         return this.packageChildren(node.pkg);
       case 'group':
@@ -69,7 +76,10 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
       case 'loading':
         return [{ kind: 'message', id: 'loading', label: 'Looking for packages…', icon: 'loading~spin' }];
       case 'ready':
-        return this.store.packages.map((pkg) => ({ kind: 'package', pkg }));
+        // A single-package repository is its package; a monorepo groups its packages.
+        return this.store.groups.flatMap(({ repo, monorepo, packages }): VersionNode[] =>
+          monorepo ? [{ kind: 'repository', repo, packages }] : packages.map((pkg) => ({ kind: 'package', pkg })),
+        );
       default:
         return []; // noRepositories / noPackages: viewsWelcome content with buttons
     }
@@ -102,6 +112,22 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
         item.tooltip = node.tooltip;
         item.command = node.command;
         item.contextValue = node.contextValue ?? 'message';
+        return item;
+      }
+      case 'repository': {
+        const ready = node.packages.filter((p) => p.state.status === 'ready');
+        const item = new vscode.TreeItem(node.repo.name, Expanded);
+        item.id = `${node.repo.root}::repository`;
+        item.description = `${node.packages.length} package${node.packages.length === 1 ? '' : 's'} · ${ready.length ? `${ready.length} to release` : 'nothing to release'}`;
+        const md = new vscode.MarkdownString(undefined, true);
+        md.appendMarkdown(`**${escapeMd(node.repo.name)}** — ${escapeMd(node.repo.root)}`);
+        for (const p of node.packages) md.appendMarkdown(`\n\n$(package) ${escapeMd(p.name)} ${escapeMd(describeState(p.state))}`);
+        if (ready.length) md.appendMarkdown(`\n\nBump Version releases ${ready.map((p) => `\`${p.state.status === 'ready' ? p.state.plan.tag : p.name}\``).join(', ')} in one commit`);
+        item.tooltip = md;
+        item.iconPath = new vscode.ThemeIcon('repo');
+        item.resourceUri = vscode.Uri.file(node.repo.root);
+        // `package…` so that the Bump Version menu entries (viewItem =~ /^package\b/) apply to it too.
+        item.contextValue = `package repository${ready.length ? ' releasable' : ''}`;
         return item;
       }
       case 'package': {
