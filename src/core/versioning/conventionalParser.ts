@@ -71,7 +71,8 @@ function firstLine(message: string): string {
  * commits fast. The result is the same as parsing the whole message (a property test checks it).
  */
 export function onlyHeaderMatters(message: string): boolean {
-  return !/breaking/i.test(message) && !/^(?:revert|revert:)\s/i.test(message) && !/^[\r\n]*\s*gpg:/.test(message);
+  // Any mention of "revert" goes the slow way: the parser finds reverts across lines (even after a lone CR).
+  return !/breaking/i.test(message) && !/revert/i.test(message) && !/^[\r\n]*\s*gpg:/.test(message);
 }
 
 /** Wraps a CommitParser so that any string gives a ParsedMessage (the library throws on blank input). */

@@ -72,13 +72,13 @@ describe('versioning/changelog', () => {
         const section = `## 9.9.9 (2024-01-01)\n\n${body}\n`;
         const out = prependChangelog(old, section);
         if (old === '') return;
-        // Some split of the old file into head + rest surrounds the new section.
-        const i = out.indexOf('## 9.9.9');
-        assert.ok(i >= 0);
-        const head = out.slice(0, i).replace(/(\r?\n)+$/, '');
-        assert.ok(old.startsWith(head));
-        const rest = old.slice(head.length);
-        assert.ok(out.endsWith(rest.replace(/^(\r?\n)+/, '')));
+        // The old file survives whole, split into a head (kept on top) and a rest (kept at the end)
+        // around the new section: take the longest head `out` starts with, the rest must end `out`.
+        let k = 0;
+        while (k < old.length && old[k] === out[k]) k++;
+        const rest = old.slice(k);
+        assert.ok(out.endsWith(rest), 'the rest of the old file ends the new one');
+        assert.ok(out.slice(k, out.length - rest.length).includes('9.9.9 (2024-01-01)'), 'the new section sits between');
         assert.ok(out.length > old.length);
         if (!old.startsWith('# ')) assert.ok(out.endsWith(old), 'without a title the old file is the suffix');
         else assert.ok(out.startsWith(old.split(/\r?\n/)[0]), 'the title stays on top');
