@@ -102,7 +102,7 @@ describe('UI: Versions view', () => {
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /Apply release v2\.0\.0\?[\s\S]*package\.json, CHANGELOG\.md \(new\)/);
     const tabs = page.locator('.part.editor .tab');
-    assert.deepEqual((await tabs.allInnerTexts()).map((t) => t.trim().split('\n')[0]).sort(), ['CHANGELOG.md (v2.0.0 preview: new file)', 'package.json (v2.0.0 preview: webshop 1.2.3 ↔ 2.0.0)'].sort());
+    assert.deepEqual((await tabs.allInnerTexts()).map((t) => t.trim().split('\n')[0]).sort(), ['CHANGELOG.md (v2.0.0 preview: new file)', 'package.json (v2.0.0 preview: 1.2.3 ↔ 2.0.0)'].sort());
     // The manifest's diff is in front: its version line before and after.
     assert.match(await page.locator('.part.editor .tab.active').innerText(), /^package\.json/);
     const diff = page.locator('.part.editor .monaco-diff-editor').first();
