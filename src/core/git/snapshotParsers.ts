@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import type { ChangeSummary, FileChange, RemoteBranchInfo, TagInfo } from './git';
+import type { ChangeSummary, FileChange, RemoteBranchInfo, TagInfo, CommitInfo } from './git';
 
 /* Parsers of the few git outputs a snapshot is made of. Pure functions, unit-tested on samples. */
 
@@ -220,15 +220,8 @@ export function parseRemotes(output: string): RemoteRow[] {
   return [...byName.values()];
 }
 
-export interface LogRow {
-  sha: string;
-  parents: string[];
-  authorName: string;
-  authorEmail: string;
-  date: string;
-  subject: string;
-  refs: string[];
-}
+/** A `git log` row: a commit with its decorations always read. */
+export type LogRow = CommitInfo & { refs: string[] };
 
 export const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00%D%x1e';
 

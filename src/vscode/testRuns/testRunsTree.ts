@@ -132,28 +132,12 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
       }
       case 'failedTest':
         return failureItem(`testRuns:${node.entry.repo.root}:run:${node.run.id}:${node.test.id}`, node.entry, node.test, firstLine(node.test.message), 'error');
-      case 'regressions': {
-        const item = new vscode.TreeItem('Regressions', node.tests.length ? Expanded : Collapsed);
-        // A different id once there is something: the group opens instead of keeping its empty, folded state.
-        item.id = `testRuns:${node.entry.repo.root}:regressions:${node.tests.length ? 'some' : 'none'}`;
-        item.description = String(node.tests.length);
-        item.tooltip = 'Tests that passed in the previous run of their suite and fail now';
-        item.iconPath = new vscode.ThemeIcon('arrow-down', node.tests.length ? new vscode.ThemeColor('testing.iconFailed') : undefined);
-        item.contextValue = 'regressions';
-        return item;
-      }
+      case 'regressions':
+        return problemGroup(node.entry.repo.root, 'regressions', 'Regressions', node.tests.length, 'Tests that passed in the previous run of their suite and fail now', 'arrow-down', 'testing.iconFailed');
       case 'regression':
         return failureItem(`testRuns:${node.entry.repo.root}:regression:${node.suite}:${node.test.id}`, node.entry, node.test, [node.suite, firstLine(node.test.message)].filter(Boolean).join(' · '), 'arrow-down');
-      case 'flaky': {
-        const item = new vscode.TreeItem('Flaky', node.tests.length ? Expanded : Collapsed);
-        // A different id once there is something: the group opens instead of keeping its empty, folded state.
-        item.id = `testRuns:${node.entry.repo.root}:flaky:${node.tests.length ? 'some' : 'none'}`;
-        item.description = String(node.tests.length);
-        item.tooltip = 'Tests whose outcome changed at least twice in the last 10 runs of their suite on the same commit';
-        item.iconPath = new vscode.ThemeIcon('question', node.tests.length ? new vscode.ThemeColor('testing.iconQueued') : undefined);
-        item.contextValue = 'flaky';
-        return item;
-      }
+      case 'flaky':
+        return problemGroup(node.entry.repo.root, 'flaky', 'Flaky', node.tests.length, 'Tests whose outcome changed at least twice in the last 10 runs of their suite on the same commit', 'question', 'testing.iconQueued');
       case 'flakyTest': {
         const t = node.test;
         const item = new vscode.TreeItem(t.name, None);
@@ -275,4 +259,16 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60000) return `${Math.round(ms / 100) / 10} s`;
   return `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+}
+
+/** The Regressions / Flaky group: expanded and coloured when it holds something. */
+function problemGroup(root: string, kind: 'regressions' | 'flaky', label: string, size: number, tooltip: string, icon: string, color: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, size ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  // A different id once there is something: the group opens instead of keeping its empty, folded state.
+  item.id = `testRuns:${root}:${kind}:${size ? 'some' : 'none'}`;
+  item.description = String(size);
+  item.tooltip = tooltip;
+  item.iconPath = new vscode.ThemeIcon(icon, size ? new vscode.ThemeColor(color) : undefined);
+  item.contextValue = kind;
+  return item;
 }
