@@ -104,3 +104,15 @@ export function printTable(rows: readonly Row[]): string {
   const notes = rows.filter((r) => r.note).map((r) => `  * ${r.measurement}: ${r.note}`);
   return [...out, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
+
+/** A small seeded PRNG, so generated benchmark repositories are the same every time. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -23,7 +23,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { git } from './context';
+import { git, mulberry32 } from './context';
 
 export const GENERATOR_VERSION = 5;
 
@@ -89,16 +89,6 @@ export async function ensureRepo(cacheDir: string, log: (m: string) => void, sha
 
 /* ------------------------------------------------------------------------------------------------ */
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODULES = ['api', 'auth', 'billing', 'cache', 'cli', 'config', 'core', 'db', 'deploy', 'docs', 'events', 'git', 'http', 'i18n', 'jobs', 'log', 'metrics', 'parser', 'queue', 'search', 'storage', 'ui', 'users', 'web'];
 const FILES = ['index', 'client', 'model', 'service', 'util', 'types', 'errors', 'handler', 'schema', 'store'];

@@ -22,7 +22,7 @@ import { nextVersion } from '../../src/core/versioning/nextVersion';
 import { recommendBump } from '../../src/core/versioning/recommend';
 import { compileTagFormat } from '../../src/core/versioning/tagFormat';
 import { peerReleaseType } from '../integration/versioning/peer';
-import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, fmtMs, fmtRatio, fmtTimes, git, median, run, timeInterleaved } from './context';
+import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, fmtMs, fmtRatio, fmtTimes, git, median, mulberry32, run, timeInterleaved } from './context';
 
 const GENERATOR_VERSION = 1;
 const COMMITS = 10_000;
@@ -143,16 +143,6 @@ function fastImport(dir: string, input: string): Promise<void> {
   });
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES: Array<[string, number]> = [['feat', 26], ['fix', 30], ['chore', 12], ['docs', 7], ['refactor', 9], ['test', 7], ['perf', 3], ['ci', 3], ['build', 2]];
 const SCOPES = ['api', 'auth', 'cli', 'config', 'core', 'db', 'git', 'http', 'parser', 'ui', 'web'];

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { makeTestRunsProject, type TestRunsProject } from '../support/testRunsProject';
 import { activate, find, labels, run, waitFor, type Item } from './helpers';
+import { alive } from '../support/processes';
 
 interface RunRecord {
   suite: string;
@@ -23,19 +24,6 @@ type RunsItem = Item & { command?: { command: string; arguments?: unknown[] }; c
 const inspect = () => vscode.commands.executeCommand('sdlc.testRuns._inspect') as Promise<{ state: string; items: RunsItem[] }>;
 const at = (items: RunsItem[] | undefined, ...path: string[]) => find(items, ...path) as RunsItem | undefined;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
-  }
-}
 
 describe('Test Runs', function () {
   this.timeout(90000);

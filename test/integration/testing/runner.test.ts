@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SdlcError } from '../../../src/core/errors';
 import { runSuite, type OutputStream } from '../../../src/core/testing/runner';
 import type { TestSuite } from '../../../src/core/testing/suite';
+import { alive } from '../../support/processes';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PROJECTS = path.join(ROOT, 'test/fixtures/testing/projects');
@@ -15,20 +16,6 @@ function suite(partial: Partial<TestSuite> & Pick<TestSuite, 'command' | 'cwd'>)
   return { name: 'fixture', kind: 'unit', ...partial };
 }
 
-/** Alive and not a zombie (a reparented child may wait for a reaper that never comes in a container). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return !existsSync('/proc/self');
-  }
-}
 
 /** Waits until the predicate holds, checking on each timer tick; fails after `ms`. */
 async function eventually(predicate: () => boolean, ms: number, what: string): Promise<void> {
