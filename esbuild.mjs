@@ -1,11 +1,17 @@
 // Bundles the extension and the CLI (CommonJS, Node, `vscode` external), octokit as its own lazily
-// required chunk (dist/octokit.js) so it stays off the activation path, and the extension-test entry.
+// required chunk (dist/octokit.js) so it stays off the activation path, the Versions and Test Runs/CI
+// features as another (dist/features.js, src/featuresBundle.ts), and the extension-test entry.
+// The features chunk takes every module the main bundle holds from the main bundle at run time (one
+// copy of each: instanceof checks, module state), so the build has two passes: the first finds the
+// main bundle's modules, the second registers them there (src/sharedModules.ts) and points the
+// features chunk's imports of them at that registry.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuild on change
 //   --outdir=DIR                   where the extension, CLI and octokit bundles go (default dist)
 import * as esbuild from 'esbuild';
 import { writeFile, mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -18,6 +24,56 @@ const octokitChunk = {
     build.onResolve({ filter: /[\\/]octokitBundle$/ }, () => ({ path: './octokit.js', external: true }));
   },
 };
+
+/** `require('./featuresBundle')` in src/extension.ts stays a runtime require of the chunk `./features.js`. */
+const featuresChunk = {
+  name: 'features-chunk',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]featuresBundle$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
+const sharedKey = (file) => path.relative(process.cwd(), file).split(path.sep).join('/');
+
+/** Main bundle: src/sharedModules.ts becomes the registration of the `shared` modules (cwd-relative paths). */
+const registerShared = (shared) => ({
+  name: 'register-shared',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]sharedModules\.ts$/ }, () => {
+      const lines = ['const shared = (globalThis.__sdlcShared ??= {});'];
+      const body = [];
+      [...shared.entries()].forEach(([key, format], i) => {
+        const file = JSON.stringify(path.resolve(key));
+        if (format === 'esm') {
+          // The namespace, marked like esbuild's own require() of an ES module.
+          lines.push(`import * as m${i} from ${file};`);
+          body.push(`  shared[${JSON.stringify(key)}] ??= Object.defineProperty(m${i}, '__esModule', { value: true });`);
+        } else {
+          body.push(`  shared[${JSON.stringify(key)}] ??= require(${file});`);
+        }
+      });
+      return { contents: `${lines.join('\n')}\nexport function shareModules() {\n${body.join('\n')}\n}\n`, loader: 'js', resolveDir: process.cwd() };
+    });
+  },
+});
+
+/** Features chunk: an import of a module of the main bundle is a lookup in its registry. */
+const useShared = (shared) => ({
+  name: 'use-shared',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind === 'entry-point' || args.pluginData?.useShared || args.path === 'vscode') return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { useShared: true } });
+      if (resolved.errors.length || resolved.external || !resolved.path) return undefined;
+      const key = sharedKey(resolved.path);
+      return shared.has(key) ? { path: key, namespace: 'sdlc-shared' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'sdlc-shared' }, (args) => ({
+      contents: `const m = globalThis.__sdlcShared && globalThis.__sdlcShared[${JSON.stringify(args.path)}];\nif (!m) throw new Error(${JSON.stringify(`features chunk: ${args.path} is not registered by the main bundle`)});\nmodule.exports = m;\n`,
+      loader: 'js',
+    }));
+  },
+});
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -35,9 +91,24 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+/** The main bundle's modules (cwd-relative path → 'esm' | 'cjs'), from a first build that writes nothing. */
+async function mainModules() {
+  const result = await esbuild.build({ ...common, sourcemap: false, write: false, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk] });
+  const shared = new Map();
+  for (const [file, input] of Object.entries(result.metafile.inputs)) {
+    if (file.includes(':') || file.endsWith('src/extension.ts') || file.endsWith('src/sharedModules.ts')) continue;
+    shared.set(sharedKey(path.resolve(file)), input.format === 'esm' ? 'esm' : 'cjs');
+  }
+  return shared;
+}
+
+// (--watch: computed once at start; restart the watch after adding a module to the activation path.)
+const shared = await mainModules();
+
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk] },
+  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk, registerShared(shared)] },
   { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir },
+  { ...common, entryPoints: { features: 'src/featuresBundle.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, useShared(shared)] },
   // Extension tests run inside VS Code; mocha and the test support stay plain requires.
   ...(production ? [] : [{ ...common, entryPoints: { index: 'test/extension/index.ts' }, outdir: 'out/test/extension', external: ['vscode', 'mocha', 'playwright-core', '@octokit/openapi', 'openapi-backend', 'ajv', 'ajv-formats'], plugins: [octokitChunk] }]),
 ];
@@ -47,6 +118,10 @@ if (watch) {
   console.log('[esbuild] watching…');
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  // No module in both the main bundle and the features chunk (a second SdlcError class, a second git queue…).
+  const inputsOf = (r, name) => Object.entries(r.metafile.outputs).find(([k]) => path.basename(k) === name)?.[1].inputs ?? {};
+  const twice = Object.keys(inputsOf(results[2], 'features.js')).filter((f) => !f.includes(':') && f in inputsOf(results[0], 'extension.js'));
+  if (twice.length) throw new Error(`modules bundled into both extension.js and features.js: ${twice.join(', ')}`);
   await mkdir(outdir, { recursive: true });
   const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
   await writeFile(`${outdir}/meta.json`, JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.bytes])) }, null, 2));

@@ -59,6 +59,16 @@ export const InternalCommandIds = {
   inspectVersions: 'sdlc.versions._inspect',
 } as const;
 
+/**
+ * The Versions and Test Runs/CI features live in the lazily loaded chunk (src/featuresBundle.ts):
+ * every command id under these prefixes is registered at activation as a stub that loads it.
+ */
+export const LAZY_COMMAND_PREFIXES = ['sdlc.versions.', 'sdlc.testRuns.', 'sdlc.ci.'] as const;
+
+/** Document schemes of the lazily loaded features (their providers are registered at activation). */
+export const RELEASE_PREVIEW_SCHEME = 'sdlc-release-preview';
+export const CI_LOG_SCHEME = 'sdlc-ci-log';
+
 export const ContextKeys = {
   /** 'loading' | 'noFolder' | 'noRepositories' | 'gitMissing' | 'ready' */
   repositoriesState: 'sdlc.repositories.state',

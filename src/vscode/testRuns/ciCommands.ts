@@ -13,13 +13,13 @@ import { appendRun } from '../../core/testing/history';
 import { importJUnitArtifact } from '../../core/testing/ciImport';
 import type { AuditService } from '../audit';
 import { Cancelled, type CommandSpec } from '../commandTable';
-import { CommandIds, InternalCommandIds } from '../ids';
+import { CI_LOG_SCHEME, CommandIds, InternalCommandIds } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 import { historyFile } from './historyLocation';
 import { isCiNode, outcome, type CiNode } from './ciSection';
 import type { CiStore, RepoCi } from './ciStore';
 
-export const CI_LOG_SCHEME = 'sdlc-ci-log';
+export { CI_LOG_SCHEME };
 
 interface CiArgs {
   repository?: string;

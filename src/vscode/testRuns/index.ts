@@ -1,8 +1,7 @@
-/** The Test Runs feature's wiring: store, TestController, tree view and commands (used by extension.ts). */
+/** The Test Runs feature's wiring: store, TestController, tree provider and commands (used by src/featuresBundle.ts; the view is created at activation). */
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommandSpec } from '../commandTable';
-import { ViewIds } from '../ids';
 import type { RepositoryStore } from '../repositories/repositoryStore';
 import { SuiteTestController } from './testController';
 import { testRunsCommands } from './testRunsCommands';
@@ -35,12 +34,11 @@ export function createTestRuns(options: { repositories: RepositoryStore; log: Lo
   });
   const controller = new SuiteTestController(store);
   const tree = new TestRunsTree(store, sections);
-  const view = vscode.window.createTreeView(ViewIds.testRuns, { treeDataProvider: tree, showCollapseAll: true });
   return {
     store,
     controller,
     tree,
     commands: testRunsCommands(store, controller, tree),
-    disposables: [store, controller, tree, view, ...sections.map((s) => s.onDidChange(() => void store.reloadHistory()))],
+    disposables: [store, controller, tree, ...sections.map((s) => s.onDidChange(() => void store.reloadHistory()))],
   };
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ReleasePlan } from '../../core/versioning/plan';
+import { RELEASE_PREVIEW_SCHEME } from '../ids';
 
-export const RELEASE_PREVIEW_SCHEME = 'sdlc-release-preview';
+export { RELEASE_PREVIEW_SCHEME };
 
 /**
  * Read-only virtual documents with the content a release would write: `before` and `after` of every
