@@ -25,7 +25,7 @@ const octokitChunk = {
   },
 };
 
-/** `require('./featuresBundle')` in src/extension.ts stays a runtime require of the chunk `./features.js`. */
+/** `require('./featuresBundle')` (src/vscode/lazy.ts) stays a runtime require of the chunk `./features.js`. */
 const featuresChunk = {
   name: 'features-chunk',
   setup(build) {

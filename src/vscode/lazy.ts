@@ -3,7 +3,65 @@
  * features (synchronously, once) on first use and delegates to the real thing.
  */
 import * as vscode from 'vscode';
+import type * as FeaturesBundle from '../featuresBundle';
+import { shareModules } from '../sharedModules';
 import type { CommandSpec } from './commandTable';
+import { CommandIds, InternalCommandIds, LAZY_COMMAND_PREFIXES } from './ids';
+
+/** The command ids the features chunk provides (registered at activation, loaded on first use). */
+export const FEATURE_COMMAND_IDS = [...Object.values(CommandIds), ...Object.values(InternalCommandIds)].filter((id) => LAZY_COMMAND_PREFIXES.some((p) => id.startsWith(p)));
+
+type LoadedFeatures = FeaturesBundle.Features & { byId: Map<string, CommandSpec> };
+
+/**
+ * The Versions and Test Runs/CI features (the chunk dist/features.js): loaded once, on first use or in
+ * the background right after activation (status bar item, TestController), and disposed with it.
+ */
+export class FeatureLoader implements vscode.Disposable {
+  private features?: LoadedFeatures;
+  private disposed = false;
+  private readonly background: NodeJS.Timeout;
+
+  constructor(private readonly deps: FeaturesBundle.FeatureDeps) {
+    this.background = setTimeout(() => {
+      try {
+        this.load();
+      } catch (e) {
+        deps.log.error(`[Extension] loading Versions and Test Runs failed: ${e instanceof Error ? e.stack : String(e)}`);
+      }
+    }, 0);
+  }
+
+  load(): LoadedFeatures {
+    if (!this.features) {
+      if (this.disposed) throw new Error('SDLC Workbench has been deactivated.');
+      const started = Date.now();
+      shareModules();
+      // A lazy require: esbuild maps it to the separate chunk dist/features.js; under tsx CommonJS
+      // resolution finds the TypeScript file.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const bundle = require('../featuresBundle') as typeof FeaturesBundle;
+      const created = bundle.createFeatures(this.deps);
+      const byId = new Map(created.commands.map((c) => [c.id, c]));
+      const missing = [...byId.keys()].filter((id) => !FEATURE_COMMAND_IDS.includes(id as never));
+      if (missing.length) this.deps.log.error(`[Extension] feature commands not registered at activation: ${missing.join(', ')}`);
+      this.features = { ...created, byId };
+      this.deps.log.info(`[Extension] Versions and Test Runs loaded (${Date.now() - started} ms)`);
+    }
+    return this.features;
+  }
+
+  /** Command table rows for every feature command, loading the features when one runs. */
+  commands(): CommandSpec[] {
+    return lazyCommands(FEATURE_COMMAND_IDS, () => this.load().byId);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.background);
+    for (const d of this.features?.disposables ?? []) d.dispose();
+  }
+}
 
 /** A tree data provider whose items come from `load()`'s provider, loaded when the view first asks. */
 export class LazyTreeDataProvider<T> implements vscode.TreeDataProvider<T>, vscode.Disposable {
