@@ -231,7 +231,7 @@ export class RepositoryStore implements vscode.Disposable {
       this.changed.fire(repo);
     }
     let error: unknown;
-    const before = JSON.stringify(repo.github, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+    const before = fingerprint(repo.github);
     try {
       const pulls = await github.listOpenPullRequests(remote.github);
       const ci = await this.loadCi(github, repo);
@@ -243,7 +243,7 @@ export class RepositoryStore implements vscode.Disposable {
       this.log.warn(`GitHub ${remote.github.owner}/${remote.github.repo}: ${repo.github.error.message}`);
     }
     this.rateLimit = github.rateLimit ?? this.rateLimit;
-    const changed = JSON.stringify(repo.github, (_k, v: unknown) => (v instanceof Map ? [...v] : v)) !== before;
+    const changed = fingerprint(repo.github) !== before;
     if (changed) this.changed.fire(repo);
     return { changed, error };
   }
@@ -322,4 +322,9 @@ export class RepositoryStore implements vscode.Disposable {
     for (const repo of this.repositories) this.forget(repo);
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** A comparable text of GitHub data (Maps included), to tell whether a poll changed anything. */
+function fingerprint(github: RepositoryModel['github']): string {
+  return JSON.stringify(github, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
 }

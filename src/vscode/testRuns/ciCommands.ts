@@ -101,6 +101,20 @@ export function ciCommands(store: CiStore, audit: AuditService, storageUri: () =
     return { runId: run.id, status: now ? outcome(now.status, now.conclusion) : 'unknown' };
   }
 
+  /** Re-run the failed jobs / all jobs of a finished run (audited as `ci.<method>`). */
+  function rerunCommand(id: string, method: 'rerunFailedJobs' | 'rerun'): CommandSpec {
+    return {
+      id,
+      needsTrust: true,
+      run: async (arg) => {
+        const t = await target(arg);
+        const run = runOf(t);
+        if (isRunInProgress(run)) throw new SdlcError('RunInProgress', `${run.name} #${run.runNumber} is still running.`);
+        return write(t, `ci.${method}`, run, async () => (await store.actions())[method]({ repo: t.entry.repo, runId: run.id }));
+      },
+    };
+  }
+
   return [
     {
       id: CommandIds.ciRefresh,
@@ -110,26 +124,8 @@ export function ciCommands(store: CiStore, audit: AuditService, storageUri: () =
         return { runs: t.entry.runs.length };
       },
     },
-    {
-      id: CommandIds.ciRerunFailedJobs,
-      needsTrust: true,
-      run: async (arg) => {
-        const t = await target(arg);
-        const run = runOf(t);
-        if (isRunInProgress(run)) throw new SdlcError('RunInProgress', `${run.name} #${run.runNumber} is still running.`);
-        return write(t, 'ci.rerunFailedJobs', run, async () => (await store.actions()).rerunFailedJobs({ repo: t.entry.repo, runId: run.id }));
-      },
-    },
-    {
-      id: CommandIds.ciRerun,
-      needsTrust: true,
-      run: async (arg) => {
-        const t = await target(arg);
-        const run = runOf(t);
-        if (isRunInProgress(run)) throw new SdlcError('RunInProgress', `${run.name} #${run.runNumber} is still running.`);
-        return write(t, 'ci.rerun', run, async () => (await store.actions()).rerun({ repo: t.entry.repo, runId: run.id }));
-      },
-    },
+    rerunCommand(CommandIds.ciRerunFailedJobs, 'rerunFailedJobs'),
+    rerunCommand(CommandIds.ciRerun, 'rerun'),
     {
       id: CommandIds.ciCancel,
       needsTrust: true,

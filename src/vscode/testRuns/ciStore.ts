@@ -109,41 +109,32 @@ export class CiStore implements vscode.Disposable {
 
   /** Loads the jobs of a run once (refresh re-reads them). */
   ensureJobs(entry: RepoCi, runId: number): Loadable<WorkflowJob[]> {
-    const current = entry.jobs.get(runId);
-    if (current) return current;
-    entry.jobs.set(runId, { state: 'loading' });
-    void this.loadJobs(entry, runId).then(() => this.changed.fire());
-    return { state: 'loading' };
+    return this.ensure(entry.jobs, runId, () => this.loadJobs(entry, runId));
   }
 
   ensureArtifacts(entry: RepoCi, runId: number): Loadable<WorkflowArtifact[]> {
-    const current = entry.artifacts.get(runId);
-    if (current) return current;
-    entry.artifacts.set(runId, { state: 'loading' });
-    void this.loadArtifacts(entry, runId).then(() => this.changed.fire());
-    return { state: 'loading' };
+    return this.ensure(entry.artifacts, runId, () => this.loadArtifacts(entry, runId));
   }
 
   async loadJobs(entry: RepoCi, runId: number): Promise<WorkflowJob[]> {
-    try {
-      const jobs = await (await this.actions()).listJobs({ repo: entry.repo, runId });
-      entry.jobs.set(runId, { state: 'ready', value: jobs });
-      return jobs;
-    } catch (e) {
-      entry.jobs.set(runId, { state: 'error', error: errorInfo(e) });
-      throw e;
-    }
+    return loadInto(entry.jobs, runId, async () => (await this.actions()).listJobs({ repo: entry.repo, runId }));
   }
 
   async loadArtifacts(entry: RepoCi, runId: number): Promise<WorkflowArtifact[]> {
-    try {
-      const artifacts = await (await this.actions()).listArtifacts({ repo: entry.repo, runId });
-      entry.artifacts.set(runId, { state: 'ready', value: artifacts });
-      return artifacts;
-    } catch (e) {
-      entry.artifacts.set(runId, { state: 'error', error: errorInfo(e) });
-      throw e;
-    }
+    return loadInto(entry.artifacts, runId, async () => (await this.actions()).listArtifacts({ repo: entry.repo, runId }));
+  }
+
+  /** The cached value, or 'loading' while it loads in the background; the view updates when it is ready or failed. */
+  private ensure<T>(cache: Map<number, Loadable<T>>, runId: number, load: () => Promise<T>): Loadable<T> {
+    const current = cache.get(runId);
+    if (current) return current;
+    cache.set(runId, { state: 'loading' });
+    // A failure is kept in the cache as an error state (shown as a node), not an unhandled rejection.
+    void load().then(
+      () => this.changed.fire(),
+      () => this.changed.fire(),
+    );
+    return { state: 'loading' };
   }
 
   private load(entry: RepoCi): Promise<void> {
@@ -257,4 +248,16 @@ export function errorInfo(e: unknown): ErrorInfo {
   if (e instanceof GitHubError) return { code: e.githubCode, message: e.message, resetAt: e.details.resetAt };
   if (e instanceof SdlcError) return { code: e.code, message: e.message };
   return { code: 'Unknown', message: errorMessage(e) };
+}
+
+/** Runs `fetch` and stores its result (or its failure) in `cache` under `runId`; failures are rethrown. */
+async function loadInto<T>(cache: Map<number, Loadable<T>>, runId: number, fetch: () => Promise<T>): Promise<T> {
+  try {
+    const value = await fetch();
+    cache.set(runId, { state: 'ready', value });
+    return value;
+  } catch (e) {
+    cache.set(runId, { state: 'error', error: errorInfo(e) });
+    throw e;
+  }
 }
