@@ -1,8 +1,11 @@
 /**
  * The logging seam of the core. `vscode.LogOutputChannel` satisfies it as is; the CLI passes a
  * stderr logger (quiet unless --verbose). Messages carry a `[Component]` prefix, see `scoped`.
- * Never pass a token to a logger: adapters redact credentials before logging (see `redact`).
+ * Never pass a token to a logger: adapters redact credentials before logging (see `redact`), and
+ * `redactingLogger` masks every known secret on the way out (the CLI's and the editor's channel use it).
  */
+import { redact } from './secrets';
+
 export interface Logger {
   trace(message: string): void;
   debug(message: string): void;
@@ -25,18 +28,17 @@ export function scoped(logger: Logger, component: string): Logger {
   };
 }
 
-const TOKEN_PATTERNS: RegExp[] = [
-  /\b(gh[pousr]_[A-Za-z0-9_]{16,})\b/g, // GitHub token formats
-  /\b(github_pat_[A-Za-z0-9_]{20,})\b/g,
-  /(\/\/[^/\s:@]*:)[^@\s/]+@/g, // credentials in URLs: https://user:secret@host
-  /((?:authorization|token)\s*[:=]\s*(?:bearer\s+|token\s+)?)[^\s"',]+/gi,
-];
+/** Removes known secrets and anything that looks like a credential (see src/core/secrets.ts). */
+export { redact } from './secrets';
 
-/** Removes anything that looks like a credential from text that may be logged or shown. */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  out = out.replace(TOKEN_PATTERNS[0], '***').replace(TOKEN_PATTERNS[1], '***');
-  out = out.replace(TOKEN_PATTERNS[2], '$1***@').replace(TOKEN_PATTERNS[3], '$1***');
-  return out;
+/** A logger that passes every message through `redact` (known secrets, credentials in URLs). */
+export function redactingLogger(logger: Logger, extra: readonly string[] = []): Logger {
+  const r = (m: string | Error) => redact(m instanceof Error ? (m.stack ?? m.message) : m, extra);
+  return {
+    trace: (m) => logger.trace(r(m)),
+    debug: (m) => logger.debug(r(m)),
+    info: (m) => logger.info(r(m)),
+    warn: (m) => logger.warn(r(m)),
+    error: (m) => logger.error(r(m)),
+  };
 }
