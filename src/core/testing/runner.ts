@@ -4,18 +4,25 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { SdlcError, errorMessage } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import { redact, secretValuesFromEnv } from '../secrets';
 import { formatCommand, parseCommandLine } from './command';
 import type { ReportFormat, TestReport } from './model';
 import { parseReport } from './parse';
-import { killTree } from './processTree';
+import { killTree, type ProcessTrees } from './processTree';
 import type { TestSuite } from './suite';
 
 export type OutputStream = 'stdout' | 'stderr';
 
 export interface RunSuiteOptions {
   signal?: AbortSignal;
-  /** Output as it arrives, decoded as UTF-8 (a character split between chunks is kept whole). */
+  /**
+   * Output as it arrives, decoded as UTF-8 (a character split between chunks is kept whole), in
+   * whole lines (a line longer than 16 KB in parts) with every known secret redacted (`redact` of
+   * `core/secrets`, plus the secret-named values of the suite's `env`).
+   */
   onOutput?: (text: string, stream: OutputStream) => void;
+  /** Where the child is registered so that disposing it ends the run (the editor deactivating). */
+  processes?: ProcessTrees;
   logger?: Logger;
   /** Largest stdout kept for a report read from stdout. Default 50 MB. */
   maxReportOutputBytes?: number;
@@ -35,7 +42,7 @@ export interface SuiteRunResult {
   durationMs: number;
   /** The argv that was run. */
   command: string[];
-  /** The last 64 KB of stdout and stderr together, for error messages. */
+  /** The last 64 KB of stdout and stderr together (secrets redacted), for error messages. */
   outputTail: string;
 }
 
@@ -45,6 +52,8 @@ const TAIL_CHARS = 64 * 1024;
 const STALE_SLACK_MS = 2000;
 /** After the process exits, how long a grandchild may keep its stdout open before we stop reading. */
 const CLOSE_GRACE_MS = 2000;
+/** A partial line held back for redaction is passed on once it is this long. */
+const MAX_HELD_LINE = 16 * 1024;
 
 /**
  * Runs a suite's command without a shell, streams its output, and reads its report (a file, or
@@ -57,12 +66,14 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
   const { argv, env: lineEnv } = Array.isArray(suite.command) ? { argv: [...suite.command], env: {} } : parseCommandLine(suite.command);
   if (argv.length === 0 || argv[0] === '') throw new SdlcError('InvalidCommand', `The suite "${suite.name}" has an empty command.`, { usage: true });
   await assertDirectory(suite.cwd, suite.name);
-  const command = formatCommand(argv);
+  const secrets = secretValuesFromEnv({ ...suite.env, ...lineEnv });
+  const hide = (text: string) => redact(text, secrets);
+  const command = hide(formatCommand(argv));
   const empty = (cancelled: boolean): SuiteRunResult => ({ exitCode: null, signal: null, report: null, timedOut: false, cancelled, durationMs: 0, command: argv, outputTail: '' });
-  if (options.signal?.aborted) return empty(true);
+  if (options.signal?.aborted || options.processes?.isDisposed) return empty(true);
 
   const started = Date.now();
-  log.info(`[Tests] > ${command} (in ${suite.cwd})`);
+  log.info(`[Tests] > ${command} (in ${hide(suite.cwd)})`);
   const child = spawn(argv[0], argv.slice(1), {
     cwd: suite.cwd,
     env: { ...process.env, ...suite.env, ...lineEnv },
@@ -78,12 +89,24 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
   let stdoutOverflow = false;
   let tail = '';
   const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-  const deliver = (text: string, stream: OutputStream) => {
-    if (text === '') return;
-    tail += text;
+  // Redaction sees whole lines, so a secret split between two chunks is still found.
+  const held = { stdout: '', stderr: '' };
+  const deliver = (text: string, stream: OutputStream, end = false) => {
+    let ready = held[stream] + text;
+    held[stream] = '';
+    if (!end) {
+      const cut = Math.max(ready.lastIndexOf('\n'), ready.lastIndexOf('\r')) + 1;
+      if (ready.length - cut <= MAX_HELD_LINE) {
+        held[stream] = ready.slice(cut);
+        ready = ready.slice(0, cut);
+      }
+    }
+    if (ready === '') return;
+    ready = hide(ready);
+    tail += ready;
     if (tail.length > 2 * TAIL_CHARS) tail = tail.slice(-TAIL_CHARS);
     try {
-      options.onOutput?.(text, stream);
+      options.onOutput?.(ready, stream);
     } catch (e) {
       log.warn(`[Tests] output listener failed: ${errorMessage(e)}`);
     }
@@ -118,6 +141,7 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
     terminate();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const untrack = child.pid !== undefined ? options.processes?.track(child, onAbort) : undefined;
   const timeoutTimer =
     suite.timeoutMs !== undefined && suite.timeoutMs > 0
       ? setTimeout(() => {
@@ -156,9 +180,10 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
     if (killTimer) clearTimeout(killTimer);
     if (closeTimer) clearTimeout(closeTimer);
     options.signal?.removeEventListener('abort', onAbort);
+    untrack?.();
   }
-  deliver(decoders.stdout.end(), 'stdout');
-  deliver(decoders.stderr.end(), 'stderr');
+  deliver(decoders.stdout.end(), 'stdout', true);
+  deliver(decoders.stderr.end(), 'stderr', true);
   const durationMs = Date.now() - started;
   log.info(`[Tests] ${suite.name} exited with ${exit.code ?? exit.signal} [${durationMs}ms]`);
 
