@@ -66,7 +66,8 @@ class SimpleGitRepository implements Git {
     if (options.signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true, cwd: this.root });
     const started = Date.now();
     let captured: { exitCode: number | null; stderr: string; error?: unknown } | undefined;
-    const { env, allow } = gitEnvironment(options.env);
+    // Paths are always literal: a name from configuration (`:(top)*`, `*`) must never act as a pathspec.
+    const { env, allow } = gitEnvironment({ GIT_LITERAL_PATHSPECS: '1', ...options.env });
     const sgOptions: Partial<SimpleGitOptions> = {
       baseDir: this.root,
       binary: this.options.gitPath ?? 'git',
