@@ -8,6 +8,8 @@ import { auditRecordCommand, auditVerifyCommand } from './audit';
 import { bumpCommand } from './bump';
 import { changelogCommand } from './changelog';
 import type { CliContext } from './context';
+import { healthCommand } from './health';
+import { packageCommand } from './package';
 import { repoCommand } from './repo';
 import { testCommand } from './test';
 
@@ -54,7 +56,14 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
   {
     name: 'package',
     summary: 'Build the configured package targets; list artifacts with size and sha256.',
-    options: { target: { type: 'string', value: 'NAME', description: 'Build only this target.' } },
+    options: {
+      target: { type: 'string', value: 'NAME', description: 'Build only this target.' },
+      'from-tag': { type: 'string', value: 'TAG', description: 'Build from TAG in a temporary git worktree (exactly the tagged source).' },
+      'check-reproducible': { type: 'boolean', description: 'Build twice in two clean worktrees and compare sha256 (exit 1 if they differ).' },
+      out: { type: 'string', value: 'DIR', description: 'Artifacts folder (default <git dir>/sdlc/packages).' },
+      platform: { type: 'string', multiple: true, value: 'OS/ARCH', description: 'Go targets: build for GOOS/GOARCH (repeatable; default the host).' },
+    },
+    run: (context, args) => packageCommand(context, args),
   },
   {
     name: 'release',
@@ -79,6 +88,12 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
     name: 'deployments',
     summary: 'Deployments per environment: what is deployed, status, history.',
     options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
+  },
+  {
+    name: 'health',
+    summary: 'Probe the health checks of the environments once (exit 1 when one is unhealthy).',
+    options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
+    run: (context, args) => healthCommand(context, args),
   },
   {
     name: 'audit verify',
