@@ -1,162 +1,429 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { errorMessage } from '../errors';
-import { locationFromStack, parseLocation, relativeFile } from './location';
+import { Parser, type Handler } from 'htmlparser2';
+import { SdlcError } from '../errors';
+import { createReportDecoder, SNIFF_BYTES } from './decode';
+import { declaredLocation, locationFromStack, relativeFile } from './location';
 import { malformed } from './malformed';
 import { ReportBuilder, toMs, type ParseOptions, type TestCase, type TestReport, type TestStatus } from './model';
 
-/** Reports below this size are fully validated (precise line/column on error); larger ones are checked for truncation only, to stay fast. */
-const VALIDATE_BELOW = 2 * 1024 * 1024;
+/**
+ * JUnit XML (Surefire, Gradle, jest-junit, pytest, go-junit-report, ctest, gtest, Catch2, Bazel,
+ * Robot's xunit, Karma, Cypress, Playwright, .NET's JUnit logger, …) read as a stream of tags: the
+ * document is never held as a tree, text is kept only inside `failure` / `error` / `skipped` (up to a
+ * bound), so memory is the size of the result, not of the file — 250 MB of whitespace or captured
+ * output costs nothing. `<testsuites>` or `<testsuite>` roots (several `<testsuite>` roots too),
+ * suites nested to any depth up to {@link JUNIT_LIMITS}, numeric character references decoded,
+ * `failure` / `error` → failed, `skipped`, `status="disabled|notrun|skipped"` and `disabled` → skipped.
+ * Declared totals (`tests`, `failures`, `errors`) that the cases contradict are not trusted silently:
+ * missing failures become a failed suite-level result. Throws `SdlcError('MalformedReport')` and
+ * `SdlcError('ReportTooLarge')`.
+ */
+export const JUNIT_LIMITS = {
+  /** Elements open at once (suites in suites); real producers stay far below. */
+  maxDepth: 10_000,
+  /** Test cases in one report. */
+  maxCases: 2_000_000,
+  /** Characters of one attribute value (a failure message can be long). */
+  maxAttribute: 4 * 1024 * 1024,
+  /** Characters kept of one failure / skip body; the rest is counted, not kept. */
+  maxBody: 256 * 1024,
+  /** Characters kept of all bodies together; beyond it a body keeps its first 4 KB. */
+  maxKeptText: 64 * 1024 * 1024,
+};
 
-const ARRAY_TAGS = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped']);
+/** Suite-level results created for declared totals the cases contradict are named this. */
+export const DECLARED_TOTALS = '(declared totals)';
 
-let parser: XMLParser | undefined;
+const MAX_WARNINGS = 20;
 
-function xmlParser(): XMLParser {
-  parser ??= new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    textNodeName: '#text',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    jPath: false,
-    // Captured output can be huge and is not part of the result: keep it unparsed.
-    stopNodes: ['*.system-out', '*.system-err'],
-    isArray: (tag: string, _path: unknown, _leaf?: boolean, isAttribute?: boolean) => !isAttribute && ARRAY_TAGS.has(tag),
-  });
-  return parser;
+/** Characters handed to the tokenizer at once. */
+const CHUNK = 1 << 20;
+
+type Frame = SuitesFrame | SuiteFrame | CaseFrame | OutcomeFrame | OtherFrame;
+
+interface SuitesFrame {
+  kind: 'suites';
+  tag: string;
+  label: string;
+  path: string[];
+  file: string | undefined;
 }
 
-type XmlNode = Record<string, unknown>;
+interface SuiteFrame {
+  kind: 'suite';
+  tag: string;
+  label: string;
+  path: string[];
+  file: string | undefined;
+  attrs: Record<string, string>;
+  startSize: number;
+  startFailed: number;
+}
 
-/**
- * Parses a JUnit XML report (Surefire, jest-junit, pytest, Gradle, …): `<testsuites>` or a single
- * `<testsuite>` root, nested suites, `failure` / `error` / `skipped`, `file` and `line` attributes,
- * `time` in seconds. Throws only `SdlcError('MalformedReport')`.
- */
+interface CaseFrame {
+  kind: 'case';
+  tag: string;
+  label: string;
+  path: string[];
+  file: string | undefined;
+  attrs: Record<string, string>;
+  failure?: Outcome;
+  error?: Outcome;
+  skipped?: Outcome;
+}
+
+interface Outcome {
+  attrs: Record<string, string>;
+  body: string;
+  dropped: number;
+}
+
+interface OutcomeFrame {
+  kind: 'outcome';
+  tag: string;
+  label: string;
+  outcome: Outcome;
+}
+
+interface OtherFrame {
+  kind: 'other';
+  tag: string;
+  label: string;
+}
+
+/** The tokenizer accumulates attribute values: bound them before they grow. */
+class BoundedParser extends Parser {
+  private attributeLength = 0;
+
+  constructor(
+    handler: Partial<Handler>,
+    private readonly onTooLong: (start: number) => never,
+  ) {
+    super(handler, { xmlMode: true, decodeEntities: true });
+  }
+
+  override onattribdata(start: number, endIndex: number): void {
+    this.attributeLength += endIndex - start;
+    if (this.attributeLength > JUNIT_LIMITS.maxAttribute) this.onTooLong(start);
+    super.onattribdata(start, endIndex);
+  }
+
+  override onattribend(quote: Parameters<Parser['onattribend']>[0], endIndex: number): void {
+    this.attributeLength = 0;
+    super.onattribend(quote, endIndex);
+  }
+}
+
+/** Incremental JUnit parser: `write` decoded text in any pieces, then `end`. */
+export class JUnitStreamParser {
+  private readonly builder = new ReportBuilder();
+  private readonly stack: Frame[] = [];
+  private readonly parser: Parser;
+  private readonly cwd: string | undefined;
+  private sawRoot = false;
+  private rootTag: string | undefined;
+  private ended = false;
+  private rootDurations = 0;
+  private rootsDuration: number | undefined;
+  private keptText = 0;
+  private readonly warnings: string[] = [];
+  private moreWarnings = 0;
+  /** Position bookkeeping for messages: lines before the current chunk, where it starts. */
+  private line = 1;
+  private column = 1;
+  private chunkStart = 0;
+  private chunk = '';
+  private previousLast = 0;
+
+  constructor(options: ParseOptions = {}) {
+    this.cwd = options.cwd;
+    const handler: Partial<Handler> = {
+      onopentag: (name, attrs) => this.open(name, attrs),
+      onclosetag: (_name, implied) => this.close(implied),
+      ontext: (text) => this.text(text),
+    };
+    this.parser = new BoundedParser(handler, (start) => {
+      throw this.tooLarge(`an attribute value longer than ${mb(JUNIT_LIMITS.maxAttribute)} (${this.where(start)})`);
+    });
+  }
+
+  write(text: string): void {
+    if (this.ended) throw new Error('write after end');
+    for (let at = 0; at < text.length; at += CHUNK) {
+      const piece = text.length <= CHUNK ? text : text.slice(at, at + CHUNK);
+      this.chunk = piece;
+      this.parser.write(piece);
+      this.advance(piece);
+    }
+  }
+
+  end(): TestReport {
+    this.ended = true;
+    const open = this.stack.length;
+    if (open > 0) {
+      let at: Frame | undefined;
+      for (let i = open - 1; i >= 0 && !at; i--) if (this.stack[i].kind === 'case' || this.stack[i].kind === 'suite' || this.stack[i].kind === 'suites') at = this.stack[i];
+      const innermost = this.stack[open - 1];
+      const inside = at ?? innermost;
+      throw malformed(
+        'junit',
+        `the report looks truncated: it ends at line ${this.line}, column ${this.column} inside ${inside.label}${innermost !== inside ? ` (in its ${innermost.label})` : ''}, with ${open} element${open === 1 ? '' : 's'} left open.`,
+      );
+    }
+    this.parser.end();
+    if (!this.sawRoot) throw malformed('junit', 'no <testsuites> or <testsuite> root element.');
+    const report = this.builder.build(this.rootTag === 'testsuites' ? this.rootsDuration : this.rootDurations > 0 ? this.rootDurations : undefined);
+    if (this.moreWarnings > 0) this.warnings.push(`… and ${this.moreWarnings} more suites whose declared totals differ from their cases.`);
+    if (this.warnings.length > 0) report.warnings = this.warnings;
+    return report;
+  }
+
+  private open(tag: string, attrs: Record<string, string>): void {
+    const depth = this.stack.length;
+    if (depth >= JUNIT_LIMITS.maxDepth) throw malformed('junit', `elements are nested deeper than ${JUNIT_LIMITS.maxDepth.toLocaleString('en')} levels (${this.where(this.parser.startIndex)}).`);
+    const parent = depth > 0 ? this.stack[depth - 1] : undefined;
+    if (!parent) {
+      if (tag !== 'testsuites' && tag !== 'testsuite') {
+        if (!this.sawRoot) throw malformed('junit', `no <testsuites> or <testsuite> root element (the document starts with <${tag}>).`);
+        // Something after the report (a second document appended): not part of it.
+        this.stack.push({ kind: 'other', tag, label: `<${tag}>` });
+        return;
+      }
+      this.sawRoot = true;
+      this.rootTag ??= tag;
+    }
+    const container = parent && (parent.kind === 'suites' || parent.kind === 'suite') ? parent : undefined;
+    const path = container ? container.path : [];
+    const file = container ? container.file : undefined;
+    switch (tag) {
+      case 'testsuites':
+        if (!parent) this.rootsDuration = toMs(attrs.time, 1000);
+        if (!parent || container) {
+          this.stack.push({ kind: 'suites', tag, label: label(tag, attrs), path, file: attrs.file || file });
+          return;
+        }
+        break;
+      case 'testsuite':
+        if (!parent || container) {
+          if (!parent) this.rootDurations += toMs(attrs.time, 1000) ?? 0;
+          const name = attrs.name;
+          this.stack.push({
+            kind: 'suite',
+            tag,
+            label: label(tag, attrs),
+            path: name ? [...path, name] : path,
+            file: attrs.file || file,
+            attrs,
+            startSize: this.builder.size,
+            startFailed: this.builder.failedCount,
+          });
+          return;
+        }
+        break;
+      case 'testcase':
+        if (container) {
+          this.stack.push({ kind: 'case', tag, label: label(tag, attrs), path, file: attrs.file || file, attrs });
+          return;
+        }
+        break;
+      case 'failure':
+      case 'error':
+      case 'skipped':
+        if (parent?.kind === 'case') {
+          const outcome: Outcome = { attrs, body: '', dropped: 0 };
+          // The first of each kind counts (a rerun may add more).
+          if (tag === 'failure') parent.failure ??= outcome;
+          else if (tag === 'error') parent.error ??= outcome;
+          else parent.skipped ??= outcome;
+          this.stack.push({ kind: 'outcome', tag, label: `<${tag}>`, outcome });
+          return;
+        }
+        break;
+    }
+    this.stack.push({ kind: 'other', tag, label: `<${tag}>` });
+  }
+
+  private close(implied: boolean): void {
+    const frame = this.stack.pop();
+    if (!frame) return;
+    if (implied && !this.ended && !this.selfClosing()) {
+      const start = this.parser.startIndex;
+      throw malformed('junit', `the closing tag at ${this.where(start)} does not match ${frame.label}, which is still open.`);
+    }
+    if (frame.kind === 'case') this.addCase(frame);
+    else if (frame.kind === 'suite') this.checkTotals(frame);
+  }
+
+  private text(text: string): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top?.kind !== 'outcome') return;
+    const o = top.outcome;
+    const room = Math.min(JUNIT_LIMITS.maxBody, this.keptText < JUNIT_LIMITS.maxKeptText ? JUNIT_LIMITS.maxBody : 4096) - o.body.length;
+    if (room >= text.length) {
+      o.body += text;
+      this.keptText += text.length;
+    } else {
+      if (room > 0) {
+        o.body += text.slice(0, room);
+        this.keptText += room;
+      }
+      o.dropped += text.length - Math.max(0, room);
+    }
+  }
+
+  private addCase(frame: CaseFrame): void {
+    if (this.builder.size >= JUNIT_LIMITS.maxCases) throw this.tooLarge(`more than ${JUNIT_LIMITS.maxCases.toLocaleString('en')} test cases`);
+    const a = frame.attrs;
+    const cwd = this.cwd;
+    const name = a.name ?? '';
+    const suite = frame.path;
+    const classname = a.classname || undefined;
+    const last = suite.length > 0 ? suite[suite.length - 1] : undefined;
+    // pytest / Gradle put the class in `classname`; jest-junit repeats the title there — only a distinct class is a suite level.
+    const path = classname && classname !== last && classname !== name && !classname.endsWith(name) ? [...suite, classname] : suite;
+    const file = relativeFile(frame.file || undefined, cwd);
+    const failure = frame.failure ?? frame.error;
+    const status: TestStatus = failure ? 'failed' : frame.skipped || isDisabled(a) ? 'skipped' : 'passed';
+    const test: Omit<TestCase, 'id'> = { file, suite: path, name, status };
+    if (file === undefined) delete test.file;
+    const duration = toMs(a.time !== undefined ? a.time.replace(/,/g, '') : undefined, 1000);
+    if (duration !== undefined) test.durationMs = duration;
+    const declared = file && a.line ? declaredLocation(`${file}:${a.line}`, cwd) : undefined;
+    if (failure) {
+      const body = bodyOf(failure);
+      const message = failure.attrs.message || messageOf(body) || failure.attrs.type || undefined;
+      if (message !== undefined) test.message = message;
+      if (body !== undefined) test.stack = body;
+      const location = locationFromStack(body, cwd) ?? declared;
+      if (location) test.location = location;
+    } else {
+      if (status === 'skipped') {
+        const message = frame.skipped ? frame.skipped.attrs.message || bodyOf(frame.skipped)?.trim() : a.status === 'disabled' || a.disabled ? 'Disabled' : 'Not run';
+        if (message) test.message = message;
+      }
+      if (declared) test.location = declared;
+    }
+    this.builder.add(test);
+  }
+
+  /** A suite's declared totals against its cases (nested suites included). */
+  private checkTotals(frame: SuiteFrame): void {
+    const a = frame.attrs;
+    const tests = count(a.tests);
+    const failures = (count(a.failures) ?? 0) + (count(a.errors) ?? 0);
+    const declaresFailures = a.failures !== undefined || a.errors !== undefined;
+    const cases = this.builder.size - frame.startSize;
+    const failed = this.builder.failedCount - frame.startFailed;
+    const name = a.name ? `"${a.name}"` : '(unnamed)';
+    const declares = `declares ${tests ?? '?'} test${tests === 1 ? '' : 's'} and ${failures} failure${failures === 1 ? '' : 's'}`;
+    const holds = `the report holds ${cases} test case${cases === 1 ? '' : 's'} (${failed} failed)`;
+    if (failures > failed || (tests !== undefined && tests > 0 && cases === 0)) {
+      this.builder.add({
+        suite: frame.path,
+        name: DECLARED_TOTALS,
+        status: 'failed',
+        message: `The suite ${name} ${declares}, but ${holds}: the report is incomplete or its producer miscounted, so the declared ${failures > failed ? 'failures are' : 'tests are'} reported here as a failure.`,
+      });
+    } else if ((tests !== undefined && tests !== cases) || (declaresFailures && failures < failed)) {
+      if (this.warnings.length >= MAX_WARNINGS) {
+        this.moreWarnings++;
+        return;
+      }
+      this.warnings.push(`The suite ${name} ${declares}, but ${holds}; the test cases were counted.`);
+    }
+  }
+
+  /** htmlparser2 reports `<x/>` as an implied close, like a close that skips open elements: tell them apart by the `/>`. */
+  private selfClosing(): boolean {
+    const at = this.parser.endIndex - 1 - this.chunkStart;
+    const c = at >= 0 ? this.chunk.charCodeAt(at) : this.previousLast;
+    return c === 47; // `/`
+  }
+
+  private advance(piece: string): void {
+    this.previousLast = piece.length > 0 ? piece.charCodeAt(piece.length - 1) : this.previousLast;
+    let last = -1;
+    for (let nl = piece.indexOf('\n'); nl >= 0; nl = piece.indexOf('\n', nl + 1)) {
+      this.line++;
+      last = nl;
+    }
+    this.column = last < 0 ? this.column + piece.length : piece.length - last;
+    this.chunkStart += piece.length;
+  }
+
+  /** `line L, column C` of an offset in the current chunk (the chunk's start for an earlier one). */
+  where(offset: number): string {
+    const upTo = Math.max(0, Math.min(this.chunk.length, offset - this.chunkStart));
+    let line = this.line;
+    let column = this.column;
+    for (let i = 0; i < upTo; i++) {
+      if (this.chunk.charCodeAt(i) === 10) {
+        line++;
+        column = 1;
+      } else column++;
+    }
+    return `line ${line}, column ${column}`;
+  }
+
+  tooLarge(what: string): SdlcError {
+    return new SdlcError('ReportTooLarge', `The JUnit report is too large to read: it has ${what}.`, {
+      usage: true,
+      hint: 'Split the report (one file per suite) or leave captured output out of it.',
+    });
+  }
+}
+
+/** Parses a whole JUnit report held as text. */
 export function parseJUnit(text: string, options: ParseOptions = {}): TestReport {
   if (typeof text !== 'string' || text.trim() === '') throw malformed('junit', 'the report is empty.');
-  if (text.length < VALIDATE_BELOW) {
-    let result: ReturnType<typeof XMLValidator.validate>;
-    try {
-      result = XMLValidator.validate(text);
-    } catch (e) {
-      throw malformed('junit', errorMessage(e), e);
-    }
-    if (result !== true) {
-      const { msg, line, col } = result.err;
-      throw malformed('junit', `${msg} (line ${line}, column ${col}).`);
-    }
+  const p = new JUnitStreamParser(options);
+  p.write(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  return p.end();
+}
+
+/** Parses a JUnit report from its bytes: BOM and XML declaration decide the encoding. */
+export function parseJUnitBytes(bytes: Uint8Array, options: ParseOptions = {}): TestReport {
+  const decoder = createReportDecoder(bytes.subarray(0, SNIFF_BYTES), 'junit');
+  const p = new JUnitStreamParser(options);
+  let any = false;
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    const text = decoder.decode(bytes.subarray(at, at + CHUNK));
+    if (!any && text.trim() !== '') any = true;
+    p.write(text);
   }
-  let doc: XmlNode;
-  try {
-    doc = xmlParser().parse(text) as XmlNode;
-  } catch (e) {
-    throw malformed('junit', errorMessage(e), e);
-  }
-  const rootName = doc.testsuites !== undefined ? 'testsuites' : doc.testsuite !== undefined ? 'testsuite' : undefined;
-  if (!rootName) throw malformed('junit', 'no <testsuites> or <testsuite> root element.');
-  if (!endsWithRoot(text, rootName)) throw malformed('junit', `the document does not end with </${rootName}>; it looks truncated.`);
-
-  const builder = new ReportBuilder();
-  const cwd = options.cwd;
-  let duration: number | undefined;
-  if (rootName === 'testsuites') {
-    const root = asNode(doc.testsuites);
-    duration = toMs(root['@time'], 1000);
-    walkSuite(root, [], undefined, builder, cwd, true);
-  } else {
-    const suites = doc.testsuite as unknown[];
-    let sum = 0;
-    for (const s of suites) {
-      const node = asNode(s);
-      sum += toMs(node['@time'], 1000) ?? 0;
-      walkSuite(node, [], undefined, builder, cwd, false);
-    }
-    duration = sum > 0 ? sum : undefined;
-  }
-  return builder.build(duration);
+  const rest = decoder.end();
+  if (rest.trim() !== '') any = true;
+  p.write(rest);
+  if (!any) throw malformed('junit', 'the report is empty.');
+  return p.end();
 }
 
-function walkSuite(node: XmlNode, path: string[], inheritedFile: string | undefined, builder: ReportBuilder, cwd: string | undefined, isRoot: boolean): void {
-  const name = isRoot ? undefined : str(node['@name']);
-  const suitePath = name ? [...path, name] : path;
-  const file = str(node['@file']) ?? inheritedFile;
-  const cases = node.testcase as unknown[] | undefined;
-  if (cases) for (const c of cases) addCase(asNode(c), suitePath, file, builder, cwd);
-  const children = node.testsuite as unknown[] | undefined;
-  if (children) for (const c of children) walkSuite(asNode(c), suitePath, file, builder, cwd, false);
+function bodyOf(o: Outcome): string | undefined {
+  if (o.body === '' && o.dropped === 0) return undefined;
+  return o.dropped > 0 ? `${o.body}\n… (${o.dropped.toLocaleString('en')} more characters not kept)` : o.body;
 }
 
-function addCase(node: XmlNode, suite: string[], suiteFile: string | undefined, builder: ReportBuilder, cwd: string | undefined): void {
-  const name = str(node['@name']) ?? '';
-  const classname = str(node['@classname']);
-  const last = suite.length > 0 ? suite[suite.length - 1] : undefined;
-  // pytest / Gradle put the class in `classname`; jest-junit repeats the title there — only a distinct class is a suite level.
-  const path = classname && classname !== last && classname !== name && !classname.endsWith(name) ? [...suite, classname] : suite;
-  const file = relativeFile(str(node['@file']) ?? suiteFile, cwd);
-  const failure = first(node.failure) ?? first(node.error);
-  const status: TestStatus = failure !== undefined ? 'failed' : node.skipped !== undefined ? 'skipped' : 'passed';
-  const test: Omit<TestCase, 'id'> = { file, suite: path, name, status };
-  const duration = toMs(typeof node['@time'] === 'string' ? node['@time'].replace(/,/g, '') : undefined, 1000);
-  if (duration !== undefined) test.durationMs = duration;
-  const line = str(node['@line']);
-  const declared = file && line ? parseLocation(`${file}:${line}`, cwd) : undefined;
-  if (failure !== undefined) {
-    const message = typeof failure === 'string' ? undefined : str(failure['@message']);
-    const body = typeof failure === 'string' ? failure : str(failure['#text']);
-    const messageOrBody = message ?? messageOf(body) ?? str(typeof failure === 'string' ? undefined : failure['@type']);
-    if (messageOrBody !== undefined) test.message = messageOrBody;
-    if (body !== undefined) test.stack = body;
-    const location = locationFromStack(body, cwd) ?? declared;
-    if (location) test.location = location;
-  } else if (status === 'skipped') {
-    const skipped = first(node.skipped);
-    const message = skipped !== undefined && typeof skipped !== 'string' ? str(skipped['@message']) : undefined;
-    if (message) test.message = message;
-    if (declared) test.location = declared;
-  } else if (declared) {
-    test.location = declared;
-  }
-  builder.add(test);
+function isDisabled(a: Record<string, string>): boolean {
+  const s = a.status?.toLowerCase();
+  if (s === 'disabled' || s === 'notrun' || s === 'skipped' || s === 'skip') return true;
+  const r = a.result?.toLowerCase();
+  if (r === 'skipped' || r === 'suppressed') return true;
+  const d = a.disabled?.toLowerCase();
+  return d !== undefined && d !== '' && d !== '0' && d !== 'false';
 }
 
-function endsWithRoot(text: string, root: string): boolean {
-  let end = text.length;
-  while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
-  // Trailing comments are allowed after the root element.
-  while (text.startsWith('-->', end - 3)) {
-    const open = text.lastIndexOf('<!--', end - 3);
-    if (open < 0) return false;
-    end = open;
-    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
-  }
-  const tail = text.slice(Math.max(0, end - root.length - 16), end);
-  if (new RegExp(`</${root}\\s*>$`).test(tail)) return true;
-  // A self-closing root: `<testsuites/>` / `<testsuite name="x" tests="0"/>`.
-  if (!tail.endsWith('/>')) return false;
-  const lastOpen = text.lastIndexOf('<', end);
-  return lastOpen >= 0 && new RegExp(`^<${root}[\\s/>]`).test(text.slice(lastOpen, lastOpen + root.length + 2));
+function count(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
+function label(tag: string, attrs: Record<string, string>): string {
+  const name = attrs.name;
+  if (name === undefined) return `<${tag}>`;
+  return `<${tag} name="${name.length > 80 ? `${name.slice(0, 80)}…` : name}">`;
 }
 
-function asNode(value: unknown): XmlNode {
-  return value !== null && typeof value === 'object' ? (value as XmlNode) : {};
-}
-
-function first(value: unknown): XmlNode | string | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const v: unknown = value[0];
-  if (typeof v === 'string') return v;
-  return asNode(v);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+function mb(chars: number): string {
+  return `${Math.round(chars / 1048576)} MB`;
 }
 
 /** The part of a failure body before its stack frames (jest-junit puts the whole error in the body). */

@@ -101,12 +101,47 @@ export function parseLocation(text: string | undefined, cwd?: string): SourceLoc
   return { file: cwd ? path.resolve(cwd, file) : file, line, ...(column !== undefined && Number.isSafeInteger(column) ? { column } : {}) };
 }
 
-/** A test's file as an identity label: relative to the project (forward slashes) when inside it. */
+/**
+ * A location a report declares (`file` + `line` attributes, TAP's `location:`, node-tap's `at:`),
+ * kept only when it is a place in the project: inside `cwd` when given (like stack-derived
+ * locations), else a relative path that does not climb out with `..` or an absolute path. A report
+ * is input: `file="/root/.ssh/id_rsa"` or `../../../../etc/passwd` must not become a location the
+ * editor opens.
+ */
+export function declaredLocation(text: string | undefined, cwd?: string): SourceLocation | undefined {
+  const loc = parseLocation(text, cwd);
+  if (!loc) return undefined;
+  if (cwd) return isInside(loc.file, path.resolve(cwd)) ? loc : undefined;
+  return escapes(loc.file) ? undefined : loc;
+}
+
+/**
+ * A test's file as an identity label: relative to the project (forward slashes) when inside it.
+ * With a project root, a file outside it is no file of the project: undefined (it would be offered
+ * as the test's location). Without one, the label is kept unless it climbs out with `..`.
+ */
 export function relativeFile(file: string | undefined, cwd?: string): string | undefined {
-  if (!file || !cwd) return file;
+  if (!file) return undefined;
+  if (!cwd) return escapes(file) ? undefined : file;
   const root = path.resolve(cwd);
   const abs = path.resolve(root, file);
+  if (!isInside(abs, root)) return undefined;
   const rel = path.relative(root, abs);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return file;
-  return rel.split(path.sep).join('/');
+  return rel === '' ? file : rel.split(path.sep).join('/');
+}
+
+function isInside(abs: string, root: string): boolean {
+  return abs === root || abs.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** A relative path whose `..` segments reach above where it starts. */
+function escapes(file: string): boolean {
+  if (looksAbsolute(file)) return false;
+  let depth = 0;
+  for (const part of file.split(/[\\/]/)) {
+    if (part === '..') depth--;
+    else if (part !== '' && part !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
 }

@@ -37,6 +37,11 @@ export interface TestReport {
   skipped: number;
   durationMs: number;
   tests: TestCase[];
+  /**
+   * What the parser noticed but did not turn into a failure (declared totals that differ from the
+   * cases, a plan that was exceeded): shown beside the results, never silently dropped.
+   */
+  warnings?: string[];
 }
 
 export { REPORT_FORMATS };

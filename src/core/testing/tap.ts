@@ -1,4 +1,4 @@
-import { locationFromStack, parseLocation } from './location';
+import { declaredLocation, locationFromStack, type parseLocation } from './location';
 import { malformed } from './malformed';
 import { ReportBuilder, toMs, type ParseOptions, type TestCase, type TestReport, type TestStatus } from './model';
 import { parseTapYaml } from './yaml';
@@ -19,22 +19,34 @@ interface Level {
 const TEST_POINT = /^(not )?ok\b[ \t]*(\d+)?[ \t]*(?:-[ \t]*)?(.*)$/;
 const PLAN = /^1\.\.(\d+)\b/;
 const DIRECTIVE = /^#[ \t]*(skip|todo)\S*(?:[ \t]+(.*))?$/i;
+/** node-tap's timing, `# time=5.26ms`, anywhere after the description. */
+const TIME = /(?:^|[ \t])#[ \t]*time=[\d.]+(?:ms|s)?(?=[ \t]|$)/gi;
+
+/** The result that stands for a plan that was not kept (a run cut short, or more points than planned). */
+export const TAP_PLAN = '(plan)';
 
 /**
- * Parses TAP 13/14, including Node's test runner (`--test-reporter=tap`): subtests by indentation
- * (a point preceded by deeper points is their suite), YAML diagnostics (`duration_ms`, `error`,
- * `expected`/`actual`, `stack`, `location`; node-tap's `wanted`/`found`/`at`), `# SKIP`, `# TODO`
- * and `Bail out!`. Lines that are not TAP (npm's banner, stray logs) are ignored.
- * Throws only `SdlcError('MalformedReport')`.
+ * Parses TAP 13/14, including Node's test runner (`--test-reporter=tap`), node-tap and Perl's
+ * Test::More / Test2: subtests by indentation (a point preceded by deeper points is their suite) or
+ * buffered (`ok 2 - name {` … `}`), YAML diagnostics (`duration_ms`, `error`, `expected`/`actual`,
+ * `stack`, `location`; node-tap's `wanted`/`found`/`at`), `# SKIP`, `# TODO`, node-tap's `# time=`
+ * (stripped from names so ids stay stable) and `Bail out!`. Lines that are not TAP (npm's banner,
+ * stray logs) are ignored. A run cut short (fewer points than the plan, no plan, a YAML block never
+ * closed) keeps what it reported plus a failed result saying so; so does one with more points than
+ * its plan. Linear in the input: no recursion proportional to it. Throws only
+ * `SdlcError('MalformedReport')`.
  */
 export function parseTap(text: string, options: ParseOptions = {}): TestReport {
   if (typeof text !== 'string') throw malformed('tap', 'the report is not text.');
-  const lines = text.split(/\r?\n/);
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
   const levels: Level[] = [];
+  /** Buffered subtests waiting for their `}`: the point and its indentation. */
+  const buffered: Array<{ point: Point; indent: number }> = [];
   let plan: number | undefined;
   let bailOut: string | undefined;
   let sawTap = false;
   let totalDuration: number | undefined;
+  let cutShort: string | undefined;
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -46,6 +58,11 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
       sawTap = true;
       break;
     }
+    if (body === '}' && buffered.length > 0 && buffered[buffered.length - 1].indent === indent) {
+      const { point } = buffered.pop() as { point: Point; indent: number };
+      point.children = popDeeper(levels, indent);
+      continue;
+    }
     if (indent === 0) {
       const p = PLAN.exec(body);
       if (p) {
@@ -54,43 +71,54 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
         sawTap = true;
         continue;
       }
-      const d = /^# duration_ms[ \t]+([\d.]+)/.exec(body);
+      const d = /^# duration_ms[ \t]+([\d.]+)/.exec(body) ?? /^# time=([\d.]+)ms\s*$/.exec(body);
       if (d) totalDuration = toMs(d[1]);
     }
     const m = TEST_POINT.exec(body);
     if (!m) continue;
     sawTap = true;
     const point: Point = { ok: m[1] === undefined, name: '', children: [] };
-    parseDescription(m[3], point);
+    let description = m[3];
+    const opensBlock = /[ \t]\{$/.test(description) || description === '{';
+    if (opensBlock) description = description.slice(0, -1);
+    parseDescription(description, point);
     // Diagnostics: a `---` line right after the point, closed by `...` at the same indentation.
     const next = lines[i + 1];
     if (next !== undefined && next.trim() === '---') {
       const yamlIndent = next.length - next.trimStart().length;
-      const end = findYamlEnd(lines, i + 2, yamlIndent);
-      if (end < 0) throw malformed('tap', `the YAML block after "${body}" (line ${i + 2}) is not closed with "..."; the output looks truncated.`);
+      let end = findYamlEnd(lines, i + 2, yamlIndent);
+      if (end < 0) {
+        cutShort = `the output ends inside the diagnostics of "${point.name}" (from line ${i + 2})`;
+        end = lines.length;
+      }
       point.yaml = parseTapYaml(lines.slice(i + 2, end).map((l) => l.slice(Math.min(yamlIndent, l.length - l.trimStart().length))));
       i = end;
     }
-    // Points reported deeper than this one since it started are its subtests.
-    const children: Point[] = [];
-    while (levels.length > 0 && levels[levels.length - 1].indent > indent) {
-      const level = levels.pop() as Level;
-      children.unshift(...level.points);
+    if (opensBlock) {
+      // Buffered: the children follow, up to the `}` at this indentation.
+      buffered.push({ point, indent });
+    } else {
+      // Streamed: points reported deeper than this one since it started are its subtests.
+      point.children = popDeeper(levels, indent);
     }
-    point.children = children;
     const top = levels[levels.length - 1];
     if (top && top.indent === indent) top.points.push(point);
     else levels.push({ indent, points: [point] });
+    if (cutShort) break;
   }
 
   if (!sawTap) throw malformed('tap', 'no TAP test lines ("ok", "not ok") or plan ("1..N") found.');
-  // What is left: the top-level points, plus subtests whose parent never reported (bail out).
+  if (buffered.length > 0 && !cutShort && bailOut === undefined) cutShort = `the subtest "${buffered[buffered.length - 1].point.name}" was never closed with "}"`;
+  // What is left: the top-level points, plus subtests whose parent never reported (bail out, cut short).
   const roots: Point[] = [];
-  for (const level of levels) roots.push(...level.points);
+  for (const level of levels) for (const p of level.points) roots.push(p);
   const topLevel = levels.length > 0 && levels[0].indent === 0 ? levels[0].points.length : 0;
+  let planProblem: string | undefined;
   if (bailOut === undefined) {
-    if (plan === undefined) throw malformed('tap', `no plan line ("1..N") after ${roots.length} test(s); the output looks truncated.`);
-    if (plan !== topLevel) throw malformed('tap', `the plan says ${plan} test(s) but ${topLevel} were reported; the output looks truncated.`);
+    if (cutShort) planProblem = `The run was cut short: ${cutShort}${plan !== undefined ? `; the plan promised ${plan}, ${topLevel} reported` : ''}.`;
+    else if (plan === undefined) planProblem = `The run was cut short: no plan line ("1..N") after ${topLevel} test(s); the output ends before the run finished.`;
+    else if (plan > topLevel) planProblem = `The run was cut short: the plan promised ${plan}, ${topLevel} reported.`;
+    else if (plan < topLevel) planProblem = `More tests than planned: the plan promised ${plan}, ${topLevel} reported (the producer miscounted, or two outputs were mixed).`;
   }
 
   const builder = new ReportBuilder();
@@ -98,7 +126,7 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
   let topDuration = 0;
   let anyTopDuration = false;
   for (const p of roots) {
-    emit(p, [], builder, cwd);
+    emit(p, builder, cwd);
     const d = toMs(p.yaml?.duration_ms);
     if (d !== undefined) {
       topDuration += d;
@@ -108,7 +136,19 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
   if (bailOut !== undefined) {
     builder.add({ suite: [], name: 'Bail out!', status: 'failed', message: bailOut === '' ? 'The test run bailed out.' : `The test run bailed out: ${bailOut}` });
   }
+  if (planProblem !== undefined) builder.add({ suite: [], name: TAP_PLAN, status: 'failed', message: planProblem });
   return builder.build(totalDuration ?? (anyTopDuration ? topDuration : undefined));
+}
+
+/** Removes the levels deeper than `indent` and returns their points in report order (no spread: there may be 100,000s). */
+function popDeeper(levels: Level[], indent: number): Point[] {
+  let first = levels.length;
+  while (first > 0 && levels[first - 1].indent > indent) first--;
+  if (first === levels.length) return [];
+  const out: Point[] = [];
+  for (let l = first; l < levels.length; l++) for (const p of levels[l].points) out.push(p);
+  levels.length = first;
+  return out;
 }
 
 function findYamlEnd(lines: readonly string[], from: number, indent: number): number {
@@ -120,7 +160,7 @@ function findYamlEnd(lines: readonly string[], from: number, indent: number): nu
 }
 
 function parseDescription(raw: string, point: Point): void {
-  let desc = raw;
+  let desc = raw.indexOf('time=') >= 0 ? raw.replace(TIME, '') : raw;
   const d = findDirective(desc);
   if (d) {
     desc = desc.slice(0, d.index);
@@ -151,24 +191,49 @@ function unescape(text: string): string {
   return text.indexOf('\\') < 0 ? text : text.replace(/\\([\\#ntrbfv])/g, (_, c: string) => ESCAPES[c]);
 }
 
-function emit(p: Point, suite: string[], builder: ReportBuilder, cwd: string | undefined): void {
-  if (p.children.length > 0) {
-    const path = [...suite, p.name];
-    const before = builder.failedCount;
-    for (const c of p.children) emit(c, path, builder, cwd);
-    // A suite that failed though none of its tests did (a hook, an error outside a test) is a failure of its own.
-    if (!p.ok && !p.directive && builder.failedCount === before) builder.add(toCase(p, suite, cwd));
-    return;
-  }
-  // An empty suite (Node marks suites `type: 'suite'`) has no test to report unless it failed.
-  if (p.yaml?.type === 'suite' && p.ok) return;
-  builder.add(toCase(p, suite, cwd));
+interface Task {
+  point: Point;
+  suite: string[];
+  /** Set once its children are done: the failures counted before them. */
+  failedBefore?: number;
+  /** The suite's error, for tests a failing hook cancelled. */
+  parent?: Point;
 }
 
-function toCase(p: Point, suite: string[], cwd: string | undefined): Omit<TestCase, 'id'> {
-  const y = p.yaml;
+/** Depth-first over the points, with an explicit stack (nesting can be as deep as the input). */
+function emit(root: Point, builder: ReportBuilder, cwd: string | undefined): void {
+  const stack: Task[] = [{ point: root, suite: [] }];
+  while (stack.length > 0) {
+    const task = stack.pop() as Task;
+    const p = task.point;
+    if (p.children.length > 0) {
+      if (task.failedBefore === undefined) {
+        task.failedBefore = builder.failedCount;
+        stack.push(task);
+        const path = [...task.suite, p.name];
+        for (let c = p.children.length - 1; c >= 0; c--) stack.push({ point: p.children[c], suite: path, parent: p });
+        continue;
+      }
+      // A suite that failed though none of its tests did (a hook, an error outside a test) is a failure of its own.
+      if (!p.ok && !p.directive && builder.failedCount === task.failedBefore) builder.add(toCase(p, task.suite, cwd));
+      continue;
+    }
+    // An empty suite (Node marks suites `type: 'suite'`) has no test to report unless it failed.
+    if (p.yaml?.type === 'suite' && p.ok) continue;
+    builder.add(toCase(p, task.suite, cwd, task.parent));
+  }
+}
+
+function toCase(p: Point, suite: string[], cwd: string | undefined, parent?: Point): Omit<TestCase, 'id'> {
+  let y = p.yaml;
   const status: TestStatus = p.directive ? 'skipped' : p.ok ? 'passed' : 'failed';
-  const declared = parseLocation(y?.location, cwd) ?? atLocation(y?.at, cwd);
+  const declared = declaredLocation(y?.location, cwd) ?? atLocation(y?.at, cwd);
+  // Node's runner: a failing `before` hook cancels the suite's tests and keeps its error on the suite only.
+  const hook = parent?.yaml;
+  if (status === 'failed' && y?.failureType === 'cancelledByParent' && hook && hook.failureType === 'hookFailed' && hook.error !== undefined) {
+    y = { ...y, error: `${hook.error.replace(/\n$/, '')}\n(a hook of "${parent.name}" failed, so this test was cancelled)` };
+    if (hook.stack !== undefined) y.stack = hook.stack;
+  }
   const test: Omit<TestCase, 'id'> = { suite, name: p.name, status };
   // No `file` from `location`: Node prints it for failures only, and an id must not change with the outcome.
   const duration = toMs(y?.duration_ms);
@@ -195,7 +260,7 @@ function atLocation(at: string | undefined, cwd: string | undefined): ReturnType
   if (!at) return undefined;
   const f = /^file:[ \t]*(.+)$/m.exec(at);
   const l = /^line:[ \t]*(\d+)$/m.exec(at);
-  if (!f || !l) return parseLocation(at, cwd);
+  if (!f || !l) return declaredLocation(at, cwd);
   const c = /^column:[ \t]*(\d+)$/m.exec(at);
-  return parseLocation(`${f[1].trim().replace(/^['"]|['"]$/g, '')}:${l[1]}${c ? `:${c[1]}` : ''}`, cwd);
+  return declaredLocation(`${f[1].trim().replace(/^['"]|['"]$/g, '')}:${l[1]}${c ? `:${c[1]}` : ''}`, cwd);
 }

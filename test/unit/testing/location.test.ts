@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { locationFromStack, parseFrame, parseLocation, relativeFile } from '../../../src/core/testing/location';
+import { declaredLocation, locationFromStack, parseFrame, parseLocation, relativeFile } from '../../../src/core/testing/location';
 
 describe('testing/location', () => {
   it('takes the first frame inside the project, skipping node_modules and node internals', () => {
@@ -40,7 +40,18 @@ describe('testing/location', () => {
     assert.deepEqual(parseLocation('src/b.ts:7', '/r'), { file: '/r/src/b.ts', line: 7 });
     assert.equal(parseLocation('nonsense'), undefined);
     assert.equal(relativeFile('/r/src/a.ts', '/r'), 'src/a.ts');
-    assert.equal(relativeFile('/elsewhere/a.ts', '/r'), '/elsewhere/a.ts');
+    // A file outside the project is not offered as one of its files.
+    assert.equal(relativeFile('/elsewhere/a.ts', '/r'), undefined);
+    assert.equal(relativeFile('../../etc/passwd', undefined), undefined);
     assert.equal(relativeFile('src/a.ts', undefined), 'src/a.ts');
+  });
+
+  it('keeps declared locations inside the project (issue 8 #20)', () => {
+    assert.equal(declaredLocation('/root/.ssh/id_rsa:1', '/home/dev/p'), undefined);
+    assert.equal(declaredLocation('../../../../etc/passwd:1', '/home/dev/p'), undefined);
+    assert.equal(declaredLocation('../../../../etc/passwd:1'), undefined);
+    assert.equal(declaredLocation('/home/dev/p2/a.ts:1', '/home/dev/p'), undefined, 'a sibling folder with the same prefix is outside');
+    assert.deepEqual(declaredLocation('src/../test/a.ts:4:2', '/home/dev/p'), { file: '/home/dev/p/test/a.ts', line: 4, column: 2 });
+    assert.deepEqual(declaredLocation('test/a.ts:4'), { file: 'test/a.ts', line: 4 });
   });
 });

@@ -85,11 +85,7 @@ describe('testing/tap', () => {
     assert.deepEqual(t.location, { file: '/p/test/a.js', line: 4, column: 2 });
   });
 
-  it('reports truncated and foreign output as MalformedReport', () => {
-    const full = fixture('tap-node-test.tap');
-    assert.match(malformedError(() => parseTap(full.slice(0, full.indexOf('# Subtest: greets')))).message, /truncated/);
-    assert.match(malformedError(() => parseTap(full.slice(0, full.indexOf('stack: |-')))).message, /not closed|truncated/);
-    assert.match(malformedError(() => parseTap('ok 1 - a\nok 2 - b\n1..3\n')).message, /plan says 3/);
+  it('reports foreign output as MalformedReport', () => {
     assert.match(malformedError(() => parseTap('hello world')).message, /no TAP/);
     malformedError(() => parseTap(''));
   });
