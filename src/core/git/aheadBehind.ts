@@ -58,13 +58,178 @@ export function buildCommitGraph(commits: Iterable<readonly [string, readonly st
 }
 
 /**
- * `buildCommitGraph(parseRevListParents(output))` in one pass over the text, without the
- * intermediate arrays: on 64,000 commits the split-based version allocates ~200,000 strings and
- * arrays (~150 ms); this reads each sha once with indexOf and keeps parents as integers.
- * Same result as buildCommitGraph (first occurrence of a commit wins, parents outside the output
- * are dropped, duplicate parents kept once).
+ * `buildCommitGraph(parseRevListParents(output))` straight from the text. rev-list prints fixed-width
+ * hex shas, so the fast path never cuts a string: a sha is found by position arithmetic, hashed by
+ * its first 8 hex digits into an open-addressing table of typed arrays, and compared in place; parents
+ * are kept as integers. Any other text (names of other widths, as in tests) takes the general path.
+ * Same result either way: first occurrence of a commit wins, parents outside the output are dropped,
+ * duplicate parents kept once.
  */
 export function parseCommitGraph(output: string): CommitGraph {
+  return parseFixedWidth(output) ?? parseGeneral(output);
+}
+
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** The first 8 hex digits at `at` as an unsigned integer; -1 when one is not a lower-case hex digit. */
+function hex8(text: string, at: number): number {
+  let h = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = text.charCodeAt(at + i);
+    const d = c < 128 ? HEX[c] : -1;
+    if (d < 0) return -1;
+    h = (h << 4) | d;
+  }
+  return h >>> 0;
+}
+
+function parseFixedWidth(output: string): CommitGraph | null {
+  const len = output.length;
+  if (len === 0) return null;
+  let width = 0;
+  while (width < len && output.charCodeAt(width) !== 32 && output.charCodeAt(width) !== 10) width++;
+  if (width !== 40 && width !== 64) return null;
+  let lines = 0;
+  for (let i = output.indexOf('\n'); i >= 0; i = output.indexOf('\n', i + 1)) lines++;
+  if (output.charCodeAt(len - 1) !== 10) return null;
+  const index = new HexShaIndex(output, width, lines);
+  // Pass 1: number the commits in output order. A line is `sha( sha)*\n`: after each sha comes a
+  // space (another sha follows) or the newline.
+  const lineStart = new Int32Array(lines);
+  let n = 0;
+  let edges = 0;
+  const step = width + 1;
+  for (let pos = 0; pos < len; ) {
+    const i = index.add(pos);
+    if (i < 0) return null;
+    let end = pos + width;
+    let parents = 0;
+    while (end < len && output.charCodeAt(end) === 32) {
+      end += step;
+      parents++;
+    }
+    if (end >= len || output.charCodeAt(end) !== 10) return null;
+    if (i === n) {
+      lineStart[n++] = pos;
+      edges += parents;
+    }
+    pos = end + 1;
+  }
+  // Pass 2: parents as indices.
+  const parentStart = new Int32Array(n + 1);
+  const list = new Int32Array(edges);
+  let k = 0;
+  for (let c = 0; c < n; c++) {
+    parentStart[c] = k;
+    for (let at = lineStart[c] + width; output.charCodeAt(at) === 32; at += step) {
+      const p = index.find(at + 1);
+      if (p < 0) continue;
+      let dup = false;
+      for (let j = parentStart[c]; j < k; j++) if (list[j] === p) dup = true;
+      if (!dup) list[k++] = p;
+    }
+  }
+  parentStart[n] = k;
+  const parentList = list.slice(0, k);
+  return { index, parentStart, parentList, generation: computeGenerations(parentStart, parentList) };
+}
+
+/**
+ * sha → commit index over fixed-width hex shas where they stand in the rev-list text (commit i's sha
+ * starts at start[i]). Open addressing, linear probing, a table at most half full.
+ */
+class HexShaIndex implements ReadonlyMap<string, number> {
+  private readonly table: Int32Array; // commit index + 1, 0 = free
+  private readonly mask: number;
+  private readonly start: Int32Array;
+  private count = 0;
+  private slot = 0; // where the last failed lookup stopped (add inserts there)
+
+  constructor(
+    private readonly text: string,
+    private readonly width: number,
+    capacity: number,
+  ) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    this.start = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The index of the sha at `at` in the text, added as the next index when new; -1 when not hex. */
+  add(at: number): number {
+    const found = this.lookup(this.text, at);
+    if (found !== -1) return found;
+    if (hex8(this.text, at) < 0) return -1;
+    const i = this.count++;
+    this.start[i] = at;
+    this.table[this.slot] = i + 1;
+    return i;
+  }
+
+  /** The index of the sha at `at` in the text, -1 when absent. */
+  find(at: number): number {
+    return this.lookup(this.text, at);
+  }
+
+  /** Looks up the sha starting at `at` in `s` (the text itself, or a query string). */
+  private lookup(s: string, at: number): number {
+    const h = hex8(s, at);
+    if (h < 0) return -1;
+    const { table, mask, text, width } = this;
+    let slot = h & mask;
+    for (;;) {
+      const e = table[slot] - 1;
+      if (e < 0) break;
+      const from = this.start[e];
+      let i = 0;
+      while (i < width && text.charCodeAt(from + i) === s.charCodeAt(at + i)) i++;
+      if (i === width) return e;
+      slot = (slot + 1) & mask;
+    }
+    this.slot = slot;
+    return -1;
+  }
+
+  get(sha: string): number | undefined {
+    if (sha.length !== this.width) return undefined;
+    const i = this.lookup(sha, 0);
+    return i >= 0 ? i : undefined;
+  }
+
+  has(sha: string): boolean {
+    return this.get(sha) !== undefined;
+  }
+
+  *entries(): MapIterator<[string, number]> {
+    for (let i = 0; i < this.count; i++) yield [this.text.slice(this.start[i], this.start[i] + this.width), i];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<number> {
+    for (let i = 0; i < this.count; i++) yield i;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
+/** Any `sha parent…` lines (names of any width); a Map of the names. */
+function parseGeneral(output: string): CommitGraph {
   // Pass 1: number the commits in output order; remember where each one's parent list starts.
   // (A child is listed before its parents, so parents can only be resolved in a second pass.)
   const index = new Map<string, number>();
@@ -144,16 +309,115 @@ function computeGenerations(parentStart: Int32Array, parentList: Int32Array): In
 
 const LEFT = 1;
 const RIGHT = 2;
-const BOTH = 3;
+/** No entry into a segment from that side. */
+const NONE = 0x7fffffff;
+const QUEUED = 1;
+const DONE = 2;
 
-/** Counts for one graph; reuses its scratch buffers across pairs. */
+/**
+ * The graph cut into segments: maximal runs of commits where each one's only parent is the next one
+ * down (a linear stretch). A segment is read top (newest) to bottom (oldest); a commit is
+ * (segment, offset from the top). Where a commit has several single-parent children, the segment goes
+ * on up into the child with the longest run above it, so a long main line stays one segment past the
+ * points where branches fork off it; the other children end their segments there. Merge commits and
+ * roots end segments.
+ */
+export interface Segments {
+  /** segment of each commit */
+  readonly segmentOf: Int32Array;
+  /** offset of each commit in its segment (0 = top) */
+  readonly offsetOf: Int32Array;
+  /** commits in each segment */
+  readonly length: Int32Array;
+  /** the bottom commit of each segment (the only one whose parents are outside it) */
+  readonly bottom: Int32Array;
+  /** generation number of each segment's bottom commit (the heap key) */
+  readonly bottomGeneration: Int32Array;
+}
+
+export function buildSegments(graph: CommitGraph): Segments {
+  const { parentStart, parentList, generation } = graph;
+  const n = generation.length;
+  // Children before parents: commits by decreasing generation (counting sort).
+  let maxGen = 0;
+  for (let c = 0; c < n; c++) if (generation[c] > maxGen) maxGen = generation[c];
+  const bucket = new Int32Array(maxGen + 2);
+  for (let c = 0; c < n; c++) bucket[maxGen - generation[c] + 1]++;
+  for (let g = 1; g < bucket.length; g++) bucket[g] += bucket[g - 1];
+  const order = new Int32Array(n);
+  for (let c = 0; c < n; c++) order[bucket[maxGen - generation[c]]++] = c;
+  // up[c]: length of the run that ends at c going up; chainChild[p]: the single-parent child that continues p's segment.
+  const up = new Int32Array(n);
+  const chainChild = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const c = order[i];
+    const above = chainChild[c];
+    up[c] = 1 + (above >= 0 ? up[above] : 0);
+    if (parentStart[c + 1] - parentStart[c] === 1) {
+      const p = parentList[parentStart[c]];
+      const best = chainChild[p];
+      if (best < 0 || up[c] > up[best]) chainChild[p] = c;
+    }
+  }
+  const segmentOf = new Int32Array(n);
+  const offsetOf = new Int32Array(n);
+  const lengths: number[] = [];
+  const bottoms: number[] = [];
+  for (let top = 0; top < n; top++) {
+    if (chainChild[top] >= 0) continue; // not a top: the segment comes down into it from above
+    const s = lengths.length;
+    let c = top;
+    let k = 0;
+    for (;;) {
+      segmentOf[c] = s;
+      offsetOf[c] = k++;
+      if (parentStart[c + 1] - parentStart[c] !== 1) break;
+      const p = parentList[parentStart[c]];
+      if (chainChild[p] !== c) break;
+      c = p;
+    }
+    lengths.push(k);
+    bottoms.push(c);
+  }
+  const bottom = Int32Array.from(bottoms);
+  const bottomGeneration = new Int32Array(bottom.length);
+  for (let s = 0; s < bottom.length; s++) bottomGeneration[s] = generation[bottom[s]];
+  return { segmentOf, offsetOf, length: Int32Array.from(lengths), bottom, bottomGeneration };
+}
+
+/**
+ * Counts for one graph; reuses its scratch buffers across pairs.
+ *
+ * The walk paints segments rather than commits: each side enters a segment at some offset (a tip, or
+ * the parent of a segment bottom it reached) and then holds everything from there down to the bottom.
+ * Segments are taken from a max-heap on their bottom's generation, so a segment is counted only after
+ * every segment that could enter it: in a segment entered by both sides at offsets l and r, the
+ * commits l..r-1 are the left side's own (and vice versa), the rest are shared. The walk stops when
+ * every queued segment is entered by both sides at the same offset (all below is shared). The work is
+ * proportional to the number of segments between the tips and their merge bases — on a linear stretch
+ * the count is a subtraction.
+ */
 export class AheadBehindCounter {
-  private readonly flags: Uint8Array;
-  private readonly touched: number[] = [];
-  private heap: number[] = [];
+  readonly segments: Segments;
+  /** Segments taken from the heap by the last count (what the work is proportional to). */
+  lastWork = 0;
+  private readonly entryLeft: Int32Array;
+  private readonly entryRight: Int32Array;
+  private readonly state: Uint8Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  private readonly heap: Int32Array;
+  private heapSize = 0;
+  private pending = 0;
 
   constructor(private readonly graph: CommitGraph) {
-    this.flags = new Uint8Array(graph.generation.length);
+    this.segments = buildSegments(graph);
+    const m = this.segments.length.length;
+    this.entryLeft = new Int32Array(m).fill(NONE);
+    this.entryRight = new Int32Array(m).fill(NONE);
+    this.state = new Uint8Array(m);
+    this.touched = new Int32Array(m);
+    this.heap = new Int32Array(m);
   }
 
   /**
@@ -164,75 +428,101 @@ export class AheadBehindCounter {
     const a = this.graph.index.get(left);
     const b = this.graph.index.get(right);
     if (a === undefined || b === undefined) return null;
+    return this.countIndices(a, b);
+  }
+
+  /** `count` by commit index. */
+  countIndices(a: number, b: number): { ahead: number; behind: number } {
+    this.lastWork = 0;
     if (a === b) return { ahead: 0, behind: 0 };
+    const { segmentOf, offsetOf, length, bottom } = this.segments;
     const { parentStart, parentList } = this.graph;
-    const flags = this.flags;
+    const entryLeft = this.entryLeft;
+    const entryRight = this.entryRight;
     let ahead = 0;
     let behind = 0;
-    let pending = 0; // queued commits that are not yet reachable from both sides
-    this.heap = [];
-    const enqueue = (c: number, f: number) => {
-      this.touched.push(c);
-      flags[c] = f;
-      if (f !== BOTH) pending++;
-      this.push(c);
-    };
-    enqueue(a, LEFT);
-    enqueue(b, RIGHT);
-    while (this.heap.length > 0 && pending > 0) {
-      const c = this.pop();
-      const f = flags[c];
-      if (f !== BOTH) {
-        pending--;
-        if (f === LEFT) ahead++;
-        else behind++;
-      }
+    this.pending = 0;
+    this.enter(segmentOf[a], offsetOf[a], LEFT);
+    this.enter(segmentOf[b], offsetOf[b], RIGHT);
+    while (this.heapSize > 0 && this.pending > 0) {
+      const s = this.pop();
+      this.lastWork++;
+      const l = entryLeft[s];
+      const r = entryRight[s];
+      if (l !== r) this.pending--;
+      this.state[s] = DONE;
+      const len = length[s];
+      if (l !== NONE) ahead += r === NONE ? len - l : Math.max(0, r - l);
+      if (r !== NONE) behind += l === NONE ? len - r : Math.max(0, l - r);
+      const c = bottom[s];
       for (let j = parentStart[c]; j < parentStart[c + 1]; j++) {
         const p = parentList[j];
-        const old = flags[p];
-        if (old === 0) {
-          enqueue(p, f);
-        } else if ((old | f) !== old) {
-          // p is still queued (a parent is always popped after all its children, see generation order)
-          flags[p] = old | f;
-          if (old !== BOTH && (old | f) === BOTH) pending--;
-        }
+        if (l !== NONE) this.enter(segmentOf[p], offsetOf[p], LEFT);
+        if (r !== NONE) this.enter(segmentOf[p], offsetOf[p], RIGHT);
       }
     }
-    for (const c of this.touched) flags[c] = 0;
-    this.touched.length = 0;
+    // Reset the scratch state of every segment touched.
+    for (let i = 0; i < this.touchedCount; i++) {
+      const s = this.touched[i];
+      entryLeft[s] = NONE;
+      entryRight[s] = NONE;
+      this.state[s] = 0;
+    }
+    this.touchedCount = 0;
+    this.heapSize = 0;
     return { ahead, behind };
   }
 
-  // Binary max-heap on generation number.
-  private push(c: number): void {
+  /** One side reaches offset `k` of segment `s`. A segment is pending while its two entries differ. */
+  private enter(s: number, k: number, side: number): void {
+    const entries = side === LEFT ? this.entryLeft : this.entryRight;
+    const st = this.state[s];
+    if (st === DONE) return; // cannot happen: every entry into s comes from a segment above it, taken earlier
+    if (st === 0) {
+      this.state[s] = QUEUED;
+      this.touched[this.touchedCount++] = s;
+      entries[s] = k;
+      this.pending++;
+      this.push(s);
+      return;
+    }
+    if (k >= entries[s]) return;
+    const before = this.entryLeft[s] !== this.entryRight[s];
+    entries[s] = k;
+    const after = this.entryLeft[s] !== this.entryRight[s];
+    if (before !== after) this.pending += after ? 1 : -1;
+  }
+
+  // Binary max-heap of segments on their bottom's generation.
+  private push(s: number): void {
     const heap = this.heap;
-    const gen = this.graph.generation;
-    heap.push(c);
-    let i = heap.length - 1;
+    const key = this.segments.bottomGeneration;
+    const g = key[s];
+    let i = this.heapSize++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (gen[heap[parent]] >= gen[c]) break;
+      if (key[heap[parent]] >= g) break;
       heap[i] = heap[parent];
       i = parent;
     }
-    heap[i] = c;
+    heap[i] = s;
   }
 
   private pop(): number {
     const heap = this.heap;
-    const gen = this.graph.generation;
+    const key = this.segments.bottomGeneration;
     const top = heap[0];
-    const last = heap.pop() as number;
-    if (heap.length > 0) {
+    const n = --this.heapSize;
+    if (n > 0) {
+      const last = heap[n];
+      const g = key[last];
       let i = 0;
-      const n = heap.length;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const child = r < n && gen[heap[r]] > gen[heap[l]] ? r : l;
-        if (gen[heap[child]] <= gen[last]) break;
+        const child = r < n && key[heap[r]] > key[heap[l]] ? r : l;
+        if (key[heap[child]] <= g) break;
         heap[i] = heap[child];
         i = child;
       }
@@ -242,16 +532,28 @@ export class AheadBehindCounter {
   }
 }
 
-/** Convenience: ahead/behind of many pairs over one graph. Pairs whose tips are unknown are left out. */
+/**
+ * Convenience: ahead/behind of many pairs over one graph. Pairs whose tips are unknown are left out;
+ * pairs with the same two tips (branches that track the same upstream from the same commit) are counted once.
+ */
 export function countAheadBehind(
   graph: CommitGraph,
   pairs: ReadonlyArray<{ key: string; left: string; right: string }>,
 ): Map<string, { ahead: number; behind: number }> {
   const counter = new AheadBehindCounter(graph);
   const out = new Map<string, { ahead: number; behind: number }>();
+  const seen = new Map<string, { ahead: number; behind: number }>();
   for (const p of pairs) {
-    const r = counter.count(p.left, p.right);
-    if (r) out.set(p.key, r);
+    const a = graph.index.get(p.left);
+    const b = graph.index.get(p.right);
+    if (a === undefined || b === undefined) continue;
+    const k = `${a} ${b}`;
+    let r = seen.get(k);
+    if (!r) {
+      r = counter.countIndices(a, b);
+      seen.set(k, r);
+    }
+    out.set(p.key, { ...r });
   }
   return out;
 }
