@@ -15,13 +15,14 @@ import { sdlcRepo } from './sdlcRepo';
 import { bundleSize } from './bundleSize';
 import { versioningBench } from './versioning';
 import { junitBench } from './junit';
+import { healthBench } from './health';
 
 /**
  * The benchmarks, run in this order. A later issue adds its module here, e.g.
  * - issue 4: conventional-commit bump + changelog vs `conventional-recommended-bump` (10,000 commits since the last tag)
  * - issue 5: JUnit report parse
  */
-const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, bundleSize, versioningBench, junitBench];
+const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, bundleSize, versioningBench, junitBench, healthBench];
 
 async function main(): Promise<number> {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -43,15 +43,49 @@ export interface EnvironmentConfig {
   name: string;
   protected?: boolean;
   deploy?: { workflow: string; ref?: string; inputs?: Record<string, string | number | boolean> };
-  /** Health endpoint (http/https URL). */
-  health?: string;
+  /** Health endpoint (http/https URL), a health check, or several. */
+  health?: HealthConfig;
+  /** Seconds between background health probes (default 60). */
+  healthInterval?: number;
+  /** Deployment targets (phased waves name them), each with its own health checks. */
+  targets?: Array<string | { name: string; health?: HealthConfig }>;
   strategy?: {
     type: StrategyType;
     waves?: string[];
     /** Continuous delivery: the branch whose green builds go out. */
     branch?: string;
-    gate?: { health?: boolean; approval?: boolean };
+    /** healthSeconds: how long health must stay green; rollback: undo the waves done when a gate fails. */
+    gate?: { health?: boolean; approval?: boolean; healthSeconds?: number; rollback?: boolean };
   };
+}
+
+export interface HealthCheckConfig {
+  name?: string;
+  type?: 'http' | 'tcp' | 'tls';
+  url?: string;
+  host?: string;
+  port?: number;
+  expectStatus?: number | number[];
+  bodyContains?: string;
+  timeoutMs?: number;
+  warnDays?: number;
+  /** PEM file of a CA to trust (self-signed endpoints), relative to the repository root. */
+  caFile?: string;
+  insecure?: boolean;
+}
+export type HealthConfig = string | HealthCheckConfig | Array<string | HealthCheckConfig>;
+
+/** Deploys to the environments named (default: all) are refused inside the window unless overridden with a reason. */
+export interface FreezeWindowConfig {
+  name?: string;
+  environments?: string[];
+  /** Weekly, e.g. { from: "Fri 16:00", to: "Mon 08:00" }. */
+  weekly?: { from: string; to: string };
+  /** Dates / date-times (ISO 8601, local to timeZone when without offset). */
+  from?: string;
+  to?: string;
+  /** IANA time zone, default UTC. */
+  timeZone?: string;
 }
 
 export interface SdlcConfig {
@@ -61,6 +95,9 @@ export interface SdlcConfig {
   tests?: TestSuiteConfig[];
   packageTargets?: PackageTargetConfig[];
   environments?: EnvironmentConfig[];
+  /** Promotion order of environments, e.g. ["staging", "production"]. */
+  promotion?: string[];
+  freezeWindows?: FreezeWindowConfig[];
   audit?: { path?: string };
 }
 

@@ -54,6 +54,38 @@ const packageTarget: Rule = {
   },
 };
 
+/** A health check of an environment or target (deployments): a URL string is an HTTP check. */
+export const HEALTH_CHECK_TYPES = ['http', 'tcp', 'tls'] as const;
+const healthCheck: Rule = {
+  type: 'object',
+  properties: {
+    name: nonEmpty,
+    type: { type: 'string', enum: HEALTH_CHECK_TYPES },
+    url: httpUrl,
+    host: nonEmpty,
+    port: { type: 'number', min: 1, integer: true },
+    expectStatus: { type: 'anyOf', of: [{ type: 'number', min: 100, integer: true }, { type: 'array', items: { type: 'number', min: 100, integer: true }, minItems: 1 }] },
+    bodyContains: str,
+    timeoutMs: { type: 'number', min: 1 },
+    warnDays: { type: 'number', min: 0 },
+    caFile: nonEmpty,
+    insecure: bool,
+  },
+};
+const healthChecks: Rule = { type: 'anyOf', of: [httpUrl, healthCheck, { type: 'array', items: { type: 'anyOf', of: [httpUrl, healthCheck] } }] };
+
+const freezeWindow: Rule = {
+  type: 'object',
+  properties: {
+    name: nonEmpty,
+    environments: strings,
+    weekly: { type: 'object', required: ['from', 'to'], properties: { from: nonEmpty, to: nonEmpty } },
+    from: nonEmpty,
+    to: nonEmpty,
+    timeZone: nonEmpty,
+  },
+};
+
 const environment: Rule = {
   type: 'object',
   required: ['name'],
@@ -69,7 +101,9 @@ const environment: Rule = {
         inputs: { type: 'map', values: { type: 'anyOf', of: [str, { type: 'number' }, bool] } },
       },
     },
-    health: httpUrl,
+    health: healthChecks,
+    healthInterval: { type: 'number', min: 1 },
+    targets: { type: 'array', items: { type: 'anyOf', of: [nonEmpty, { type: 'object', required: ['name'], properties: { name: nonEmpty, health: healthChecks } }] } },
     strategy: {
       type: 'object',
       required: ['type'],
@@ -77,7 +111,7 @@ const environment: Rule = {
         type: { type: 'string', enum: STRATEGY_TYPES },
         waves: { type: 'array', items: nonEmpty, minItems: 1 },
         branch: nonEmpty,
-        gate: { type: 'object', properties: { health: bool, approval: bool } },
+        gate: { type: 'object', properties: { health: bool, approval: bool, healthSeconds: { type: 'number', min: 0 }, rollback: bool } },
       },
     },
   },
@@ -100,6 +134,8 @@ export const CONFIG_RULE: Rule = {
     tests: { type: 'array', items: test, uniqueBy: 'name' },
     packageTargets: { type: 'array', items: packageTarget, uniqueBy: 'name' },
     environments: { type: 'array', items: environment, uniqueBy: 'name' },
+    promotion: strings,
+    freezeWindows: { type: 'array', items: freezeWindow },
     audit: { type: 'object', properties: { path: nonEmpty } },
   },
 };
