@@ -7,6 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SdlcError, errorMessage } from '../core/errors';
 import { TEST_KINDS, assertReportFormat, formatCommand, parseReport, runSuite, type ReportFormat, type TestCase, type TestKind, type TestReport, type TestSuite } from '../core/testing';
+import { ProcessTrees } from '../core/testing/processTree';
+import { runnableSuites } from '../core/testing/suite';
 import { loadSuites, reportFromExit } from '../vscode/testRuns/suites';
 import type { CommandOutput, OptionValues } from './args';
 import type { CliContext } from './context';
@@ -61,13 +63,17 @@ async function runSuitesCommand(context: CliContext, suiteName: string | undefin
   const root = (await context.openRepository()).root;
   const all = await loadSuites(root);
   if (all.length === 0) throw new SdlcError('NoSuites', `${root} has no test suites: add "tests" to .sdlc.json or a "test" script to package.json.`, { usage: true });
-  let suites = all;
+  // Each test runs once: a script that runs other suites (`test` → `test:unit`, …) runs as its parts.
+  let suites: TestSuite[];
   if (suiteName !== undefined) {
-    suites = all.filter((s) => s.name === suiteName);
-    if (suites.length === 0) throw usage(`No suite "${suiteName}" (suites: ${all.map((s) => s.name).join(', ')}).`, 'UnknownSuite');
+    const chosen = all.filter((s) => s.name === suiteName);
+    if (chosen.length === 0) throw usage(`No suite "${suiteName}" (suites: ${all.map((s) => s.name).join(', ')}).`, 'UnknownSuite');
+    suites = runnableSuites(all, chosen);
   } else if (kind !== undefined) {
-    suites = all.filter((s) => s.kind === kind);
-    if (suites.length === 0) throw usage(`No ${kind} suites (suites: ${all.map((s) => `${s.name} (${s.kind})`).join(', ')}).`, 'NoSuites');
+    suites = runnableSuites(all).filter((s) => s.kind === kind);
+    if (suites.length === 0) throw usage(`No ${kind} suites (suites: ${runnableSuites(all).map((s) => `${s.name} (${s.kind})`).join(', ')}).`, 'NoSuites');
+  } else {
+    suites = runnableSuites(all);
   }
 
   // The suite's process group is detached from the terminal's: Ctrl-C has to be passed on.
@@ -76,12 +82,14 @@ async function runSuitesCommand(context: CliContext, suiteName: string | undefin
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const outcomes: SuiteOutcome[] = [];
+  const processes = new ProcessTrees();
   try {
     for (const suite of suites) {
       if (abort.signal.aborted) break;
-      outcomes.push(await runOne(context, suite, abort.signal));
+      outcomes.push(await runOne(context, suite, abort.signal, processes));
     }
   } finally {
+    await processes.dispose();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
@@ -107,7 +115,7 @@ async function runSuitesCommand(context: CliContext, suiteName: string | undefin
   };
 }
 
-async function runOne(context: CliContext, suite: TestSuite, signal: AbortSignal): Promise<SuiteOutcome> {
+async function runOne(context: CliContext, suite: TestSuite, signal: AbortSignal, processes: ProcessTrees): Promise<SuiteOutcome> {
   const argv = Array.isArray(suite.command) ? suite.command : [suite.command];
   const base = { suite: suite.name, kind: suite.kind, command: Array.isArray(suite.command) ? formatCommand(argv) : suite.command };
   context.logger.info(`[Tests] running ${suite.name}`);
@@ -116,7 +124,7 @@ async function runOne(context: CliContext, suite: TestSuite, signal: AbortSignal
   let timedOut = false;
   let error: SuiteOutcome['error'] = null;
   try {
-    const result = await runSuite(suite, { signal, logger: context.logger });
+    const result = await runSuite(suite, { signal, logger: context.logger, processes });
     exitCode = result.exitCode;
     timedOut = result.timedOut;
     if (result.reportError) error = { code: result.reportError.code, message: result.reportError.message };

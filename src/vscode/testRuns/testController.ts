@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SdlcError, errorMessage } from '../../core/errors';
+import { redact } from '../../core/secrets';
 import { TEST_KINDS, planRerun, type RerunTarget, type TestCase, type TestKind, type TestReport, type TestSuite } from '../../core/testing';
+import { runnableSuites, topLevelSuites } from '../../core/testing/suite';
 import type { RepoTests, SuiteRunOutcome, TestRunsStore } from './testRunsStore';
 
 export const TEST_CONTROLLER_ID = 'sdlc.tests';
@@ -30,6 +32,8 @@ export class SuiteTestController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.controller];
   /** Cancellation of the runs in progress, by `root::suite`. */
   private readonly active = new Map<string, vscode.CancellationTokenSource>();
+  /** Every suite's item by its id, wherever it sits (at the top of its repository or inside a group). */
+  private readonly suiteItems = new Map<string, vscode.TestItem>();
 
   constructor(private readonly store: TestRunsStore) {
     this.controller.createRunProfile('All', vscode.TestRunProfileKind.Run, (request, token) => this.runRequest(request, token), true);
@@ -44,25 +48,40 @@ export class SuiteTestController implements vscode.Disposable {
     this.disposables.push(store.onDidChange(() => this.sync()));
   }
 
-  /** Keeps repository and suite items in step with the store (results under suites are kept). */
+  /**
+   * Keeps repository and suite items in step with the store (results under suites are kept). A
+   * script that runs other suites (`test` → `test:unit`, `test:e2e`) is the group of its parts:
+   * its item holds theirs, and running it runs each of them once.
+   */
   sync(): void {
     const roots: vscode.TestItem[] = [];
+    const seen = new Set<string>();
     for (const entry of this.store.list()) {
       if (entry.suites.length === 0) continue;
       const repoItem = this.controller.items.get(entry.repo.root) ?? this.controller.createTestItem(entry.repo.root, entry.repo.name, vscode.Uri.file(entry.repo.root));
       this.data.set(repoItem, { root: entry.repo.root });
-      const suites = entry.suites.map((suite) => {
+      const byName = new Map(entry.suites.map((s) => [s.name, s]));
+      const itemOf = (suite: TestSuite, path: ReadonlySet<string>): vscode.TestItem => {
         const id = suiteId(entry.repo.root, suite.name);
-        const item = repoItem.children.get(id) ?? this.controller.createTestItem(id, suite.name);
-        item.description = suite.kind;
-        item.tags = [this.tags.get(suite.kind)!];
-        item.busy = entry.running.has(suite.name);
+        const item = this.suiteItems.get(id) ?? this.controller.createTestItem(id, suite.name);
+        this.suiteItems.set(id, item);
+        seen.add(id);
+        const group = suite.group?.partsOnly ? suite.group : undefined;
+        item.description = group ? `group of ${group.parts.length}: ${group.parts.join(', ')} (${group.via})` : `${suite.kind}${suite.kindReason ? ` — ${suite.kindReason}` : ''}`;
+        item.tags = group ? [...new Set(runnableSuites(entry.suites, [suite]).map((s) => this.tags.get(s.kind)!))] : [this.tags.get(suite.kind)!];
+        item.busy = group ? runnableSuites(entry.suites, [suite]).some((s) => entry.running.has(s.name)) : entry.running.has(suite.name);
         this.data.set(item, { root: entry.repo.root, suite: suite.name });
+        if (group) {
+          const next = new Set(path).add(suite.name);
+          const parts = group.parts.map((p) => byName.get(p)).filter((s): s is TestSuite => s !== undefined && !next.has(s.name));
+          item.children.replace(parts.map((p) => itemOf(p, next)));
+        }
         return item;
-      });
-      repoItem.children.replace(suites);
+      };
+      repoItem.children.replace(topLevelSuites(entry.suites).map((s) => itemOf(s, new Set())));
       roots.push(repoItem);
     }
+    for (const id of [...this.suiteItems.keys()]) if (!seen.has(id)) this.suiteItems.delete(id);
     this.controller.items.replace(roots);
   }
 
@@ -112,28 +131,35 @@ export class SuiteTestController implements vscode.Disposable {
         const d = this.dataOf(item);
         if (!d) continue;
         const entry = entries.find((e) => e.repo.root === d.root);
-        for (const s of entry?.suites ?? []) if (d.suite === undefined || d.suite === s.name) add(d.root, s.name);
-        if (d.suite !== undefined) {
+        if (!entry) continue;
+        // A repository or a group: each suite it runs, once.
+        const chosen = d.suite === undefined ? runnableSuites(entry.suites) : runnableSuites(entry.suites, entry.suites.filter((s) => s.name === d.suite));
+        for (const s of chosen) add(d.root, s.name);
+        const single = chosen.length === 1 && chosen[0].name === d.suite;
+        if (single && d.suite !== undefined) {
           const key = `${d.root}\u001f${d.suite}`;
           const list = tests.has(key) ? tests.get(key)! : [];
           tests.set(key, d.test && list ? [...list, d.test] : null);
         } else {
-          for (const s of entry?.suites ?? []) tests.set(`${d.root}\u001f${s.name}`, null);
+          for (const s of chosen) tests.set(`${d.root}\u001f${s.name}`, null);
         }
       }
     } else {
-      for (const e of entries) for (const s of e.suites) add(e.repo.root, s.name);
+      for (const e of entries) for (const s of runnableSuites(e.suites)) add(e.repo.root, s.name);
     }
     for (const item of request.exclude ?? []) {
       const d = this.dataOf(item);
-      if (d?.suite && item.id === suiteId(d.root, d.suite)) wanted.get(d.root)?.delete(d.suite);
+      if (!d?.suite || item.id !== suiteId(d.root, d.suite)) continue;
+      const entry = entries.find((e) => e.repo.root === d.root);
+      for (const s of runnableSuites(entry?.suites ?? [], (entry?.suites ?? []).filter((x) => x.name === d.suite))) wanted.get(d.root)?.delete(s.name);
     }
     for (const entry of entries) {
       const names = wanted.get(entry.repo.root);
       if (!names) continue;
       const only: SuiteSelection = new Map();
+      // `names` holds runnable suites only (groups were replaced by their parts above).
       const suites = entry.suites
-        .filter((s) => names.has(s.name) && (kind === undefined || s.kind === kind))
+        .filter((s) => names.has(s.name) && !s.group?.partsOnly && (kind === undefined || s.kind === kind))
         .map((s) => {
           const targets = tests.get(`${entry.repo.root}\u001f${s.name}`);
           if (!targets || targets.length === 0) return s;
@@ -176,7 +202,8 @@ export class SuiteTestController implements vscode.Disposable {
           const outcome = await this.store.run(entry, suite, {
             signal: abort.signal,
             only: targets,
-            onOutput: (text) => run.appendOutput(text.replace(/\r?\n/g, '\r\n'), undefined, item),
+            // The runner has redacted the output already; redacting again costs little and keeps it so here.
+            onOutput: (text) => run.appendOutput(redact(text).replace(/\r?\n/g, '\r\n'), undefined, item),
           });
           outcomes.push(outcome);
           if (!item) continue;
@@ -263,7 +290,7 @@ export class SuiteTestController implements vscode.Disposable {
   }
 
   private suiteItem(root: string, suite: string): vscode.TestItem | undefined {
-    return this.controller.items.get(root)?.children.get(suiteId(root, suite));
+    return this.suiteItems.get(suiteId(root, suite));
   }
 
   private dataOf(item: vscode.TestItem): ItemData | undefined {
@@ -277,8 +304,8 @@ export class SuiteTestController implements vscode.Disposable {
 }
 
 export function failureMessage(t: TestCase, cwd: string): vscode.TestMessage {
-  const text = t.message ?? 'failed';
-  const message = t.expected !== undefined && t.actual !== undefined ? vscode.TestMessage.diff(text, t.expected, t.actual) : new vscode.TestMessage(text);
+  const text = redact(t.message ?? 'failed');
+  const message = t.expected !== undefined && t.actual !== undefined ? vscode.TestMessage.diff(text, redact(t.expected), redact(t.actual)) : new vscode.TestMessage(text);
   if (t.location) {
     const col = Math.max(0, (t.location.column ?? 1) - 1);
     message.location = new vscode.Location(vscode.Uri.file(path.resolve(cwd, t.location.file)), new vscode.Position(t.location.line - 1, col));

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SdlcError } from '../../core/errors';
-import { planRerun, type TestKind, type TestSuite } from '../../core/testing';
+import { planRerun, type RerunTarget, type TestKind, type TestSuite } from '../../core/testing';
+import { runnableSuites } from '../../core/testing/suite';
 import { Cancelled, type CommandSpec } from '../commandTable';
 import { CommandIds, InternalCommandIds } from '../ids';
 import { inspectTestRuns } from './inspect';
@@ -82,8 +83,10 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
       run: async (arg) => {
         const { entry, node, args } = await entryOf(arg);
         const suite = node?.kind === 'suite' ? node.suite : await suiteOf(entry, args.suite);
-        const [outcome] = await controller.runSuites(entry, [suite]);
-        return result(outcome);
+        // A group runs as its parts, each once.
+        const suites = runnableSuites(entry.suites, [suite]);
+        const outcomes = await controller.runSuites(entry, suites);
+        return suites.length === 1 && suites[0].name === suite.name ? result(outcomes[0]) : { group: suite.name, runs: outcomes.map(result) };
       },
     },
     {
@@ -91,21 +94,31 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
       needsTrust: true,
       run: async (arg) => {
         const { entry, node, args } = await entryOf(arg);
-        const suite = node?.kind === 'suite' ? node.suite : await suiteOf(entry, args.suite);
-        const last = [...entry.history].reverse().find((r) => r.suite === suite.name && r.source === 'local');
-        if (!last) throw new SdlcError('NoPreviousRun', `The suite "${suite.name}" has not run yet: there are no failed tests to run again.`);
-        if (last.failed.length === 0) {
-          void vscode.window.showInformationMessage(`The last run of "${suite.name}" had no failed tests.`);
-          return { suite: suite.name, failedTests: 0 };
+        const chosen = node?.kind === 'suite' ? node.suite : await suiteOf(entry, args.suite);
+        const suites = runnableSuites(entry.suites, [chosen]);
+        const lastOf = (name: string) => [...entry.history].reverse().find((r) => r.suite === name && r.source === 'local');
+        if (suites.every((s) => !lastOf(s.name))) throw new SdlcError('NoPreviousRun', `The suite "${chosen.name}" has not run yet: there are no failed tests to run again.`);
+        const failing = suites.filter((s) => (lastOf(s.name)?.failed.length ?? 0) > 0);
+        if (failing.length === 0) {
+          void vscode.window.showInformationMessage(`The last run of "${chosen.name}" had no failed tests.`);
+          return { suite: chosen.name, failedTests: 0 };
         }
-        const plan = planRerun(suite, last.failed);
-        if (!plan.filtered) {
-          void vscode.window.showInformationMessage(`${plan.reason} (${last.failed.length} failed last time.)`);
-          const [outcome] = await controller.runSuites(entry, [suite]);
-          return { filtered: false, reason: plan.reason, run: result(outcome) };
+        const planned: TestSuite[] = [];
+        const only = new Map<string, readonly RerunTarget[]>();
+        const plans = failing.map((suite) => {
+          const failed = lastOf(suite.name)!.failed;
+          const plan = planRerun(suite, failed);
+          if (plan.filtered) only.set(suite.name, plan.targets);
+          else void vscode.window.showInformationMessage(`${plan.reason} (${failed.length} failed last time.)`);
+          planned.push(plan.suite);
+          return plan;
+        });
+        const outcomes = await controller.runSuites(entry, planned, only);
+        if (failing.length === 1 && failing[0].name === chosen.name) {
+          const plan = plans[0];
+          return plan.filtered ? { filtered: true, runner: plan.runner, pattern: plan.pattern, run: result(outcomes[0]) } : { filtered: false, reason: plan.reason, run: result(outcomes[0]) };
         }
-        const [outcome] = await controller.runSuites(entry, [plan.suite], new Map([[suite.name, plan.targets]]));
-        return { filtered: true, runner: plan.runner, pattern: plan.pattern, run: result(outcome) };
+        return { group: chosen.name, runs: outcomes.map(result) };
       },
     },
     {
@@ -113,7 +126,8 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
       needsTrust: true,
       run: async (arg) => {
         const { entry, args } = await entryOf(arg);
-        const suites = entry.suites.filter((s) => args.kind === undefined || s.kind === args.kind);
+        // Each suite once: scripts that run other suites (`test` → `test:*`) run as their parts.
+        const suites = runnableSuites(entry.suites).filter((s) => args.kind === undefined || s.kind === args.kind);
         if (suites.length === 0) {
           throw new SdlcError('NoSuites', args.kind ? `${entry.repo.name} has no ${args.kind} suites.` : `${entry.repo.name} has no test suites: add "tests" to .sdlc.json or a "test" script to package.json.`);
         }
@@ -127,8 +141,11 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
         const args = (typeof arg === 'object' && arg !== null ? arg : {}) as TestRunsArgs;
         const node = isTestRunsNode(arg) ? arg : undefined;
         const root = node && 'entry' in node ? node.entry.repo.root : args.repository ? path.resolve(args.repository) : undefined;
-        const suite = node?.kind === 'suite' ? node.suite.name : args.suite;
-        return { cancelled: controller.cancel(root, suite) };
+        const name = node?.kind === 'suite' ? node.suite.name : args.suite;
+        const entry = root !== undefined ? store.list().find((e) => e.repo.root === root) : undefined;
+        const group = entry?.suites.find((s) => s.name === name && s.group?.partsOnly);
+        if (entry && group) return { cancelled: runnableSuites(entry.suites, [group]).reduce((n, s) => n + controller.cancel(root, s.name), 0) };
+        return { cancelled: controller.cancel(root, name) };
       },
     },
     {

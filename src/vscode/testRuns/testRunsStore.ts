@@ -15,6 +15,7 @@ import {
   type TestRunRecord,
   type TestSuite,
 } from '../../core/testing';
+import { ProcessTrees } from '../../core/testing/processTree';
 import type { ErrorInfo, RepositoryModel } from '../repositories/repositoryModel';
 import { toErrorInfo, type RepositoryStore } from '../repositories/repositoryStore';
 import { historyFile } from './historyLocation';
@@ -53,6 +54,11 @@ export class TestRunsStore implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private loading?: Promise<void>;
   private reloadTimer?: NodeJS.Timeout;
+  /**
+   * Every suite process this store started: disposing the store (the extension deactivates: window
+   * closed or reloaded) ends their whole trees, as Cancel does.
+   */
+  readonly processes = new ProcessTrees();
 
   constructor(
     private readonly repositories: RepositoryStore,
@@ -183,7 +189,7 @@ export class TestRunsStore implements vscode.Disposable {
     this.changed.fire();
     try {
       const revision = revisionOf(entry.repo);
-      const result = await runSuite(suite, { signal: options.signal, onOutput: options.onOutput, logger: this.log });
+      const result = await runSuite(suite, { signal: options.signal, onOutput: options.onOutput, logger: this.log, processes: this.processes });
       if (result.cancelled) return { cancelled: true, suite: suite.name };
       // A filtered re-run: the tests the filter left out (node --test reports them skipped) are not part of it.
       const report = result.report ? (options.only ? onlyTargets(result.report, options.only) : result.report) : reportFromExit(suite, result);
@@ -210,8 +216,10 @@ export class TestRunsStore implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Ends every running suite's process tree (SIGTERM now, SIGKILL after a grace) and stops watching. */
   dispose(): void {
     clearTimeout(this.reloadTimer);
+    void this.processes.dispose().catch((e: unknown) => this.log.error(`ending the suites' processes: ${errorMessage(e)}`));
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { flaky, regressions, type FailedTest, type TestRunRecord } from '../../core/testing';
+import { flaky, regressions, type FailedTest, type TestRunRecord, type TestSuite } from '../../core/testing';
+import { runnableSuites, topLevelSuites } from '../../core/testing/suite';
 import { CommandIds } from '../ids';
 import type { TestRunsNode, TestRunsSection } from './testRunsNodes';
 import type { RepoTests, TestRunsStore } from './testRunsStore';
@@ -42,7 +43,16 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
         const { entry } = node;
         if (entry.suitesError) return [message(`${entry.repo.root}:suitesError`, entry.suitesError.message, 'error', openConfig(entry))];
         if (entry.suites.length === 0) return [message(`${entry.repo.root}:noSuites`, NO_SUITES, 'info', { command: CommandIds.testRunsConfigure, title: 'Configure Test Suites', arguments: [{ repository: entry.repo.root }] })];
-        return entry.suites.map((suite) => ({ kind: 'suite', entry, suite }));
+        return topLevelSuites(entry.suites).map((suite) => ({ kind: 'suite', entry, suite }));
+      }
+      case 'suite': {
+        // A group (a script that runs other suites) holds its parts.
+        const { entry, suite } = node;
+        if (!suite.group?.partsOnly) return [];
+        return suite.group.parts
+          .map((name) => entry.suites.find((s) => s.name === name))
+          .filter((s): s is TestSuite => s !== undefined && s.name !== suite.name)
+          .map((part) => ({ kind: 'suite', entry, suite: part }));
       }
       case 'history': {
         const runs = [...node.entry.history].reverse();
@@ -99,14 +109,30 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
       }
       case 'suite': {
         const { entry, suite } = node;
-        const item = new vscode.TreeItem(suite.name, None);
+        const group = suite.group?.partsOnly ? suite.group : undefined;
+        const item = new vscode.TreeItem(suite.name, group ? Expanded : None);
         item.id = `testRuns:${entry.repo.root}:suite:${suite.name}`;
+        const command = Array.isArray(suite.command) ? suite.command.join(' ') : suite.command;
+        const origin = suite.origin === 'detected' ? 'detected from package.json' : '.sdlc.json';
+        if (group) {
+          const parts = runnableSuites(entry.suites, [suite]);
+          const running = parts.some((p) => entry.running.has(p.name));
+          item.description = ['group', count(parts.length, 'suite'), running ? 'running…' : undefined].filter(Boolean).join(' · ');
+          item.iconPath = new vscode.ThemeIcon(running ? 'loading~spin' : 'layers');
+          item.tooltip = new vscode.MarkdownString(
+            `**${suite.name}** (${origin}) runs ${group.parts.map((p) => `\`${p}\``).join(', ')} (${group.via}).\n\n` +
+              `It is shown and run as the group of its parts, so "Run All" runs each test once: ${parts.map((p) => `\`${p.name}\` (${p.kind})`).join(', ')}.\n\n\`${command}\``,
+          );
+          item.contextValue = running ? 'suite running group' : 'suite';
+          return item;
+        }
         const last = lastRunOf(entry, suite.name);
         const running = entry.running.has(suite.name);
         item.description = [suite.kind, running ? 'running…' : last ? `${countsText(last)} · ${relativeTime(last.time)}` : 'not run yet'].join(' · ');
         item.iconPath = running ? new vscode.ThemeIcon('loading~spin') : last ? outcomeIcon(last) : new vscode.ThemeIcon('circle-outline');
-        const command = Array.isArray(suite.command) ? suite.command.join(' ') : suite.command;
-        item.tooltip = new vscode.MarkdownString(`**${suite.name}** (${suite.kind}, ${suite.origin === 'detected' ? 'detected from package.json' : '.sdlc.json'})\n\n\`${command}\`\n\nin \`${suite.cwd}\``);
+        const kindLine = suite.origin === 'config' ? `Kind: **${suite.kind}**, set in .sdlc.json.` : `Kind: **${suite.kind}**, guessed because ${suite.kindReason ?? 'nothing names another kind'} — set it in .sdlc.json "tests" if it is wrong.`;
+        const covers = suite.group ? `\n\nRuns ${suite.group.parts.map((p) => `\`${p}\``).join(', ')} (${suite.group.via}) and more, so "Run All" leaves those out.` : '';
+        item.tooltip = new vscode.MarkdownString(`**${suite.name}** (${suite.kind}, ${origin})\n\n${kindLine}${covers}\n\n\`${command}\`\n\nin \`${suite.cwd}\``);
         item.contextValue = running ? 'suite running' : 'suite';
         return item;
       }
