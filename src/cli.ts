@@ -1,6 +1,8 @@
 /**
  * Composition root of the CLI (`sdlc`, bundled to dist/cli.js): parse argv, build the services,
  * dispatch to a command of src/cli/commands.ts, print, return the exit code. No logic of its own.
+ * Everything it prints (documents, text, errors, log lines) goes through `redact`: the secret values
+ * of the environment (GITHUB_TOKEN, *_TOKEN, *_SECRET, …) and credentials in URLs never reach output.
  *   --json: exactly one JSON document on stdout; errors as `{ "error": { code, message } }` on stderr.
  *   exit 0 ok, 1 the operation failed, 2 bad usage / bad input (SdlcError.usage, NotARepository).
  */
@@ -15,7 +17,9 @@ import { SdlcError, errorMessage } from './core/errors';
 import { repositoryRoot } from './core/git/discovery';
 import type { Git } from './core/git/git';
 import { createGit } from './core/git/simpleGitAdapter';
-import { redact, type Logger } from './core/log';
+import { GitError } from './core/git/gitError';
+import type { Logger } from './core/log';
+import { redact, redactDeep, registerSecretsFromEnv } from './core/secrets';
 import packageJson from '../package.json';
 
 export interface CliIo {
@@ -40,7 +44,9 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
   const end = argv.indexOf('--');
   const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
   const secrets = secretsFromEnv(io.env);
-  const print = (doc: unknown, text: string) => io.stdout(json ? JSON.stringify(doc, null, 2) + '\n' : text.endsWith('\n') || !text ? text : text + '\n');
+  const forgetSecrets = registerSecretsFromEnv(io.env);
+  const print = (doc: unknown, text: string) =>
+    io.stdout(json ? JSON.stringify(redactDeep(doc, secrets), null, 2) + '\n' : redact(text.endsWith('\n') || !text ? text : text + '\n', secrets));
   let global: GlobalFlags = { json, help: false, version: false, verbose: false };
   let logger: Logger = stderrLogger(io, secrets, { json, verbose: false });
   try {
@@ -79,12 +85,22 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
     return output.exitCode ?? 0;
   } catch (e) {
     const code = e instanceof SdlcError ? e.code : 'Internal';
-    const message = redact(errorMessage(e), secrets);
+    const message = redact(withLogHint(errorMessage(e), e, global.verbose), secrets);
     if (!(e instanceof SdlcError)) logger.error(e instanceof Error ? e : String(e));
     if (global.json || json) io.stderr(JSON.stringify({ error: { code, message } }) + '\n');
     else io.stderr(`sdlc: ${message.split('\n')[0]}\n`);
     return exitCodeOf(e);
+  } finally {
+    forgetSecrets();
   }
+}
+
+/** Where more detail is: the CLI has a log only with --verbose (the editor's "Show Log" has it always). */
+function withLogHint(message: string, e: unknown, verbose: boolean): string {
+  if (verbose) return message;
+  if (e instanceof GitError && e.gitCode === 'Unknown') return `${message} Run again with --verbose to see git's full output.`;
+  if (!(e instanceof SdlcError)) return `${message} (an internal error: run again with --verbose for details)`;
+  return message;
 }
 
 /** 2 for bad usage or bad input (including "not a git repository"), 1 for a failed operation. */

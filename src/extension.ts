@@ -14,9 +14,10 @@ import { RepositoryStore } from './vscode/repositories/repositoryStore';
 import { RepositoriesTree } from './vscode/repositories/repositoriesTree';
 import { COMMIT_SCHEME, commitContentProvider, repositoryCommands } from './vscode/repositories/repositoryCommands';
 import { inspectRepositories } from './vscode/repositories/inspect';
+import { redactingLogChannel } from './vscode/redactingChannel';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('SDLC', { log: true });
+  const log = redactingLogChannel(vscode.window.createOutputChannel('SDLC', { log: true }));
   const auth = new GitHubAuth(context.secrets, log);
   const store = new RepositoryStore({
     log,

@@ -97,8 +97,12 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
   },
   {
     name: 'audit verify',
-    summary: 'Check the audit log: every entry unchanged, none removed or reordered (exit 1 if not).',
-    options: { file: { type: 'string', value: 'FILE', description: 'Verify FILE instead of the repository\'s audit log.' } },
+    summary: 'Check the audit log: every entry unchanged, none removed or reordered; print its head hash (exit 1 if not).',
+    options: {
+      file: { type: 'string', value: 'FILE', description: 'Verify FILE instead of the repository\'s audit log.' },
+      'expect-head': { type: 'string', value: 'HASH', description: 'Fail unless the entry with this hash (the head printed last time) is still in the log, intact.' },
+      'min-entries': { type: 'string', value: 'N', description: 'Fail unless the log holds at least N entries (catches an emptied or deleted log).' },
+    },
     run: (context, args) => auditVerifyCommand(context, args),
   },
   {

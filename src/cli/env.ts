@@ -5,7 +5,7 @@
  */
 import { SdlcError } from '../core/errors';
 import type { GitHubClientOptions } from '../core/github/github';
-import { redact } from '../core/log';
+import { redact, secretValuesFromEnv } from '../core/secrets';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -35,9 +35,13 @@ export function enterpriseHostsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return [...hosts];
 }
 
-/** Values that must never appear in output (redacted wherever the CLI prints). */
+/**
+ * Values that must never appear in output (redacted wherever the CLI prints): the GitHub token even
+ * when short, and every secret-named variable's value (see src/core/secrets.ts).
+ */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  return [env.GITHUB_TOKEN, env.GH_TOKEN].filter((s): s is string => !!s && s.trim().length >= 4).map((s) => s.trim());
+  const github = [env.GITHUB_TOKEN, env.GH_TOKEN].filter((s): s is string => !!s && s.trim().length >= 4).map((s) => s.trim());
+  return [...new Set([...github, ...secretValuesFromEnv(env)])];
 }
 
 function isHttpUrl(value: string): boolean {

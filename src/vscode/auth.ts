@@ -3,6 +3,7 @@ import type { GitHub } from '../core/github/github';
 import { scoped, type Logger } from '../core/log';
 import { createGitHub } from '../core/github/octokitAdapter';
 import { Cancelled } from './commandTable';
+import { registerSecret } from '../core/secrets';
 
 const DEFAULT_API_URL = 'https://api.github.com';
 const SCOPES = ['repo', 'workflow'];
@@ -63,7 +64,11 @@ export class GitHubAuth implements vscode.Disposable {
    * the stored token or the settings change: asking the account provider can take seconds.
    */
   token(): Promise<{ token: string; source: TokenSource } | undefined> {
-    this.cachedToken ??= this.lookUpToken();
+    // Whatever the token, it becomes a known secret: redacted from every log line and message.
+    this.cachedToken ??= this.lookUpToken().then((c) => {
+      if (c) registerSecret(c.token);
+      return c;
+    });
     return this.cachedToken;
   }
 

@@ -3,18 +3,25 @@
  * tool (editor and CLI share it). Each line is the canonical JSON of one entry; `hash` is the
  * sha256 of the canonical JSON of the entry without `hash`, and `prev` is the hash of the entry
  * before it, so editing, removing or reordering lines breaks the chain and `verify` says where.
- * (A chain cannot notice its last entries being cut off or rewritten consistently by someone with
- * write access — that needs an anchor kept elsewhere, e.g. the last hash in a CI log.)
+ * A chain cannot notice its last entries being cut off, or the whole file emptied, deleted or
+ * rewritten consistently by someone with write access: that needs an anchor kept elsewhere — `verify`
+ * reports the head (hash of the last entry) so CI can keep it and pin it next time (`expectHead`,
+ * `minEntries`).
+ *
+ * Where the log may live (`resolveAuditPath`, checked again when the file is opened): see
+ * `resolveAuditPath`. The tool only ever appends to a regular file that is empty or already holds
+ * audit entries, opened without following a symbolic link.
  *
  * Appends from several processes are serialized by a lock (proper-lockfile, `<file>.lock`) held
  * around "read the last entry + append one line"; within a process they also queue per file.
  * Every string of an entry goes through `redact`, so credentials never reach the file.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, lstatSync, promises as fs, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { SdlcError, errorMessage } from '../errors';
-import { redact, silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../log';
+import { redact } from '../secrets';
 import { canonicalJson, sha256, toJsonData } from './canonical';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -52,7 +59,16 @@ export interface AuditEntry {
 /** What a caller supplies; the log adds v, seq, prev, hash (and time unless given). */
 export type AuditInput = Omit<AuditEntry, 'v' | 'seq' | 'time' | 'prev' | 'hash'> & { time?: string };
 
-export type AuditProblemKind = 'malformed' | 'edited' | 'removed' | 'reordered' | 'broken-chain';
+export type AuditProblemKind =
+  | 'malformed'
+  | 'edited'
+  | 'removed'
+  | 'reordered'
+  | 'broken-chain'
+  /** `expectHead` is not the hash of any intact entry: the log was cut off, replaced or emptied. */
+  | 'head-not-found'
+  /** Fewer entries than `minEntries`: the log was cut off, emptied or deleted. */
+  | 'too-few-entries';
 
 export interface AuditProblem {
   /** 1-based line number in the file. */
@@ -66,17 +82,134 @@ export interface AuditVerification {
   ok: boolean;
   /** Lines that hold an entry (well-formed, whether or not it checks out). */
   entries: number;
+  /** Hash of the last entry of the chain (the one with the highest seq), null for an empty log: keep it to pin the log next time. */
+  head: string | null;
   problems: AuditProblem[];
 }
 
-/** `<gitDir>/sdlc/audit.jsonl`: shared by the editor and the CLI, never committed. */
-export function defaultAuditPath(gitDir: string): string {
-  return path.join(gitDir, 'sdlc', 'audit.jsonl');
+/** What the caller knows about the log from elsewhere (e.g. the head CI kept from the last run). */
+export interface AuditExpectations {
+  /** The hash of an entry that must still be in the log, intact (the head seen last time). */
+  expectHead?: string;
+  /** The log must hold at least this many entries. */
+  minEntries?: number;
 }
 
-/** The audit file of a repository: `audit.path` of `.sdlc.json` (relative to the root) or the default. */
+/**
+ * `<common git dir>/sdlc/audit.jsonl`: shared by the editor and the CLI and by every linked worktree
+ * of the repository (whose own git dir, `.git/worktrees/NAME`, goes away with the worktree); never
+ * committed.
+ */
+export function defaultAuditPath(gitDir: string): string {
+  return path.join(commonGitDir(gitDir), 'sdlc', 'audit.jsonl');
+}
+
+/**
+ * The git directory shared by all worktrees of a repository: for a linked worktree's git dir
+ * (`<common>/worktrees/NAME`) the folder its `commondir` file names — what `git rev-parse
+ * --git-common-dir` answers — otherwise `gitDir` itself.
+ */
+export function commonGitDir(gitDir: string): string {
+  try {
+    const link = readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim();
+    if (link) return path.resolve(gitDir, link);
+  } catch {
+    // no commondir: the main git dir
+  }
+  return path.resolve(gitDir);
+}
+
+/** Folders whose files are not files (reading /proc/… never ends; /dev holds devices). */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+
+/**
+ * The audit file of a repository: the default (see `defaultAuditPath`) or `audit.path` of
+ * `.sdlc.json`, which must keep the log where it cannot be committed, checked out over, or aimed at
+ * someone else's file:
+ * - a relative path is read from the repository root and must lie inside the git directory
+ *   (`.git/…`; in a linked worktree `.git/` means the common git directory); no `..`;
+ * - an absolute path must lie inside the git directory, or outside the work tree in a folder that
+ *   already exists (the tool creates no folders there), never under /proc, /sys or /dev;
+ * - the file name ends in `.jsonl`; no part of the path below the git directory, and not the file
+ *   itself, is a symbolic link; an existing file is a regular file.
+ * Anything else is refused with InvalidConfig (exit 2). `AuditLog` checks the file again when it
+ * opens it (no link followed, and only a file that is empty or already holds audit entries).
+ */
 export function resolveAuditPath(repoRoot: string, gitDir: string, configuredPath?: string): string {
-  return configuredPath ? path.resolve(repoRoot, configuredPath) : defaultAuditPath(gitDir);
+  const common = commonGitDir(gitDir);
+  if (configuredPath === undefined) return checkedInside(common, path.join('sdlc', 'audit.jsonl'), 'The default audit log');
+  const refuse = (why: string) =>
+    new SdlcError(
+      'InvalidConfig',
+      `audit.path "${configuredPath}" of .sdlc.json ${why}. Keep the audit log inside the git directory (e.g. ".git/sdlc/audit.jsonl", the default) or give an absolute path to a .jsonl file in an existing folder outside the work tree.`,
+      { usage: true },
+    );
+  const configured = configuredPath.trim();
+  if (!configured || configured.includes('\0')) throw refuse('is empty or not a path');
+  if (!configured.toLowerCase().endsWith('.jsonl')) throw refuse('does not name a .jsonl file');
+  if (!path.isAbsolute(configured)) {
+    const parts = configured.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+    if (parts.includes('..')) throw refuse('goes up with ".."');
+    if (parts[0] !== '.git' || parts.length < 2) throw refuse('is inside the work tree, where it would be committed or overwritten by a checkout');
+    return checkedInside(common, parts.slice(1).join('/'), `audit.path "${configuredPath}"`);
+  }
+  const target = path.resolve(configured);
+  for (const gitRoot of new Set([common, path.resolve(gitDir)])) {
+    if (isInside(gitRoot, target) && target !== gitRoot) return checkedInside(gitRoot, path.relative(gitRoot, target), `audit.path "${configuredPath}"`);
+  }
+  if (isInside(repoRoot, target)) throw refuse('is inside the work tree, where it would be committed or overwritten by a checkout');
+  const dir = path.dirname(target);
+  let realDir: string;
+  try {
+    if (!statSync(dir).isDirectory()) throw refuse(`names a file in ${dir}, which is not a folder`);
+    realDir = realpathSync(dir);
+  } catch (e) {
+    if (e instanceof SdlcError) throw e;
+    throw refuse(`is in the folder ${dir}, which does not exist (create it first)`);
+  }
+  if (SYSTEM_FOLDERS.some((f) => isInside(f, dir) || isInside(f, realDir))) throw refuse('is in a system folder (/proc, /sys, /dev)');
+  if (isInside(repoRoot, realDir) && !isInside(common, realDir)) throw refuse(`is really inside the work tree (its folder is ${realDir})`);
+  const file = path.join(realDir, path.basename(target));
+  checkExistingFile(file, refuse);
+  return file;
+}
+
+/** `root/relative` after checking that no existing part below `root` is a link and an existing file is a regular one. */
+function checkedInside(root: string, relative: string, what: string): string {
+  const parts = relative.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  let current = root;
+  for (const [i, part] of parts.entries()) {
+    current = path.join(current, part);
+    let stat: import('node:fs').Stats;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      break; // does not exist (yet): nothing below it can be a link
+    }
+    const last = i === parts.length - 1;
+    if (stat.isSymbolicLink()) {
+      throw new SdlcError('InvalidConfig', `${what} goes through the symbolic link ${current}; the audit log is never written through a link. Replace the link with a real ${last ? 'file' : 'folder'}.`, { usage: true });
+    }
+    if (!last && !stat.isDirectory()) throw new SdlcError('InvalidConfig', `${what} cannot be used: ${current} is not a folder.`, { usage: true });
+    if (last && !stat.isFile()) throw new SdlcError('InvalidConfig', `${what} cannot be used: ${current} is not a regular file.`, { usage: true });
+  }
+  return path.join(root, ...parts);
+}
+
+function checkExistingFile(file: string, refuse: (why: string) => SdlcError): void {
+  let stat: import('node:fs').Stats;
+  try {
+    stat = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (stat.isSymbolicLink()) throw refuse('is a symbolic link; the audit log is never written through a link');
+  if (!stat.isFile()) throw refuse('is not a regular file');
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(path.resolve(parent), path.resolve(child));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 export interface AuditLogOptions {
@@ -125,19 +258,26 @@ export class AuditLog {
     return entries;
   }
 
-  async verify(): Promise<AuditVerification> {
-    return verifyAuditText(await readText(this.file));
+  /** Checks every line and the chain, and what the caller pinned (see `AuditExpectations`). */
+  async verify(expect: AuditExpectations = {}): Promise<AuditVerification> {
+    return verifyAuditText(await readText(this.file), expect);
   }
 
   private async appendLocked(input: AuditInput): Promise<AuditEntry> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const release = await this.lock();
     try {
-      const tail = await readTail(this.file);
-      const entry = createEntry(tail.last, input, input.time ?? this.now().toISOString());
-      await fs.appendFile(this.file, (tail.endsWithNewline ? '' : '\n') + canonicalJson(entry) + '\n', 'utf8');
-      this.logger.debug(`[Audit] #${entry.seq} ${entry.action} ${entry.result}`);
-      return entry;
+      // No link followed (O_NOFOLLOW), only a regular file, and only one that is empty or already a log.
+      const handle = await openLogForAppend(this.file);
+      try {
+        const tail = await readTail(handle, this.file);
+        const entry = createEntry(tail.last, input, input.time ?? this.now().toISOString());
+        await handle.appendFile((tail.endsWithNewline ? '' : '\n') + canonicalJson(entry) + '\n', 'utf8');
+        this.logger.debug(`[Audit] #${entry.seq} ${entry.action} ${entry.result}`);
+        return entry;
+      } finally {
+        await handle.close();
+      }
     } finally {
       await release().catch((e: unknown) => this.logger.warn(`[Audit] releasing the lock of ${this.file}: ${errorMessage(e)}`));
     }
@@ -249,8 +389,8 @@ function parseEntry(line: string): AuditEntry | null {
   return ok ? (v as AuditEntry) : null;
 }
 
-/** Checks a whole log's text: every line, its hash, and the chain between entries. */
-export function verifyAuditText(text: string): AuditVerification {
+/** Checks a whole log's text: every line, its hash, the chain between entries, and `expect`. */
+export function verifyAuditText(text: string, expect: AuditExpectations = {}): AuditVerification {
   const lines = text.split('\n');
   const terminated = lines[lines.length - 1] === '';
   if (terminated) lines.pop();
@@ -259,6 +399,7 @@ export function verifyAuditText(text: string): AuditVerification {
   parsed.forEach((e, i) => e && !seqLines.has(e.seq) && seqLines.set(e.seq, i));
 
   const problems: AuditProblem[] = [];
+  const intact = new Set<string>(); // hashes of entries that check out
   let entries = 0;
   let prev: AuditEntry | null = null; // the entry with the highest seq so far
   lines.forEach((line, i) => {
@@ -284,18 +425,37 @@ export function verifyAuditText(text: string): AuditVerification {
     } else {
       const expectedSeq = prev ? prev.seq + 1 : 1;
       if (prev && seq <= prev.seq) {
-        add('reordered', `entry ${seq} comes after entry ${prev.seq}`);
+        const first = seqLines.get(seq);
+        const duplicate = first !== undefined && first !== i && lines[first] === line;
+        add('reordered', duplicate ? `entry ${seq} appears again (a copy of line ${first + 1})` : `entry ${seq} comes after entry ${prev.seq}`);
       } else if (seq > expectedSeq) {
         const missing = range(expectedSeq, seq - 1);
         if (missing.some((s) => seqLines.has(s))) add('reordered', `entry ${seq} comes before entry ${missing.find((s) => seqLines.has(s))}`);
         else add('removed', missing.length === 1 ? `entry ${missing[0]} is missing` : `entries ${missing[0]}–${missing[missing.length - 1]} are missing`);
       } else if (entry.prev !== (prev?.hash ?? GENESIS_HASH)) {
         add('broken-chain', prev ? `entry ${seq} does not follow entry ${prev.seq} (prev hash differs): an entry was replaced` : `entry ${seq} is first but does not start the chain`);
+      } else {
+        intact.add(entry.hash);
       }
     }
     if (!prev || seq > prev.seq) prev = entry;
   });
-  return { ok: problems.length === 0, entries, problems };
+  const last = prev as AuditEntry | null;
+  if (expect.expectHead !== undefined && !intact.has(expect.expectHead.toLowerCase())) {
+    problems.push({
+      line: lines.length,
+      kind: 'head-not-found',
+      message: `no intact entry has the expected head hash ${expect.expectHead}: the log was cut off, emptied or replaced after that entry was written`,
+    });
+  }
+  if (expect.minEntries !== undefined && entries < expect.minEntries) {
+    problems.push({
+      line: lines.length,
+      kind: 'too-few-entries',
+      message: `${entries} entr${entries === 1 ? 'y' : 'ies'}, expected at least ${expect.minEntries}: the log was cut off, emptied or deleted`,
+    });
+  }
+  return { ok: problems.length === 0, entries, head: last ? last.hash : null, problems };
 }
 
 function range(from: number, to: number): number[] {
@@ -308,48 +468,97 @@ async function readText(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return '';
+    if (code === 'EISDIR') throw new SdlcError('AuditLogNotAFile', `${file} is a folder, not an audit log file. Give the path of the .jsonl file.`, { usage: true, cause: e });
+    throw new SdlcError('AuditLogUnreadable', `Cannot read the audit log ${file}: ${errorMessage(e)}`, { cause: e });
   }
 }
 
-/**
- * The last well-formed entry, reading the file backwards in chunks (logs grow; appends stay cheap),
- * and whether the file ends with a newline (a cut-off last line must not swallow the next entry).
- */
-async function readTail(file: string): Promise<{ last: AuditEntry | null; endsWithNewline: boolean }> {
+/** The longest line taken for an entry; a longer line is junk and is never decoded. */
+export const MAX_ENTRY_BYTES = 1024 * 1024;
+/** How far back from the end an entry is looked for before the log is called damaged. */
+export const MAX_TAIL_SCAN_BYTES = 256 * 1024 * 1024;
+
+/** Opens the log for appending without following a link; refuses anything but a regular file. */
+async function openLogForAppend(file: string): Promise<fs.FileHandle> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(file, 'r');
+    handle = await fs.open(file, fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_CREAT | (fsConstants.O_NOFOLLOW ?? 0), 0o644);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { last: null, endsWithNewline: true };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new SdlcError('AuditLogRefused', `The audit log ${file} is a symbolic link; the tool never writes through a link. Replace it with a regular file.`, { usage: true, cause: e });
+    if (code === 'EISDIR') throw new SdlcError('AuditLogNotAFile', `${file} is a folder, not an audit log file. Give the path of the .jsonl file.`, { usage: true, cause: e });
     throw e;
   }
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return { last: null, endsWithNewline: true };
-    const chunk = 64 * 1024;
-    let buffer = Buffer.alloc(0);
-    let start = size;
-    let endsWithNewline = true;
-    while (start > 0) {
-      const from = Math.max(0, start - chunk);
-      const piece = Buffer.alloc(start - from);
-      await handle.read(piece, 0, piece.length, from);
-      buffer = Buffer.concat([piece, buffer]);
-      if (start === size) endsWithNewline = buffer[buffer.length - 1] === 0x0a;
-      start = from;
-      // Lines after the first newline are complete; at the start of the file, all are.
-      const text = buffer.toString('utf8');
-      const lines = text.split('\n');
-      const complete = start === 0 ? lines : lines.slice(1);
-      for (let i = complete.length - 1; i >= 0; i--) {
-        const entry = parseEntry(complete[i]);
-        if (entry) return { last: entry, endsWithNewline };
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw new SdlcError('AuditLogRefused', `The audit log ${file} is not a regular file (a device, a pipe or a socket); choose a .jsonl file.`, { usage: true });
+  }
+  return handle;
+}
+
+/**
+ * The last well-formed entry, reading backwards from the end in chunks, and whether the file ends
+ * with a newline (a cut-off last line must not swallow the next entry). Linear: every byte is read
+ * once, lines are split on raw newlines and only a line that may be an entry (starts with `{`, at
+ * most MAX_ENTRY_BYTES) is decoded. Junk after the last entry (a cut-off append, bytes written by
+ * something else) stays where it is — the next entry goes after it, chained to the last entry, and
+ * `verify` keeps reporting the junk lines as malformed. A non-empty file without any entry in its
+ * last MAX_TAIL_SCAN_BYTES is not an audit log (or one buried under junk) and is refused.
+ */
+async function readTail(handle: fs.FileHandle, file: string): Promise<{ last: AuditEntry | null; endsWithNewline: boolean }> {
+  const { size } = await handle.stat();
+  if (size === 0) return { last: null, endsWithNewline: true };
+  const chunkSize = 256 * 1024;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  const endsWithNewline = last[0] === 0x0a;
+  const limit = Math.max(0, size - MAX_TAIL_SCAN_BYTES);
+  // Bytes of the line being collected (it continues before `start`), newest piece last; null: too long, skipped.
+  let partial: Buffer[] | null = [];
+  let partialBytes = 0;
+  let start = size;
+  const tryLine = (pieces: Buffer[] | null): AuditEntry | null => {
+    if (!pieces || pieces.length === 0) return null;
+    const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    let i = 0;
+    while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0d)) i++;
+    if (bytes[i] !== 0x7b) return null; // '{'
+    return parseEntry(bytes.toString('utf8'));
+  };
+  while (start > limit) {
+    const from = Math.max(limit, start - chunkSize);
+    const chunk = Buffer.alloc(start - from);
+    await handle.read(chunk, 0, chunk.length, from);
+    let end = chunk.length;
+    for (let nl = chunk.lastIndexOf(0x0a, end - 1); nl >= 0; nl = end > 0 ? chunk.lastIndexOf(0x0a, end - 1) : -1) {
+      // chunk[nl+1, end) starts the line collected so far
+      const piece = chunk.subarray(nl + 1, end);
+      const line = partial && partialBytes + piece.length <= MAX_ENTRY_BYTES ? [piece, ...partial.reverse()] : null;
+      const entry = tryLine(line);
+      if (entry) return { last: entry, endsWithNewline };
+      partial = [];
+      partialBytes = 0;
+      end = nl;
+    }
+    if (end > 0 && partial) {
+      if (partialBytes + end <= MAX_ENTRY_BYTES) {
+        partial.push(Buffer.from(chunk.subarray(0, end)));
+        partialBytes += end;
+      } else {
+        partial = null; // far too long for an entry: skip to its start
       }
     }
-    return { last: null, endsWithNewline };
-  } finally {
-    await handle.close();
+    start = from;
   }
+  if (start === 0 && partial) {
+    const entry = tryLine([...partial].reverse());
+    if (entry) return { last: entry, endsWithNewline };
+  }
+  if (start > 0) {
+    throw new SdlcError('AuditLogDamaged', `The last ${Math.round(MAX_TAIL_SCAN_BYTES / 1024 / 1024)} MB of the audit log ${file} hold no audit entry. Run "sdlc audit verify --file ${file}" and move the junk at its end away before recording more.`);
+  }
+  throw new SdlcError('AuditLogRefused', `${file} is not an audit log (it holds no audit entry), so nothing is appended to it. Choose another audit.path, or an empty or new .jsonl file.`, { usage: true });
 }

@@ -14,7 +14,7 @@ function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+      if (v !== undefined) setOwn(out, key, sortKeys(v));
     }
     return out;
   }
@@ -35,12 +35,18 @@ export function toJsonData(value: unknown, mapString: (s: string) => string): un
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, inner] of Object.entries(v)) out[mapString(k)] = walk(inner);
+      for (const [k, inner] of Object.entries(v)) setOwn(out, mapString(k), walk(inner));
       return out;
     }
     return v;
   };
   return walk(JSON.parse(text));
+}
+
+/** `out[key] = value` that keeps a key named `__proto__` (JSON.parse makes one) a key, not a prototype. */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 export function sha256(text: string): string {

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type ParseError } from 'jsonc-parser';
 import { SdlcError } from '../errors';
 import { CONFIG_RULE, type REPORT_FORMATS, type STRATEGY_TYPES, type TEST_KINDS } from './shape';
 import { lineStarts, position, validateTree, type ConfigProblem } from './validate';
@@ -137,6 +137,20 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
  */
 export function validateConfigText(text: string): { config: SdlcConfig; problems: Array<ConfigProblem & { syntax?: boolean }> } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors don't count a BOM as a column
+  // jsonc-parser's parser recurses once per level: refuse deep nesting before it runs out of stack.
+  const tooDeep = nestingBeyond(body, MAX_NESTING);
+  if (tooDeep >= 0) {
+    const problem = {
+      severity: 'error' as const,
+      message: `nested deeper than ${MAX_NESTING} levels (a .sdlc.json needs fewer than 10)`,
+      ...position(lineStarts(body), tooDeep),
+      path: '',
+      offset: tooDeep,
+      length: 1,
+      syntax: true,
+    };
+    return { config: {}, problems: [problem] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (errors.length > 0) {
@@ -174,6 +188,23 @@ export function assertValidConfig(loaded: LoadedConfig): SdlcConfig {
     throw new SdlcError('InvalidConfig', `${formatProblem(loaded.file, errors[0])}${more}`, { usage: true });
   }
   return loaded.config;
+}
+
+/** Deepest nesting of objects and arrays accepted in `.sdlc.json`. */
+export const MAX_NESTING = 64;
+
+/** Offset of the first `{` or `[` that opens level `max + 1`, or -1 (one pass of the scanner, no recursion). */
+function nestingBeyond(text: string, max: number): number {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > max) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
 }
 
 function syntaxMessage(code: string): string {

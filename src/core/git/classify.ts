@@ -73,6 +73,12 @@ export function classifyGitFailure(args: readonly string[], exitCode: number | n
       `Git refuses to work in ${at} because the folder belongs to another user. Run "git config --global --add safe.directory ${at}" if you trust it.`,
     );
   }
+  if (/must be run in a work tree/i.test(err)) {
+    return make(
+      'NotARepository',
+      `${context.cwd ?? 'This folder'} is a git directory or a bare repository, which has no work tree. Run in the folder of the work tree (the one holding .git), or clone the bare repository first.`,
+    );
+  }
   if (/not a git repository/i.test(err) && !/does not appear to be a git repository/.test(err)) {
     return make('NotARepository', `${context.cwd ?? 'This folder'} is not inside a git repository. Open a repository, or run "git init" to create one.`);
   }
@@ -182,9 +188,10 @@ export function classifyGitFailure(args: readonly string[], exitCode: number | n
     return make('Unknown', 'Git does not know who you are. Set user.name and user.email ("git config user.name …", "git config user.email …") and try again.');
   }
 
+  // git's whole stderr is in the error (and in the log); the message keeps its first error line.
   const detail = firstErrorLine(err);
   return make(
     'Unknown',
-    `git ${command} failed${exitCode !== null && exitCode !== undefined ? ` (exit code ${exitCode})` : ''}${detail ? `: ${detail}` : ''}. See the log for the full output.`,
+    `git ${command} failed${exitCode !== null && exitCode !== undefined ? ` (exit code ${exitCode})` : ''}${detail ? `: ${detail}` : ''}.`,
   );
 }

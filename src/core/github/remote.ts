@@ -1,4 +1,5 @@
 import type { GitHubRepoRef } from '../git/git';
+import { redact } from '../secrets';
 
 /**
  * Which GitHub repository a git remote URL points at. Understands the URL forms git accepts:
@@ -19,8 +20,15 @@ export function parseGitHubRemote(url: string, options: { enterpriseHosts?: read
   return { owner, repo, host };
 }
 
-/** The URL without credentials: user info of http(s) URLs goes (a token may hide there); ssh keeps its user name. */
+/**
+ * The URL without credentials: user info of http(s) URLs goes (a token may hide there); ssh keeps its
+ * user name; credentials in the query (`?access_token=…`, `&token=…`) and known secret values become `***`.
+ */
 export function stripCredentials(url: string): string {
+  return redact(stripUserInfo(url));
+}
+
+function stripUserInfo(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*):\/\/([^/?#]*@)/i, (_m, scheme: string, userinfo: string) => {
     const lower = scheme.toLowerCase();
     if (lower === 'http' || lower === 'https') return `${scheme}://`;

@@ -8,6 +8,7 @@ interface Verification {
   ok: boolean;
   file: string;
   entries: number;
+  head: string | null;
   problems: Array<{ line: number; seq?: number; kind: string; message: string }>;
 }
 
@@ -32,7 +33,7 @@ describe('sdlc audit (integration, real git)', () => {
     const { code, doc, stderr } = await verify();
     assert.equal(stderr, '');
     assert.equal(code, 0);
-    assert.deepEqual(doc, { ok: true, file: defaultFile, entries: 0, problems: [] });
+    assert.deepEqual(doc, { ok: true, file: defaultFile, entries: 0, head: null, problems: [] });
   });
 
   it('record appends entries with the git identity; verify → ok, exit 0', async () => {
@@ -47,9 +48,11 @@ describe('sdlc audit (integration, real git)', () => {
 
     const { code, doc } = await verify();
     assert.equal(code, 0);
-    assert.deepEqual(doc, { ok: true, file: defaultFile, entries: 2, problems: [] });
+    const lastLine = (await fs.readFile(defaultFile, 'utf8')).trim().split('\n').pop()!;
+    const head = (JSON.parse(lastLine) as { hash: string }).hash;
+    assert.deepEqual(doc, { ok: true, file: defaultFile, entries: 2, head, problems: [] });
     const text = await runInProcess(['audit', 'verify', '--cwd', repo]);
-    assert.match(text.stdout, /^Audit log OK: 2 entries, chain intact/);
+    assert.match(text.stdout, new RegExp(`^Audit log OK: 2 entries, chain intact, head ${head}`));
   });
 
   it('after tampering: verify → exit 1 with the problems on stdout, stderr empty', async () => {
@@ -71,12 +74,12 @@ describe('sdlc audit (integration, real git)', () => {
     assert.match(text.stdout, /line 2 \(entry 2\): edited/);
   });
 
-  it('honours audit.path of .sdlc.json (relative to the repository root)', async () => {
-    writeFile(repo, '.sdlc.json', '{\n  // kept with the project\n  "audit": { "path": "ops/audit.jsonl" },\n}\n');
+  it('honours audit.path of .sdlc.json (relative to the repository root, inside .git)', async () => {
+    writeFile(repo, '.sdlc.json', '{\n  // kept with the project\n  "audit": { "path": ".git/ops/audit.jsonl" },\n}\n');
     assert.equal((await record()).code, 0);
     const { doc } = await verify();
-    assert.deepEqual(doc, { ok: true, file: path.join(repo, 'ops', 'audit.jsonl'), entries: 1, problems: [] });
-    await fs.access(path.join(repo, 'ops', 'audit.jsonl'));
+    assert.deepEqual({ ...doc, head: undefined }, { ok: true, file: path.join(repo, '.git', 'ops', 'audit.jsonl'), entries: 1, head: undefined, problems: [] });
+    await fs.access(path.join(repo, '.git', 'ops', 'audit.jsonl'));
   });
 
   it('a .sdlc.json that does not parse → exit 2 InvalidConfig naming file:line:column', async () => {
@@ -102,7 +105,7 @@ describe('sdlc audit (integration, real git)', () => {
     await fs.copyFile(defaultFile, copy);
     const { code, doc } = await verify('--file', copy);
     assert.equal(code, 0);
-    assert.deepEqual(doc, { ok: true, file: copy, entries: 1, problems: [] });
+    assert.deepEqual({ ...doc, head: undefined }, { ok: true, file: copy, entries: 1, head: undefined, problems: [] });
   });
 
   it('record refuses a malformed action (exit 2) and never stores a token', async () => {

@@ -63,7 +63,7 @@ describe('audit log', () => {
       assert.equal(b.prev, a.hash);
       assert.equal(b.hash, entryHash(b));
       assert.deepEqual(await log.read(), [a, b]);
-      assert.deepEqual(await log.verify(), { ok: true, entries: 2, problems: [] });
+      assert.deepEqual(await log.verify(), { ok: true, entries: 2, head: b.hash, problems: [] });
     });
 
     it('writes one canonical JSON line per entry', async () => {
@@ -75,7 +75,7 @@ describe('audit log', () => {
     });
 
     it('verifies a missing file as an empty, intact log', async () => {
-      assert.deepEqual(await new AuditLog(file).verify(), { ok: true, entries: 0, problems: [] });
+      assert.deepEqual(await new AuditLog(file).verify(), { ok: true, entries: 0, head: null, problems: [] });
       assert.deepEqual(await new AuditLog(file).read(), []);
     });
 
@@ -97,7 +97,7 @@ describe('audit log', () => {
       const other = new AuditLog(file); // a second instance on the same file shares the queue
       const entries = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? log : other).append(input('test.append', { target: { i: String(i) } }))));
       assert.deepEqual(entries.map((e) => e.seq).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
-      assert.deepEqual(await log.verify(), { ok: true, entries: 20, problems: [] });
+      assert.deepEqual(await log.verify(), { ok: true, entries: 20, head: entries.find((e) => e.seq === 20)?.hash, problems: [] });
     });
 
     it('after a cut-off last line, appends on a new line and chains to the last whole entry', async () => {
@@ -280,10 +280,10 @@ describe('audit log', () => {
   });
 
   describe('paths', () => {
-    it('defaults to <gitDir>/sdlc/audit.jsonl; audit.path is relative to the repository root', () => {
+    it('defaults to <gitDir>/sdlc/audit.jsonl; a relative audit.path is read from the root and stays in .git', () => {
       assert.equal(defaultAuditPath('/r/.git'), path.join('/r/.git', 'sdlc', 'audit.jsonl'));
       assert.equal(resolveAuditPath('/r', '/r/.git'), path.join('/r/.git', 'sdlc', 'audit.jsonl'));
-      assert.equal(resolveAuditPath('/r', '/r/.git', 'ops/audit.jsonl'), path.join('/r', 'ops', 'audit.jsonl'));
+      assert.equal(resolveAuditPath('/r', '/r/.git', '.git/ops/audit.jsonl'), path.join('/r/.git', 'ops', 'audit.jsonl'));
     });
   });
 
@@ -306,7 +306,7 @@ describe('audit log', () => {
       for (const child of children) child.stdin.write('go\n');
       assert.deepEqual(await Promise.all(exits), [0, 0], stderr.join('\n'));
       const log = new AuditLog(file);
-      assert.deepEqual(await log.verify(), { ok: true, entries: 100, problems: [] });
+      assert.deepEqual({ ...(await log.verify()), head: undefined }, { ok: true, entries: 100, head: undefined, problems: [] });
       const writers = (await log.read()).map((e) => e.target!.writer);
       assert.equal(writers.filter((w) => w === 'A').length, 50);
       assert.equal(writers.filter((w) => w === 'B').length, 50);
