@@ -59,7 +59,7 @@ const NAME_ONLY = new Set(['it', 'int', 'uat']);
 /** The words of a name: `test:e2eChrome` → test, e2e, chrome. */
 function words(text: string): string[] {
   return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '');
@@ -164,10 +164,10 @@ function breakCycles(suites: TestSuite[]): void {
     seen.add(from);
     return (byName.get(from)?.group?.parts ?? []).some((p) => reaches(p, target, seen));
   };
-  for (const s of suites) {
-    if (!s.group) continue;
-    const parts = s.group.parts.filter((p) => !reaches(p, s.name));
-    if (parts.length === s.group.parts.length) continue;
+  // Decided on the graph as detected, then applied: both sides of a cycle lose it.
+  const kept = new Map(suites.map((s) => [s, s.group?.parts.filter((p) => !reaches(p, s.name))]));
+  for (const [s, parts] of kept) {
+    if (!s.group || !parts || parts.length === s.group.parts.length) continue;
     if (parts.length === 0) delete s.group;
     else s.group = { ...s.group, parts };
   }
@@ -336,7 +336,8 @@ async function findGroup(name: string, body: string, context: ScriptContext): Pr
   const parts: string[] = [];
   const vias: string[] = [];
   let partsOnly = true;
-  const allNames = [...context.scripts.keys()];
+  // Itself (`turbo run test` in `test`) is no part: that runs the packages of a workspace, or loops.
+  const allNames = [...context.scripts.keys()].filter((n) => n !== name);
   const add = (names: readonly string[], via: string) => {
     for (const n of names) if (!parts.includes(n)) parts.push(n);
     if (names.length > 0 && !vias.includes(via)) vias.push(via);
@@ -465,18 +466,28 @@ export function runnableSuites(all: readonly TestSuite[], chosen: readonly TestS
     if (!out.has(suite.name)) out.set(suite.name, suite);
   };
   for (const s of chosen) visit(s, new Set());
-  const covered = new Set<string>();
-  const cover = (suite: TestSuite, seen: Set<string>) => {
-    for (const part of suite.group?.parts ?? []) {
-      if (seen.has(part)) continue;
-      seen.add(part);
-      covered.add(part);
-      const s = byName.get(part);
-      if (s) cover(s, seen);
-    }
+  /** Everything a suite runs inside it (its parts, their parts, …), itself left out. */
+  const inside = (suite: TestSuite): Set<string> => {
+    const seen = new Set<string>();
+    const walk = (s: TestSuite) => {
+      for (const part of s.group?.parts ?? []) {
+        if (seen.has(part) || part === suite.name) continue;
+        seen.add(part);
+        const p = byName.get(part);
+        if (p) walk(p);
+      }
+    };
+    walk(suite);
+    return seen;
   };
-  for (const s of out.values()) if (s.group) cover(s, new Set([s.name]));
-  return [...out.values()].filter((s) => !covered.has(s.name));
+  const kept: TestSuite[] = [];
+  for (const s of out.values()) {
+    if (kept.some((k) => inside(k).has(s.name))) continue;
+    const covers = inside(s);
+    for (let i = kept.length - 1; i >= 0; i--) if (covers.has(kept[i].name)) kept.splice(i, 1);
+    kept.push(s);
+  }
+  return kept;
 }
 
 /** The suites shown under `group` (its parts), and those shown at the top: not inside any `partsOnly` group. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fc from 'fast-check';
 import { SdlcError } from '../../../src/core/errors';
-import { formatCommand, parseCommandLine, quoteArg, splitCommand } from '../../../src/core/testing/command';
+import { formatCommand, parseCommandLine, quoteArg, scriptCommands, splitCommand } from '../../../src/core/testing/command';
 
 function invalid(command: string): SdlcError {
   try {
@@ -31,6 +31,64 @@ describe('testing/command', () => {
     invalid('npm test | tee out.txt');
     invalid('npm test > out.txt');
     invalid('echo \\');
+  });
+
+  it('refuses what a shell would run as something else: ; and line breaks, glued operators, expansions, comments, ~ (issue 8, 21)', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['npm test;rm -rf build', /runs more than one command \(;\).*without a shell.*Put the steps in a script.*or quote the ";"/],
+      ['npm test ; npm run lint', /runs more than one command \(;\)/],
+      ['npm test\nnpm run lint', /runs more than one command \(a line break\).*quote the line break/],
+      ['npm test&&npm run lint', /shell operator "&&"/],
+      ['mocha|tee out', /shell operator "\|"/],
+      ['mocha 2>&1', /shell operator ">&"/],
+      ['mocha >out.txt', /shell operator ">"/],
+      ['node x.js &', /shell operator "&"/],
+      ['(cd x)', /shell operator "\("/],
+      ['echo $HOME', /shell expansion "\$HOME".*"env"/],
+      ['echo "${HOME}/x"', /shell expansion "\$\{HOME\}"/],
+      ['echo "$(id -u)"', /shell expansion "\$\(id -u\)"/],
+      ['echo `id`', /shell expansion "`…`"/],
+      ['echo "`id`"', /shell expansion/],
+      ['mocha $1', /shell expansion "\$1"/],
+      ['mocha # the unit tests', /shell comment/],
+      ['mocha ~/specs', /"~" for the home directory/],
+      ['HOME_DIR=~/x mocha', /"~"/],
+      ['a\u0000b', /NUL/],
+    ];
+    for (const [command, message] of cases) assert.match(invalid(command).message, message, command);
+  });
+
+  it('accepts what a shell reads as plain words: quoted operators, literal $, # and ~ inside words, globs as written', () => {
+    assert.deepEqual(splitCommand(`node -e 'a; b' "x && y" a\\;b`), ['node', '-e', 'a; b', 'x && y', 'a;b']);
+    assert.deepEqual(splitCommand(`mocha --grep '^x$' "cost: 5$" a#b x~y '~' "$"`), ['mocha', '--grep', '^x$', 'cost: 5$', 'a#b', 'x~y', '~', '$']);
+    // Quoted line breaks are part of the argument, as in a shell.
+    assert.deepEqual(splitCommand('node -e "line1\nline2" \'a\nb\''), ['node', '-e', 'line1\nline2', 'a\nb']);
+    assert.deepEqual(splitCommand('mocha test/**/*.spec.js'), ['mocha', 'test/**/*.spec.js']);
+  });
+
+  it('property: words joined by a command separator or operator, glued or spaced, are refused, never run as one command', () => {
+    const plain = fc.stringMatching(/^[A-Za-z0-9_./-]{1,8}$/);
+    const op = fc.constantFrom(';', '\n', '&&', '||', '|', '&', '>', '<', '>>', '2>&1 ', ';;');
+    const space = fc.constantFrom('', ' ', '\t');
+    fc.assert(
+      fc.property(fc.array(plain, { minLength: 1, maxLength: 4 }), op, space, space, fc.array(plain, { minLength: 1, maxLength: 4 }), (left, o, s1, s2, right) => {
+        const message = invalid(`${left.join(' ')}${s1}${o}${s2}${right.join(' ')}`).message;
+        assert.match(message, /without a shell/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('scriptCommands: the simple commands of a package.json script, leniently', () => {
+    assert.deepEqual(scriptCommands('node esbuild.mjs && node test/run.mjs 2>&1 > out.txt; npm run "test:unit" -- --x # c\nrun-s test:* | tee log'), [
+      ['node', 'esbuild.mjs'],
+      ['node', 'test/run.mjs'],
+      ['npm', 'run', 'test:unit', '--', '--x'],
+      ['run-s', 'test:*'],
+      ['tee', 'log'],
+    ]);
+    assert.deepEqual(scriptCommands('echo $HOME "unterminated'), [['echo', '$HOME', 'unterminated']]);
+    assert.deepEqual(scriptCommands(''), []);
   });
 
   it('takes leading NAME=value words as environment', () => {
