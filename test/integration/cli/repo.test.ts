@@ -145,6 +145,46 @@ describe('sdlc repo (integration, real git)', () => {
     assert.equal(parseError(stderr).code, 'NotADirectory');
   });
 
+  it('a bare repository or --cwd repo/.git → exit 2 NotARepository saying there is no work tree (issue 8 #18)', async () => {
+    for (const dir of [path.join(base, 'remote.git'), path.join(repo, '.git')]) {
+      for (const json of [true, false]) {
+        const { code, stdout, stderr } = await runInProcess(['repo', ...(json ? ['--json'] : []), '--cwd', dir]);
+        assert.equal(code, 2, `${dir}: ${stderr}`);
+        assert.equal(stdout, '');
+        const message = json ? parseError(stderr).message : stderr;
+        if (json) assert.equal(parseError(stderr).code, 'NotARepository');
+        assert.match(message, /bare repository|no work tree|git directory/);
+        assert.doesNotMatch(message, /See the log/);
+      }
+    }
+  });
+
+  it('remote URLs lose their credentials: user info, ?access_token=, &token=, and known secret values (issue 8 #13)', async () => {
+    const token = 'ghs_0123456789abcdefghijABCDEFGHIJ';
+    git(repo, 'remote', 'add', 'tok', `https://${token}@github.com/acme/app.git`);
+    git(repo, 'remote', 'add', 'userpass', 'https://ada:pa55word-x@example.com/acme/app.git');
+    git(repo, 'remote', 'add', 'query', 'https://example.com/acme/app.git?access_token=qs-secret-1&x=1&token=qs-secret-2');
+    git(repo, 'remote', 'add', 'sshplus', 'git+ssh://git@github.com/acme/app.git');
+    git(repo, 'remote', 'add', 'envsecret', 'https://example.com/acme/my-deploy-key-value-42.git');
+    for (const json of [true, false]) {
+      const { code, stdout } = await runInProcess(['repo', ...(json ? ['--json'] : []), '--cwd', repo], { DEPLOY_KEY: 'my-deploy-key-value-42' });
+      assert.equal(code, 0);
+      for (const secret of [token, 'pa55word-x', 'qs-secret-1', 'qs-secret-2', 'my-deploy-key-value-42']) assert.ok(!stdout.includes(secret), `${secret} in ${stdout}`);
+      if (json) {
+        const doc = JSON.parse(stdout) as RepoJson;
+        const url = (name: string) => doc.remotes.find((r) => r.name === name)!;
+        assert.equal(url('tok').url, 'https://github.com/acme/app.git');
+        assert.deepEqual(url('tok').github, { owner: 'acme', repo: 'app', host: 'github.com' });
+        assert.equal(url('userpass').url, 'https://example.com/acme/app.git');
+        assert.equal(url('query').url, 'https://example.com/acme/app.git?access_token=***&x=1&token=***');
+        assert.equal(url('sshplus').url, 'git+ssh://git@github.com/acme/app.git');
+        assert.deepEqual(url('sshplus').github, { owner: 'acme', repo: 'app', host: 'github.com' });
+        assert.equal(url('envsecret').url, 'https://example.com/acme/***.git');
+      }
+    }
+    for (const name of ['tok', 'userpass', 'query', 'sshplus', 'envsecret']) git(repo, 'remote', 'remove', name);
+  });
+
   it('an unknown flag → exit 2', async () => {
     const { code, stdout, stderr } = await runInProcess(['repo', '--json', '--cwd', repo, '--porcelain']);
     assert.equal(code, 2);

@@ -28,6 +28,13 @@ export class FakeClock implements Clock {
     return this.timers.size;
   }
 
+  /** When the earliest pending timer is due, or undefined when none is pending. */
+  nextTimerAt(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers.values()) if (at === undefined || t.at < at) at = t.at;
+    return at;
+  }
+
   /** Moves time forward by `ms`, firing due timers in order and letting their promises settle. */
   async advance(ms: number): Promise<void> {
     const target = this.time + ms;

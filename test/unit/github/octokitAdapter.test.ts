@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { GitHubError } from '../../../src/core/github/github';
 import { createGitHub } from '../../../src/core/github/octokitAdapter';
+import { FakeClock, settle } from './fakeClock';
 
 const TOKEN = 'unit-secret-token-5d1c2b3a';
 
@@ -62,11 +63,39 @@ describe('GitHub adapter (stubbed fetch)', () => {
   });
 
   it('spaces writes apart as configured', async () => {
-    const { seen, fetchImpl } = stubFetch(() => json({}, {}, 201));
-    const github = await createGitHub({ ...base, fetch: fetchImpl, throttle: { writeSpacingMs: 60 } });
-    await Promise.all([1, 2, 3].map((i) => github.request('POST /repos/{owner}/{repo}/labels', { owner: 'o', repo: 'r', name: `l${i}` })));
-    const gaps = seen.slice(1).map((r, i) => r.at - seen[i]!.at);
-    assert.ok(gaps.every((g) => g >= 50), `gaps ${gaps.join(', ')}`);
+    // Virtual time (Date.now and setTimeout of the adapter's spacer): time moves only when the
+    // earliest pending timer is due, so the gaps measured are the spacing the mechanism chose, exactly,
+    // however slow or loaded the machine is (a wall-clock measurement once saw 46.9 ms < 50 ms).
+    // It starts at the real time: plugin-throttling's process-wide Bottleneck keeps times of its own.
+    const clock = new FakeClock(Date.now());
+    const real = { now: Date.now, setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
+    const starts: number[] = [];
+    const github = await createGitHub({
+      ...base,
+      fetch: (async () => {
+        starts.push(Date.now());
+        return json({}, {}, 201);
+      }) as typeof fetch,
+      throttle: { writeSpacingMs: 60 },
+    });
+    Date.now = () => clock.now();
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => clock.setTimeout(callback, ms ?? 0)) as unknown as typeof setTimeout;
+    globalThis.clearTimeout = ((handle: unknown) => clock.clearTimeout(handle)) as typeof clearTimeout;
+    try {
+      let done = 0;
+      const writes = [1, 2, 3].map((i) => github.request('POST /repos/{owner}/{repo}/labels', { owner: 'o', repo: 'r', name: `l${i}` }).finally(() => done++));
+      for (let turns = 0; done < writes.length && turns < 1000; turns++) {
+        await settle();
+        const next = clock.nextTimerAt();
+        if (next !== undefined) await clock.advance(Math.max(0, next - clock.now()));
+      }
+      await Promise.all(writes);
+    } finally {
+      Object.assign(globalThis, { setTimeout: real.setTimeout, clearTimeout: real.clearTimeout });
+      Date.now = real.now;
+    }
+    assert.equal(starts.length, 3);
+    assert.deepEqual(starts.slice(1).map((t, i) => t - starts[i]!), [60, 60]);
   });
 
   it('accepts a JSON document that is a string and an empty body', async () => {
