@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SdlcError } from '../../../src/core/errors';
+import { spawn } from 'node:child_process';
+import { ProcessTrees } from '../../../src/core/testing/processTree';
 import { runSuite, type OutputStream } from '../../../src/core/testing/runner';
 import type { TestSuite } from '../../../src/core/testing/suite';
 import { alive } from '../../support/processes';
@@ -162,6 +164,66 @@ describe('testing/runner (real processes)', function () {
       await eventually(() => !alive(pids[0]) && !alive(pids[1]), 5000, `pids ${pids.join(', ')} to be gone`);
     });
   }
+
+  for (const ignoreTerm of [false, true]) {
+    it(`disposing the ProcessTrees (the extension deactivating) cancels the run and ends its whole tree${ignoreTerm ? ', SIGKILL when SIGTERM is ignored' : ''}`, async () => {
+      const processes = new ProcessTrees(300);
+      let pids: number[] = [];
+      let out = '';
+      let disposed: Promise<void> | undefined;
+      const args = [path.join(PROJECTS, 'process-tree/spawn-tree.mjs'), ...(ignoreTerm ? ['--ignore-term'] : [])];
+      const r = await runSuite(suite({ command: [NODE, ...args], cwd: tmp, report: { format: 'tap' } }), {
+        processes,
+        killGraceMs: 60_000, // the registry's own grace (300 ms) must do the SIGKILL, not the run's
+        onOutput: (text) => {
+          out += text;
+          const m = /pids (\d+) (\d+)/.exec(out);
+          if (m && pids.length === 0) {
+            pids = [Number(m[1]), Number(m[2])];
+            assert.equal(processes.size, 1);
+            disposed = processes.dispose();
+          }
+        },
+      });
+      assert.equal(r.cancelled, true);
+      assert.equal(pids.length, 2);
+      await disposed;
+      await eventually(() => !alive(pids[0]) && !alive(pids[1]), 5000, `pids ${pids.join(', ')} to be gone`);
+      assert.equal(processes.size, 0);
+    });
+  }
+
+  it('a run started after the ProcessTrees were disposed does not start', async () => {
+    const processes = new ProcessTrees();
+    await processes.dispose();
+    const marker = path.join(tmp, 'started-after-dispose');
+    const r = await runSuite(suite({ command: [NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '1')`], cwd: tmp }), { processes });
+    assert.equal(r.cancelled, true);
+    await assert.rejects(fs.stat(marker));
+  });
+
+  it('when the process that started a suite exits without disposing anything, the exit hook ends the tree', async () => {
+    const host = spawn(NODE, ['-r', 'tsx/cjs', path.join(PROJECTS, 'process-tree/host-exits.ts'), '--ignore-term'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    host.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => host.on('exit', (c) => resolve(c)));
+    assert.equal(code, 0, out);
+    const m = /pids (\d+) (\d+)/.exec(out);
+    assert.ok(m, out);
+    await eventually(() => !alive(Number(m[1])) && !alive(Number(m[2])), 5000, `pids ${m[1]}, ${m[2]} to be gone after the host exited`);
+  });
+
+  it('secrets in the output are redacted before listeners and the tail see them, also when split between chunks', async () => {
+    const secret = 'sdlc-test-secret-9f8e7d6c5b4a';
+    // Prints the secret in two writes (two chunks for the reader), and a GitHub-format token.
+    const code = `process.stdout.write('value: ${secret.slice(0, 10)}'); setTimeout(() => { process.stdout.write('${secret.slice(10)} done\\n'); console.error('ghp_' + 'a'.repeat(36)); }, 50)`;
+    let seen = '';
+    const r = await runSuite(suite({ command: [NODE, '-e', code], cwd: tmp, env: { MY_SERVICE_TOKEN: secret } }), { onOutput: (text) => (seen += text) });
+    assert.equal(r.exitCode, 0);
+    assert.ok(!seen.includes(secret.slice(0, 10)) && !seen.includes(secret.slice(10)), seen);
+    assert.ok(!r.outputTail.includes(secret.slice(10)) && !r.outputTail.includes('ghp_aaaa'), r.outputTail);
+    assert.match(seen, /\*\*\* done/);
+  });
 
   it('does not hang when a grandchild keeps stdout open after the command exits', async () => {
     const code = "const c = require('node:child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }); console.log('left ' + c.pid); process.exit(0)";
