@@ -1,7 +1,7 @@
 // `sdlc test` through main(): real runs of the fixture projects (mocha, node:test, a shell script
 // writing JUnit) in a real git repository, and parsing of the report fixtures.
 import { strict as assert } from 'node:assert';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseError, projectRoot, runInProcess } from './cliRunner';
 import { initRepo, removeDir, tempDir, writeFile } from './tempRepo';
@@ -135,6 +135,64 @@ describe('sdlc test (integration, real runs)', function () {
   });
 });
 
+describe('sdlc test: suites detected from package.json (integration, real npm)', function () {
+  this.timeout(120000);
+  let base: string;
+  let repo: string;
+  const runs = () => readFileSync(path.join(repo, 'runs.log'), 'utf8').trim().split('\n').sort();
+
+  before(() => {
+    base = tempDir();
+    repo = initRepo(path.join(base, 'aggregate'));
+    cpSync(path.join(FIXTURES, 'projects', 'aggregate'), repo, { recursive: true });
+    // npm accepts a package.json with a UTF-8 byte order mark, so must we (issue 8, 15).
+    writeFileSync(path.join(repo, 'package.json'), `\uFEFF${readFileSync(path.join(repo, 'package.json'), 'utf8')}`);
+  });
+  beforeEach(() => rmSync(path.join(repo, 'runs.log'), { force: true }));
+  after(() => removeDir(base));
+
+  it('runs every test once: `test` (npm run test:unit && npm run test:api) runs as its parts, not again on its own', async () => {
+    const r = await runInProcess(['test', '--json', '--cwd', repo]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as RunJson;
+    assert.deepEqual(doc.suites.map((s) => `${s.suite}:${s.kind}`), ['test:unit:unit', 'test:api:integration', 'test:e2e:acceptance']);
+    assert.deepEqual(runs(), ['test:api', 'test:e2e', 'test:unit']);
+    // test:unit is a files-free `node --test`: its tests are reported one by one.
+    assert.deepEqual(doc.suites[0].tests.map((t) => `${t.name}:${t.status}`), ['adds:passed']);
+  });
+
+  it('--suite of a group runs its parts; --kind picks among the parts', async () => {
+    const group = JSON.parse((await runInProcess(['test', '--suite', 'test', '--json', '--cwd', repo])).stdout) as RunJson;
+    assert.deepEqual(group.suites.map((s) => s.suite), ['test:unit', 'test:api']);
+    assert.deepEqual(runs(), ['test:api', 'test:unit']);
+    rmSync(path.join(repo, 'runs.log'));
+    const kind = JSON.parse((await runInProcess(['test', '--kind', 'integration', '--json', '--cwd', repo])).stdout) as RunJson;
+    assert.deepEqual(kind.suites.map((s) => s.suite), ['test:api']);
+    assert.deepEqual(runs(), ['test:api']);
+  });
+});
+
+describe('sdlc test: commands a shell would read differently (integration)', () => {
+  it('refuses the whole run with exit 2 before anything runs, saying why and what to write instead (issue 8, 21)', async () => {
+    const base = tempDir();
+    try {
+      const repo = initRepo(path.join(base, 'app'));
+      const marker = path.join(repo, 'ran');
+      for (const command of [`${NODE} -e 0;touch ${marker}`, `${NODE} -e 0\ntouch ${marker}`]) {
+        writeFile(repo, '.sdlc.json', JSON.stringify({ tests: [{ name: 'first', kind: 'unit', command: `touch ${marker}` }, { name: 'bad', kind: 'unit', command }] }));
+        const r = await runInProcess(['test', '--json', '--cwd', repo]);
+        assert.equal(r.code, 2, r.stderr);
+        const error = parseError(r.stderr);
+        assert.equal(error.code, 'InvalidCommand');
+        assert.match(error.message, /runs more than one command .*without a shell.*script/);
+        assert.throws(() => readFileSync(marker));
+      }
+    } finally {
+      removeDir(base);
+    }
+  });
+});
+
 describe('sdlc test --report (integration)', () => {
   for (const [file, format] of [
     ['junit-surefire.xml', 'junit'],
@@ -145,7 +203,8 @@ describe('sdlc test --report (integration)', () => {
     it(`parses ${file} into { passed, failed, skipped, durationMs, tests }`, async () => {
       const r = await runInProcess(['test', '--report', path.join(FIXTURES, file), '--format', format, '--json']);
       const doc = JSON.parse(r.stdout) as { passed: number; failed: number; skipped: number; durationMs: number; tests: Array<{ status: string; name: string }> };
-      assert.deepEqual(Object.keys(doc), ['passed', 'failed', 'skipped', 'durationMs', 'tests']);
+      // `warnings` (what the parser noticed) may follow.
+      assert.deepEqual(Object.keys(doc).filter((k) => k !== 'warnings'), ['passed', 'failed', 'skipped', 'durationMs', 'tests']);
       assert.ok(doc.tests.length > 0);
       for (const key of ['passed', 'failed', 'skipped'] as const) assert.equal(doc[key], doc.tests.filter((t) => t.status === key).length, key);
       assert.equal(r.code, doc.failed > 0 ? 1 : 0);
