@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SdlcError, errorMessage } from '../core/errors';
 import { TEST_KINDS, assertReportFormat, formatCommand, parseReport, runSuite, type ReportFormat, type TestCase, type TestKind, type TestReport, type TestSuite } from '../core/testing';
+import { parseCommandLine } from '../core/testing/command';
 import { ProcessTrees } from '../core/testing/processTree';
 import { runnableSuites } from '../core/testing/suite';
 import { loadSuites, reportFromExit } from '../vscode/testRuns/suites';
@@ -75,6 +76,9 @@ async function runSuitesCommand(context: CliContext, suiteName: string | undefin
   } else {
     suites = runnableSuites(all);
   }
+
+  // A command that would run as something other than what was written is bad input: refuse it before anything runs.
+  for (const s of suites) if (typeof s.command === 'string') parseCommandLine(s.command);
 
   // The suite's process group is detached from the terminal's: Ctrl-C has to be passed on.
   const abort = new AbortController();
