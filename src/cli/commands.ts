@@ -8,6 +8,8 @@ import { auditRecordCommand, auditVerifyCommand } from './audit';
 import { bumpCommand } from './bump';
 import { changelogCommand } from './changelog';
 import type { CliContext } from './context';
+import { deployCommand } from './deploy';
+import { deploymentsCommand } from './deployments';
 import { healthCommand } from './health';
 import { packageCommand } from './package';
 import { repoCommand } from './repo';
@@ -81,14 +83,21 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       env: { type: 'string', value: 'NAME', description: 'The environment.' },
       ref: { type: 'string', value: 'REF', description: 'What to deploy (tag, branch or sha).' },
       strategy: { type: 'string', value: 'TYPE', description: 'big-bang, phased, continuous or pull (default: the environment\'s).' },
-      yes: { type: 'boolean', description: 'Confirm deploying to a protected environment.' },
+      yes: { type: 'boolean', description: 'Confirm deploying to a protected environment (also approves the approval gates of a phased rollout).' },
+      reason: { type: 'string', value: 'TEXT', description: 'Why (recorded in the audit log); needed to override a freeze window.' },
+      force: { type: 'boolean', description: 'Deploy even though a deployment of the environment is in progress.' },
+      input: { type: 'string', multiple: true, value: 'KEY=VALUE', description: 'A workflow_dispatch input of the deploy workflow (repeatable), checked against its type.' },
+      rollback: { type: 'boolean', description: 'Redeploy the last successful ref of the environment (instead of --ref).' },
+      promote: { type: 'boolean', description: 'Deploy the ref deployed in the previous environment of "promotion" (instead of --ref).' },
     },
   },
+    run: (context, args) => deployCommand(context, args),
   {
     name: 'deployments',
     summary: 'Deployments per environment: what is deployed, status, history.',
     options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
   },
+    run: (context, args) => deploymentsCommand(context, args),
   {
     name: 'health',
     summary: 'Probe the health checks of the environments once (exit 1 when one is unhealthy).',

@@ -4,6 +4,7 @@
  * New resource groups add their record types and maps here.
  */
 import { createHash } from 'node:crypto';
+import { DeploymentsStore } from './deploymentsState';
 import { ActionsStore, type AddJobOptions, type AddWorkflowRunOptions, type ArtifactRecord, type JobRecord, type WorkflowRunRecord } from './actionsState';
 
 export type CommitState = 'error' | 'failure' | 'pending' | 'success';
@@ -154,6 +155,8 @@ export class FakeState {
   private clock = Date.parse('2024-01-01T00:00:00Z');
   /** GitHub Actions: workflow runs, jobs, logs, artifacts (actionsState.ts). */
   readonly actions = new ActionsStore();
+  /** Environments, deployments + statuses, dispatchable workflows, pending reviews (deploymentsState.ts). */
+  readonly deployments = new DeploymentsStore();
 
   constructor() {
     this.reset();
@@ -163,6 +166,7 @@ export class FakeState {
     this.users.clear();
     this.repos.clear();
     this.actions.reset();
+    this.deployments.reset();
     this.debugCorruptNext = false;
     this.nextId = 1000;
     this.clock = Date.parse('2024-01-01T00:00:00Z');

@@ -5,6 +5,7 @@
  */
 import { actionsRoutes } from './actions';
 import { commitRoutes } from './commits';
+import { deploymentRoutes } from './deployments';
 import { pullRoutes } from './pulls';
 import { repoRoutes } from './repos';
 import type { RouteTable } from './types';
@@ -18,4 +19,5 @@ export const routes: RouteTable = {
   ...actionsRoutes,
 };
 
+  ...deploymentRoutes,
 export * from './types';
