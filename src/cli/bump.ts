@@ -6,7 +6,14 @@
  * Which package: `--package DIR` (relative to --cwd); else the package folder holding --cwd; else,
  * in a monorepo, every package that changed since its own tag (one commit, one tag each; the JSON
  * is then `{ packages: [...], files, commit, tags, pushed }`).
+ *
+ * A real run takes the repository's change lock BEFORE planning (a second bump is refused at once),
+ * finishes or undoes a change a crash left behind (`recovered` in the JSON), and turns SIGINT /
+ * SIGTERM into the release's abort signal: the process exits only after the rollback. `--dry-run`
+ * writes nothing: it runs the same checks and reports a pending interrupted change instead.
+ * `--recover` only deals with an interrupted change.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { resolveActor } from '../core/audit/actor';
 import { AuditLog, resolveAuditPath } from '../core/audit/auditLog';
@@ -17,7 +24,9 @@ import { parseGitHubRemote } from '../core/github/remote';
 import { discoverPackages, owningPackage, planReleases } from '../core/versioning/monorepo';
 import { isReleaseType, parseVersion } from '../core/versioning/nextVersion';
 import type { PlanReleaseOptions, ReleasePlan } from '../core/versioning/plan';
-import { applyRelease, type AppliedRelease } from '../core/versioning/release';
+import { applyRelease, checkReleasePlans, type AppliedRelease } from '../core/versioning/release';
+import { describePending, pendingChange, prepareChange, type PreparedChange, type Recovery } from '../core/transaction/change';
+import { checkRelativePath } from '../core/transaction/containment';
 import type { CommandOutput, OptionValues } from './args';
 import type { CliContext } from './context';
 import { enterpriseHostsFromEnv } from './env';
@@ -41,17 +50,22 @@ export interface BumpDocument {
   /** The release commit; null with --dry-run. */
   commit: string | null;
   pushed: boolean;
+  /** An interrupted change (crash, kill -9) this run finished or undid first; null when there was none. */
+  recovered: Recovery | null;
 }
 
 export async function bumpCommand(context: CliContext, args: { positionals: string[]; values: OptionValues }): Promise<CommandOutput> {
   const bump = checkBump(args.positionals[0] ?? 'auto');
   const dryRun = args.values['dry-run'] === true;
   const push = args.values.push === true;
+  const recoverOnly = args.values.recover === true;
   if (dryRun && push) throw new SdlcError('BadUsage', '--dry-run and --push exclude each other: a dry run changes nothing, so there is nothing to push.', { usage: true });
+  if (recoverOnly && (dryRun || push)) throw new SdlcError('BadUsage', '--recover only finishes or undoes an interrupted change; it takes neither --dry-run nor --push.', { usage: true });
   const preid = typeof args.values.preid === 'string' ? args.values.preid : undefined;
 
   const git = await context.openRepository();
   const config = await readConfig(context, git.root);
+  checkConfiguredPaths(config);
   const base: PlanReleaseOptions = {
     bump,
     preid,
@@ -61,30 +75,100 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   };
   const versionFiles = config.versioning?.versionFiles ?? [];
 
-  const dirs = await discoverPackages(git.root, config);
-  const chosen = typeof args.values.package === 'string' ? packageDir(git.root, context.cwd, args.values.package) : cwdPackage(git.root, context.cwd, dirs);
-  const single = chosen !== null;
-  const plans = await planReleases(git, { ...base, packages: dirs, versionFiles, ...(chosen !== null ? { only: [chosen] } : {}) });
-  if (!single) {
-    if (plans.length === 0) {
-      throw new SdlcError('NothingToRelease', `No package of ${dirs.join(', ')} changed since its last release tag: nothing to release.`, { usage: true });
-    }
+  if (dryRun) {
+    const pending = await pendingChange(git);
+    const { plans, single } = await plan(context, git, config, base, versionFiles, args.values.package, undefined);
+    const warnings: string[] = [];
+    await checkReleasePlans(git, plans, { shallow: 'warn', warnings });
+    if (pending) warnings.unshift(describePending(pending));
+    for (const p of plans) p.warnings.push(...warnings);
+    return output(plans.map((p) => document(p, null, null)), single, null, true, null);
   }
 
-  let applied: AppliedRelease | null = null;
-  if (!dryRun) {
-    const gitDir = await git.gitDir();
-    const log = new AuditLog(resolveAuditPath(git.root, gitDir, config.audit?.path), { logger: context.logger });
-    const actor = await resolveActor('cli', git, { env: context.env });
-    applied = await applyRelease(git, plans, { push, audit: { log, actor } });
+  const log = new AuditLog(resolveAuditPath(git.root, await git.gitDir(), config.audit?.path), { logger: context.logger });
+  const actor = await resolveActor('cli', git, { env: context.env });
+  const audit = { log, actor };
+  return withSignals(context, async (signal) => {
+    const prepared: PreparedChange = await prepareChange(git, { kind: 'version.bump', label: 'release', audit });
+    const recovered = prepared.recovered;
+    try {
+      if (recoverOnly) {
+        return {
+          json: { recovered },
+          text: recovered ? recovered.message : 'Nothing to recover: no change was interrupted in this repository.',
+        };
+      }
+      const { plans, single } = await plan(context, git, config, base, versionFiles, args.values.package, signal);
+      const applied = await applyRelease(git, plans, { push, audit, signal, prepared });
+      return output(plans.map((p) => document(p, applied, recovered)), single, applied, false, recovered);
+    } catch (e) {
+      // The recovery happened even though the release did not: say so.
+      if (recovered && e instanceof SdlcError) throw new SdlcError(e.code, `${recovered.message} ${e.message}`, { usage: e.usage, cause: e });
+      throw e;
+    } finally {
+      await prepared.lock.release();
+    }
+  });
+}
+
+async function plan(
+  context: CliContext,
+  git: Git,
+  config: SdlcConfig,
+  base: PlanReleaseOptions,
+  versionFiles: NonNullable<NonNullable<SdlcConfig['versioning']>['versionFiles']>,
+  packageOption: OptionValues[string],
+  signal: AbortSignal | undefined,
+): Promise<{ plans: ReleasePlan[]; single: boolean }> {
+  const head = (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
+  if (!head) throw new SdlcError('EmptyRepository', 'The repository has no commits yet, so there is nothing to release. Commit something first.', { usage: true });
+  const dirs = await discoverPackages(git.root, config);
+  const chosen = typeof packageOption === 'string' ? await packageDir(git.root, context.cwd, packageOption) : cwdPackage(git.root, context.cwd, dirs);
+  const single = chosen !== null;
+  const plans = await planReleases(git, { ...base, packages: dirs, versionFiles, signal, ...(chosen !== null ? { only: [chosen] } : {}) });
+  if (!single && plans.length === 0) {
+    throw new SdlcError('NothingToRelease', `No package of ${dirs.join(', ')} changed since its last release tag: nothing to release.`, { usage: true });
   }
-  const docs = plans.map((p) => document(p, applied));
-  if (single) return { json: docs[0], text: formatBump(docs, applied, dryRun) };
+  return { plans, single };
+}
+
+function output(docs: BumpDocument[], single: boolean, applied: AppliedRelease | null, dryRun: boolean, recovered: Recovery | null): CommandOutput {
+  const text = (recovered ? `${recovered.message}\n\n` : '') + formatBump(docs, applied, dryRun);
+  if (single) return { json: docs[0], text };
   const files = [...new Set(docs.flatMap((d) => d.files))];
   return {
-    json: { packages: docs, files, tags: docs.map((d) => d.tag), commit: applied?.commit ?? null, pushed: applied?.pushed ?? false, dryRun },
-    text: formatBump(docs, applied, dryRun),
+    json: { packages: docs, files, tags: docs.map((d) => d.tag), commit: applied?.commit ?? null, pushed: applied?.pushed ?? false, dryRun, recovered },
+    text,
   };
+}
+
+/**
+ * Runs `task` with SIGINT / SIGTERM turned into its abort signal: the release rolls back and the
+ * process exits after that (with the Cancelled error), not in the middle of it. A second signal
+ * while rolling back is ignored (kill -9 still works, and the next run recovers from the journal).
+ */
+async function withSignals<T>(context: CliContext, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    context.logger.warn(`${name} received: stopping the release and undoing what it did…`);
+    controller.abort(new SdlcError('Cancelled', `The release was cancelled (${name}).`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await task(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Paths from `.sdlc.json` that the release writes must be relative and inside the repository — before anything is read. */
+function checkConfiguredPaths(config: SdlcConfig): void {
+  const changelog = config.versioning?.changelog;
+  if (typeof changelog === 'string') checkRelativePath(changelog, { what: 'versioning.changelog of .sdlc.json' });
+  for (const vf of config.versioning?.versionFiles ?? []) checkRelativePath(vf.path, { what: 'A path in versioning.versionFiles of .sdlc.json' });
 }
 
 /** Bad input is refused before anything is read: a release type, `auto`, or a semantic version. */
@@ -111,11 +195,15 @@ export async function githubOf(git: Pick<Git, 'run'>, env: NodeJS.ProcessEnv): P
   return null;
 }
 
-/** `--package DIR` as a folder relative to the repository root. */
-function packageDir(root: string, cwd: string, dir: string): string {
+/** `--package DIR` as a folder relative to the repository root; it must exist. */
+async function packageDir(root: string, cwd: string, dir: string): Promise<string> {
   const rel = path.relative(root, path.resolve(cwd, dir)).split(path.sep).join('/');
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new SdlcError('InvalidPackage', `The package folder "${dir}" is outside the repository ${root}.`, { usage: true });
+  }
+  const stat = await fs.stat(path.join(root, ...rel.split('/'))).catch(() => null);
+  if (!stat?.isDirectory()) {
+    throw new SdlcError('InvalidPackage', `The package folder "${dir}" does not exist: there is no such folder in ${root}. Give a package folder, e.g. one listed in "packages" of .sdlc.json.`, { usage: true });
   }
   return rel === '' ? '.' : rel;
 }
@@ -128,7 +216,7 @@ function cwdPackage(root: string, cwd: string, dirs: string[]): string | null {
   return inside;
 }
 
-function document(plan: ReleasePlan, applied: AppliedRelease | null): BumpDocument {
+function document(plan: ReleasePlan, applied: AppliedRelease | null, recovered: Recovery | null): BumpDocument {
   return {
     package: plan.package,
     current: plan.current,
@@ -145,6 +233,7 @@ function document(plan: ReleasePlan, applied: AppliedRelease | null): BumpDocume
     dryRun: applied === null,
     commit: applied?.commit ?? null,
     pushed: applied?.pushed ?? false,
+    recovered,
   };
 }
 

@@ -12,6 +12,7 @@ import { deployCommand } from './deploy';
 import { deploymentsCommand } from './deployments';
 import { healthCommand } from './health';
 import { packageCommand } from './package';
+import { releaseCommand } from './release';
 import { repoCommand } from './repo';
 import { testCommand } from './test';
 
@@ -32,6 +33,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       package: { type: 'string', value: 'DIR', description: 'The package to bump (a folder of `packages`).' },
       'dry-run': { type: 'boolean', description: 'Show what would change; change nothing.' },
       push: { type: 'boolean', description: 'Push the commit and the tag.' },
+      recover: { type: 'boolean', description: 'Only finish or undo a change that was interrupted (crash, kill -9), then stop.' },
     },
     run: (context, args) => bumpCommand(context, args),
   },
@@ -74,7 +76,14 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       tag: { type: 'string', value: 'TAG', description: 'The tag to release.' },
       asset: { type: 'string', multiple: true, value: 'FILE', description: 'Attach FILE (repeatable).' },
       draft: { type: 'boolean', description: 'Create a draft release.' },
+      prerelease: { type: 'boolean', description: 'Mark the release as a prerelease.' },
+      latest: { type: 'boolean', description: 'Mark it as the latest release.' },
+      'not-latest': { type: 'boolean', description: 'Do not mark it as the latest release.' },
+      'notes-file': { type: 'string', value: 'FILE', description: 'Release notes (Markdown); default the tag\'s CHANGELOG section, else GitHub\'s generated notes.' },
+      replace: { type: 'boolean', description: 'Replace assets of a published release that have the same name and other content.' },
+      'on-failure': { type: 'string', value: 'keep|delete', description: 'A draft created by a failed run: keep it to resume (default) or delete it.' },
     },
+    run: (context, args) => releaseCommand(context, args),
   },
   {
     name: 'deploy',
@@ -90,14 +99,14 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       rollback: { type: 'boolean', description: 'Redeploy the last successful ref of the environment (instead of --ref).' },
       promote: { type: 'boolean', description: 'Deploy the ref deployed in the previous environment of "promotion" (instead of --ref).' },
     },
-  },
     run: (context, args) => deployCommand(context, args),
+  },
   {
     name: 'deployments',
     summary: 'Deployments per environment: what is deployed, status, history.',
     options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
-  },
     run: (context, args) => deploymentsCommand(context, args),
+  },
   {
     name: 'health',
     summary: 'Probe the health checks of the environments once (exit 1 when one is unhealthy).',

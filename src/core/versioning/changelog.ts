@@ -64,9 +64,11 @@ function entry(c: Entry, text: string, web: string | null): string {
 /**
  * The changelog with `section` added as the newest release. Everything of `existing` stays byte for
  * byte: a leading `# ` title and the text before the first release (`## `) stay on top, the rest
- * follows the new section unchanged. Line endings follow the file's (CRLF files get CRLF).
+ * follows the new section unchanged. Line endings follow the file's (CRLF files get CRLF); a BOM stays first.
  */
 export function prependChangelog(existing: string | null | undefined, section: string): string {
+  // A UTF-8 BOM stays the first thing in the file; the new section goes after the title below it.
+  if (existing?.startsWith('\uFEFF')) return '\uFEFF' + prependChangelog(existing.slice(1), section);
   const old = existing ?? '';
   const eol = /\r\n/.test(old) ? '\r\n' : '\n';
   const block = (eol === '\n' ? section : section.replace(/\r?\n/g, '\r\n')).replace(/(\r?\n)*$/, eol);

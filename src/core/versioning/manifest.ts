@@ -35,11 +35,13 @@ export function manifestVersion(text: string, path = 'package.json'): string {
   return node.value as string;
 }
 
-/** `package.json` with a new `version`, everything else byte for byte (indentation, key order, final newline). */
+/** `package.json` with a new `version`, everything else byte for byte (indentation, key order, final newline, a BOM). */
 export function setManifestVersion(text: string, version: string, path = 'package.json'): string {
   parseJsonObject(text, path);
   return edit(text, ['version'], version, (keys) => (keys.includes('name') ? keys.indexOf('name') + 1 : 0));
 }
+
+const BOM = '\uFEFF';
 
 /**
  * `package-lock.json` / `npm-shrinkwrap.json` with the root package's new version: the top-level
@@ -53,7 +55,9 @@ export function setLockfileVersion(text: string, version: string, path = 'packag
   return out;
 }
 
+/** A UTF-8 BOM (npm accepts one) stays in front; the edit is made after it. */
 function edit(text: string, path: (string | number)[], value: string, insertAt?: (keys: string[]) => number): string {
+  if (text.startsWith(BOM)) return BOM + edit(text.slice(1), path, value, insertAt);
   return applyEdits(text, modify(text, path, value, { formattingOptions: detectFormatting(text), getInsertionIndex: insertAt }));
 }
 
@@ -62,8 +66,13 @@ function detectFormatting(text: string): FormattingOptions {
   return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
-/** Strict JSON (no comments, no trailing commas), an object at the root. */
-function parseJsonObject(text: string, path: string): Node {
+/**
+ * Strict JSON (no comments, no trailing commas), an object at the root, after an optional BOM
+ * (offsets then count from after it). A key the tool reads or edits that appears twice at the top
+ * is refused: the tool would edit the first while npm reads the last.
+ */
+function parseJsonObject(withBom: string, path: string): Node {
+  const text = withBom.startsWith(BOM) ? withBom.slice(1) : withBom;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length) {
@@ -74,8 +83,22 @@ function parseJsonObject(text: string, path: string): Node {
   if (!root || root.type !== 'object') {
     throw new SdlcError('InvalidJson', `${path}:1:1: expected a JSON object.`, { usage: true });
   }
+  const seen = new Set<string>();
+  for (const prop of root.children ?? []) {
+    const key = prop.children?.[0];
+    if (key?.type !== 'string') continue;
+    const name = key.value as string;
+    if (seen.has(name) && CHECKED_KEYS.has(name)) {
+      const { line, column } = position(text, key.offset);
+      throw new SdlcError('DuplicateKey', `${path}:${line}:${column}: "${name}" appears twice; npm reads the last one and the tool would edit the first. Keep one.`, { usage: true });
+    }
+    seen.add(name);
+  }
   return root;
 }
+
+/** Top-level keys the tool reads or edits: each must appear once. */
+const CHECKED_KEYS = new Set(['name', 'version', 'private', 'workspaces', 'packages', ...['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']]);
 
 /** 1-based line and column of an offset. */
 export function position(text: string, offset: number): { line: number; column: number } {

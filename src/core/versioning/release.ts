@@ -1,12 +1,14 @@
 /**
- * Applying a release plan: ONE transaction that writes the planned files, commits them, tags the
- * commit (annotated, the changelog section as its message) and optionally pushes commit and tag.
+ * Applying a release plan: ONE change of the transaction core (src/core/transaction) that writes the
+ * planned files, commits them, tags the commit (annotated, the changelog section as its message)
+ * and optionally pushes commit and tag.
  *
- * The commit is made with a temporary index (a copy of the real one plus the release files), so the
- * real index is only touched once the commit and the tags exist. Until then a failure is undone
- * without needing the index lock: files restored byte for byte, the branch moved back with a
- * compare-and-swap `update-ref`, tags deleted. A rejected push is the one failure that keeps the
- * local commit and tag: they are correct, only the remote moved on.
+ * The repository's change lock is held throughout and a journal is written before the first write,
+ * so a failure, a cancel (the `signal`: Ctrl-C / SIGTERM in the CLI) or a crash is undone — or, once
+ * the tags exist, finished — and recorded. The commit is made with a temporary index (a copy of the
+ * real one with the release files staged as exact blobs), so the real index is only touched once
+ * the commit and the tags exist. A rejected push is the one failure that keeps the local commit and
+ * tag: they are correct, only the remote moved on.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -15,6 +17,9 @@ import type { AuditActor, AuditLog } from '../audit/auditLog';
 import { SdlcError, errorMessage } from '../errors';
 import type { Git } from '../git/git';
 import { GitError } from '../git/gitError';
+import { validateRefName } from '../git/refName';
+import { Change, prepareChange, type PreparedChange, type Recovery } from '../transaction/change';
+import { assertInside } from '../transaction/containment';
 import type { ReleasePlan } from './plan';
 
 export const DEFAULT_COMMIT_MESSAGE = 'chore(release): ${tag}';
@@ -32,6 +37,11 @@ export interface ApplyReleaseOptions {
   signal?: AbortSignal;
   /** Called before each step (tests: make a step fail a real way, e.g. lock the index). */
   beforeStep?: (step: ReleaseStep) => Promise<void> | void;
+  /**
+   * The change lock taken (and any interrupted change recovered) by the caller, e.g. before it
+   * planned, so nothing can change between plan and release. Without it, applyRelease takes it.
+   */
+  prepared?: PreparedChange;
 }
 
 export interface AppliedRelease {
@@ -46,39 +56,35 @@ export interface AppliedRelease {
   pushed: boolean;
   /** The remote pushed to, null when not pushed. */
   remote: string | null;
+  /** An interrupted change this run finished or undid before the release (when it took the lock itself). */
+  recovered: Recovery | null;
 }
 
 type ReleaseGit = Pick<Git, 'root' | 'run'>;
 
-interface Backup {
-  path: string;
-  absolute: string;
-  /** The original bytes, null when the file did not exist. */
-  bytes: Buffer | null;
-}
-
-/** What has been done so far, so a failure undoes exactly that. */
+/** How far the push got, so a failure says what is where. */
 interface Progress {
-  written: Backup[];
-  committed: string | null;
-  tagged: string[];
-  indexSynced: boolean;
   branchPushed: boolean;
 }
 
 /** Applies one plan, or several (a monorepo: one commit, one tag per package). */
 export async function applyRelease(git: ReleaseGit, planOrPlans: ReleasePlan | ReleasePlan[], options: ApplyReleaseOptions = {}): Promise<AppliedRelease> {
   const plans = Array.isArray(planOrPlans) ? planOrPlans : [planOrPlans];
-  let commit: string | null = null;
+  const outcome = { commit: null as string | null, rolledBack: false };
   let pushed = false;
+  const prepared =
+    options.prepared ??
+    (await prepareChange(git, { kind: 'version.bump', label: 'release', audit: options.audit, target: { tag: plans.map((p) => p.tag).join(', ') } }));
   try {
-    const result = await transaction(git, plans, options, (c) => (commit = c));
+    const result = await transaction(git, prepared, plans, options, outcome);
     pushed = result.pushed;
-    await record(git, plans, options, { commit: result.commit, pushed, error: null });
-    return result;
+    await record(git, plans, options, { commit: result.commit, pushed, error: null, rolledBack: false });
+    return { ...result, recovered: prepared.recovered };
   } catch (e) {
-    if (!(e instanceof AuditWriteError)) await record(git, plans, options, { commit, pushed, error: e }).catch(() => undefined);
+    if (!(e instanceof AuditWriteError)) await record(git, plans, options, { commit: outcome.commit, pushed, error: e, rolledBack: outcome.rolledBack }).catch(() => undefined);
     throw e instanceof AuditWriteError ? e.error : e;
+  } finally {
+    if (!options.prepared) await prepared.lock.release();
   }
 }
 
@@ -92,7 +98,7 @@ async function record(
   git: ReleaseGit,
   plans: ReleasePlan[],
   options: ApplyReleaseOptions,
-  outcome: { commit: string | null; pushed: boolean; error: unknown },
+  outcome: { commit: string | null; pushed: boolean; error: unknown; rolledBack: boolean },
 ): Promise<void> {
   if (!options.audit) return;
   const { log, actor } = options.audit;
@@ -109,20 +115,27 @@ async function record(
       }
     } else {
       const code = outcome.error instanceof SdlcError ? outcome.error.code : 'Error';
-      // A rejected push leaves a correct local commit and tag: the entry says where they are.
-      await log.append({ ...base, ...(outcome.commit ? { after } : {}), result: 'failure', error: { code, message: errorMessage(outcome.error) } });
+      // A rolled-back release says so; a rejected push leaves a correct local commit and tag: the entry says where they are.
+      const failedAfter = outcome.rolledBack ? { after: { rolledBack: true } } : outcome.commit ? { after } : {};
+      await log.append({ ...base, ...failedAfter, result: 'failure', error: { code, message: errorMessage(outcome.error) } });
     }
   }
 }
 
-async function transaction(git: ReleaseGit, plans: ReleasePlan[], options: ApplyReleaseOptions, onCommit: (sha: string) => void): Promise<AppliedRelease> {
+async function transaction(
+  git: ReleaseGit,
+  prepared: PreparedChange,
+  plans: ReleasePlan[],
+  options: ApplyReleaseOptions,
+  outcome: { commit: string | null; rolledBack: boolean },
+): Promise<Omit<AppliedRelease, 'recovered'>> {
   if (plans.length === 0) throw new SdlcError('NothingToRelease', 'No release plan given: nothing to release.', { usage: true });
   const signal = options.signal;
   const run = (args: string[], extra: { input?: string; env?: Record<string, string> } = {}) => git.run(args, { ...extra, signal });
   const tags = plans.map((p) => p.tag);
-  const files = checkPlans(git.root, plans);
 
   // ---- checks: nothing is changed before all of them passed ----
+  const files = await checkReleasePlans(git, plans, { shallow: 'refuse', signal });
   const branchRef = await run(['symbolic-ref', '-q', 'HEAD']).then(
     (out) => out.trim(),
     () => '',
@@ -151,79 +164,204 @@ async function transaction(git: ReleaseGit, plans: ReleasePlan[], options: Apply
       throw new SdlcError('TagExists', `The tag ${taken.join(', ')} already exists on the remote ${push.remote}; fetch the tags and choose another version.`, { usage: true });
     }
   }
-  const backups = await readBackups(git.root, files);
+  await checkUnchanged(git.root, files);
 
-  // ---- the transaction ----
-  const progress: Progress = { written: [], committed: null, tagged: [], indexSynced: false, branchPushed: false };
+  // ---- the transaction: journal first, then each step ----
+  const message = commitMessage(options.commitMessage, plans);
+  const tempIndex = path.join(prepared.site.stateDir, `release-index-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const paths = files.map((f) => f.path);
+  const change = await Change.begin(prepared, {
+    kind: 'version.bump',
+    label: 'release',
+    summary: { tags, versions: plans.map((p) => ({ package: p.package, from: p.current, to: p.next })) },
+    files: files.map((f) => ({ path: f.path, bytes: f.after })),
+    refs: [{ ref: branchRef, old: original, new: null, subject: message.split('\n')[0] }],
+    tags,
+    index: { paths, original },
+    temp: [tempIndex],
+    // Once the tags exist the release is made: an interruption after that is finished, not undone.
+    commitPoint: 'tag',
+    what: 'The release file',
+  });
+  const progress = { committed: false, tagged: 0, branchPushed: false };
   const step = async (name: ReleaseStep) => {
     if (signal?.aborted) throw new SdlcError('Cancelled', `The release was cancelled before the ${name} step.`);
     await options.beforeStep?.(name);
   };
-  const gitDir = path.resolve(git.root, (await run(['rev-parse', '--git-dir'])).trim());
-  const tempIndex = path.join(gitDir, `sdlc-release-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await step('write');
-    for (const [i, file] of files.entries()) {
-      progress.written.push(backups[i]);
-      await fs.mkdir(path.dirname(backups[i].absolute), { recursive: true });
-      await fs.writeFile(backups[i].absolute, file.after);
-    }
+    await change.writeFiles();
+    await change.step('write');
 
     await step('commit');
-    // The commit is built in a copy of the index: the real one stays as it was until the end.
+    // The commit is built in a copy of the index (its timestamps kept); the release files are staged
+    // as exact blobs, so git never decides from stat data whether a file changed (racy git).
     const realIndex = path.resolve(git.root, (await run(['rev-parse', '--git-path', 'index'])).trim());
-    const haveIndex = await fs.copyFile(realIndex, tempIndex).then(
-      () => true,
+    const env = { GIT_INDEX_FILE: tempIndex };
+    const copied = await fs.copyFile(realIndex, tempIndex).then(
+      async () => {
+        const stat = await fs.stat(realIndex);
+        await fs.utimes(tempIndex, stat.atime, stat.mtime);
+        return true;
+      },
       () => false,
     );
-    const env = { GIT_INDEX_FILE: tempIndex };
-    if (!haveIndex) await run(['read-tree', original], { env });
-    await run(['add', '--', ...files.map((f) => f.path)], { env });
-    const message = commitMessage(options.commitMessage, plans);
+    if (!copied) await run(['read-tree', original], { env });
+    const blobs = (await run(['hash-object', '-w', '--', ...paths])).split('\n').filter(Boolean);
+    const modes = indexModes(await run(['ls-files', '-s', '-z', '--', ...paths]));
+    const info = paths.map((p, i) => `${modes.get(p) ?? '100644'} ${blobs[i]}\t${p}\n`).join('');
+    await run(['update-index', '--add', '--index-info'], { env, input: info });
     await run(['commit', '-q', '--cleanup=verbatim', '-F', '-'], { env, input: message });
     const commit = (await run(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
     const parent = (await run(['rev-parse', '--verify', `${commit}^`])).trim();
-    progress.committed = commit;
-    onCommit(commit);
+    progress.committed = true;
+    outcome.commit = commit;
+    await change.update((j) => {
+      // Rolled back to the commit's parent: if someone committed meanwhile, their commit stays.
+      j.refs[0] = { ...j.refs[0], old: parent, new: commit };
+      for (const t of j.tags) t.target = commit;
+      j.index!.commit = commit;
+      j.steps.push('commit');
+    });
     if (parent !== original) throw new SdlcError('ConcurrentChange', `The branch ${branch} moved while the release was being made.`);
 
     await step('tag');
     for (const plan of plans) {
-      await run(['tag', '-a', '--cleanup=verbatim', '-F', '-', plan.tag, commit], { input: plan.changelog });
-      progress.tagged.push(plan.tag);
+      await run(['tag', '-a', '--cleanup=verbatim', '-F', '-', '--', plan.tag, commit], { input: plan.changelog });
+      progress.tagged++;
     }
+    await change.step('tag');
 
     await step('index');
     // The real index catches up with the commit (only the release files change in it).
-    await run(['reset', '-q', commit, '--', ...files.map((f) => f.path)]);
-    progress.indexSynced = true;
+    await change.update((j) => (j.index!.state = 'syncing'));
+    await run(['reset', '-q', commit, '--', ...paths]).catch(async (e: unknown) => {
+      // A reset that failed by itself wrote nothing (git writes the index by renaming its lock file
+      // at the end); one killed by a cancel may have, and resetting back is harmless either way.
+      if (!signal?.aborted) await change.update((j) => (j.index!.state = 'untouched'));
+      throw e;
+    });
+    await change.update((j) => {
+      j.index!.state = 'synced';
+      j.steps.push('index');
+    });
 
     let pushed = false;
     if (push) {
       await step('push');
       await pushRelease(git, push, branch, tags, progress, signal);
       pushed = true;
+      await change.step('push');
     }
+    await change.finish();
     return { plan: plans[0], plans, commit, tag: tags[0], tags, pushed, remote: push?.remote ?? null };
   } catch (e) {
-    if (progress.committed && progress.tagged.length === tags.length && isPushFailure(e)) {
+    if (progress.committed && progress.tagged === tags.length && isPushFailure(e)) {
+      // The local release is right; only the remote moved on.
+      await change.finish().catch(() => undefined);
       throw pushFailure(e, tags, push?.remote ?? 'origin', branch, progress.branchPushed);
     }
     if (progress.branchPushed) {
       // The branch is on the remote already: undoing it locally would only make things worse.
+      await change.finish().catch(() => undefined);
       throw pushFailure(e, tags, push?.remote ?? 'origin', branch, true);
     }
-    const problems = await rollback(git, branchRef, original, progress);
+    const problems = await change.rollback(git);
+    outcome.rolledBack = true;
     const what = describeFailure(e);
     if (problems.length) {
       throw new SdlcError('RollbackIncomplete', `The release failed (${what}) and could not be fully undone: ${problems.join('; ')}.`, { cause: e });
     }
-    const code = e instanceof SdlcError ? e.code : 'ReleaseFailed';
-    throw new SdlcError(code, `The release failed (${what}). Everything was restored: files, commit and tags are as they were before.`, { cause: e, usage: e instanceof SdlcError && e.usage });
-  } finally {
-    await fs.rm(tempIndex, { force: true }).catch(() => undefined);
-    await fs.rm(`${tempIndex}.lock`, { force: true }).catch(() => undefined);
+    const code = e instanceof SdlcError ? (e.code === 'Cancelled' || (e instanceof GitError && e.gitCode === 'Cancelled') ? 'Cancelled' : e.code) : 'ReleaseFailed';
+    const cancelled = signal?.aborted === true;
+    throw new SdlcError(cancelled ? 'Cancelled' : code, `The release ${cancelled ? 'was cancelled' : `failed (${what})`}. Everything was restored: files, commit and tags are as they were before.`, {
+      cause: e,
+      usage: !cancelled && e instanceof SdlcError && e.usage,
+    });
   }
+}
+
+/** `mode sha stage\tpath` records of `ls-files -s -z` → path → mode. */
+function indexModes(out: string): Map<string, string> {
+  const modes = new Map<string, string>();
+  for (const record of out.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab > 0) modes.set(record.slice(tab + 1), record.split(' ')[0]);
+  }
+  return modes;
+}
+
+export interface CheckedFile {
+  path: string;
+  before: string | null;
+  after: string;
+}
+
+/**
+ * Every check of a release that reads only, shared by the real run and `--dry-run` (which must
+ * refuse what the real run refuses): plans consistent, tags valid ref names, every file contained
+ * in the work tree (no `..`, no symlink), tracked or new (an untracked draft is never published),
+ * not ignored; a shallow clone only when the history since the last release is all there
+ * (`shallow: 'warn'` returns that as a warning instead). Returns warnings.
+ */
+export async function checkReleasePlans(
+  git: ReleaseGit,
+  plans: ReleasePlan[],
+  options: { shallow: 'refuse' | 'warn'; signal?: AbortSignal; warnings?: string[] },
+): Promise<CheckedFile[]> {
+  const run = (args: string[]) => git.run(args, { signal: options.signal });
+  const files = checkPlans(git.root, plans);
+  for (const f of files) await assertInside(git.root, f.path, { what: 'The release file' });
+  const paths = files.map((f) => f.path);
+  const tracked = new Set((await run(['ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean));
+  const untracked = files.filter((f) => !tracked.has(f.path));
+  if (untracked.length) {
+    const ignored = (await run(['check-ignore', '-z', '--', ...untracked.map((f) => f.path)]).catch(() => '')).split('\0').filter(Boolean);
+    if (ignored.length) {
+      throw new SdlcError(
+        'ReleaseFileIgnored',
+        `${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} ignored by git (.gitignore or info/exclude), so the release commit could not hold ${ignored.length > 1 ? 'them' : 'it'}. Stop ignoring ${ignored.length > 1 ? 'them' : 'it'}, or choose another path in .sdlc.json (versioning.changelog can also be false).`,
+        { usage: true },
+      );
+    }
+    const drafts = untracked.filter((f) => f.before !== null).map((f) => f.path);
+    if (drafts.length) {
+      throw new SdlcError(
+        'UntrackedReleaseFile',
+        `${drafts.join(', ')} ${drafts.length > 1 ? 'exist' : 'exists'} but ${drafts.length > 1 ? 'are' : 'is'} not tracked by git; the release would publish ${drafts.length > 1 ? 'them' : 'it'} as it is. Commit ${drafts.length > 1 ? 'them' : 'it'} first (or move ${drafts.length > 1 ? 'them' : 'it'} away), then release.`,
+        { usage: true },
+      );
+    }
+  }
+  const shallow = await shallowProblem(git, plans, options.signal);
+  if (shallow) {
+    if (options.shallow === 'refuse') throw new SdlcError('ShallowRepository', shallow, { usage: true });
+    options.warnings?.push(shallow);
+  }
+  return files;
+}
+
+/**
+ * In a shallow clone (what CI checkouts give by default) the last release tag, or commits since it,
+ * may be missing, and the bump would be computed from a part of the history. null when complete.
+ */
+async function shallowProblem(git: ReleaseGit, plans: ReleasePlan[], signal?: AbortSignal): Promise<string | null> {
+  const isShallow = (await git.run(['rev-parse', '--is-shallow-repository'], { signal }).catch(() => 'false')).trim() === 'true';
+  if (!isShallow) return null;
+  const how = 'Fetch the whole history (git fetch --unshallow --tags; in GitHub Actions, actions/checkout with fetch-depth: 0) and try again.';
+  const shallowFile = path.resolve(git.root, (await git.run(['rev-parse', '--git-path', 'shallow'], { signal })).trim());
+  const boundary = new Set((await fs.readFile(shallowFile, 'utf8').catch(() => '')).split('\n').map((l) => l.trim()).filter(Boolean));
+  for (const plan of plans) {
+    if (!plan.previousTag) {
+      return `This is a shallow clone and no release tag of ${plan.package} was found in the fetched history, so the last release may lie beyond its depth and the bump cannot be trusted. ${how}`;
+    }
+    const since = (await git.run(['rev-list', 'HEAD', '--not', `refs/tags/${plan.previousTag}`, '--'], { signal })).split('\n').filter(Boolean);
+    const cut = since.find((sha) => boundary.has(sha));
+    if (cut) {
+      return `This is a shallow clone and the history since ${plan.previousTag} is cut off at ${cut.slice(0, 7)}, so commits since the last release are missing and the bump cannot be trusted. ${how}`;
+    }
+  }
+  return null;
 }
 
 /** Every file of every plan once, inside the work tree. */
@@ -232,11 +370,13 @@ function checkPlans(root: string, plans: ReleasePlan[]): Array<{ path: string; b
   const byPath = new Map<string, { path: string; before: string | null; after: string }>();
   for (const plan of plans) {
     if (seenTags.has(plan.tag)) throw new SdlcError('InvalidPlan', `Two plans create the tag ${plan.tag}.`, { usage: true });
+    const tagCheck = validateRefName(plan.tag, 'tag');
+    if (!tagCheck.ok) throw new SdlcError('InvalidTagFormat', `The release tag "${plan.tag}" is not a valid git tag name: ${tagCheck.reason} Fix versioning.tagFormat in .sdlc.json.`, { usage: true });
     seenTags.add(plan.tag);
     for (const file of plan.files) {
       const p = file.path.replace(/\\/g, '/');
       const normal = path.posix.normalize(p);
-      if (p === '' || path.posix.isAbsolute(p) || normal.startsWith('../') || normal === '..' || normal.split('/')[0] === '.git') {
+      if (p === '' || path.posix.isAbsolute(p) || normal.startsWith('../') || normal === '..' || normal.split('/')[0] === '.git' || /[\x00-\x1f\x7f]/.test(p)) {
         throw new SdlcError('InvalidPlan', `The release file "${file.path}" is not inside the work tree of ${root}.`, { usage: true });
       }
       const previous = byPath.get(normal);
@@ -249,23 +389,19 @@ function checkPlans(root: string, plans: ReleasePlan[]): Array<{ path: string; b
   return [...byPath.values()];
 }
 
-async function readBackups(root: string, files: Array<{ path: string; before: string | null }>): Promise<Backup[]> {
-  const backups: Backup[] = [];
+/** The files still say what the plan read (the plan is not stale). */
+async function checkUnchanged(root: string, files: CheckedFile[]): Promise<void> {
   const changed: string[] = [];
   for (const file of files) {
-    const absolute = path.join(root, ...file.path.split('/'));
-    const bytes = await fs.readFile(absolute).catch((e: NodeJS.ErrnoException) => {
+    const bytes = await fs.readFile(path.join(root, ...file.path.split('/'))).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
       throw e;
     });
-    const now = bytes === null ? null : bytes.toString('utf8');
-    if (now !== file.before) changed.push(file.path);
-    backups.push({ path: file.path, absolute, bytes });
+    if ((bytes === null ? null : bytes.toString('utf8')) !== file.before) changed.push(file.path);
   }
   if (changed.length) {
     throw new SdlcError('ConcurrentChange', `${changed.join(', ')} changed since the release was planned; plan it again.`, { usage: true });
   }
-  return backups;
 }
 
 /** Paths of tracked changes from `status --porcelain=v1 -z` (a rename carries its source after it). */
@@ -310,16 +446,16 @@ async function pushRelease(git: ReleaseGit, target: PushTarget, branch: string, 
   const branchSpec = `refs/heads/${branch}:${target.remoteBranch}`;
   const tagSpecs = tags.map((t) => `refs/tags/${t}:refs/tags/${t}`);
   try {
-    await git.run(['push', '--atomic', '--porcelain', target.remote, branchSpec, ...tagSpecs], { signal });
+    await git.run(['push', '--atomic', target.remote, branchSpec, ...tagSpecs], { signal });
     progress.branchPushed = true;
     return;
   } catch (e) {
     // Older servers do not support atomic pushes: branch first, then the tags.
     if (!(e instanceof GitError && /does not support --atomic/i.test(e.stderr ?? ''))) throw e;
   }
-  await git.run(['push', '--porcelain', target.remote, branchSpec], { signal });
+  await git.run(['push', target.remote, branchSpec], { signal });
   progress.branchPushed = true;
-  await git.run(['push', '--porcelain', target.remote, ...tagSpecs], { signal });
+  await git.run(['push', target.remote, ...tagSpecs], { signal });
 }
 
 function isPushFailure(e: unknown): boolean {
@@ -344,27 +480,4 @@ function pushFailure(e: unknown, tags: string[], remote: string, branch: string,
 
 function describeFailure(e: unknown): string {
   return errorMessage(e).replace(/\.$/, '');
-}
-
-/** Undoes the steps done, newest first; never takes the signal (a cancel must still be undone). */
-async function rollback(git: ReleaseGit, branchRef: string, original: string, progress: Progress): Promise<string[]> {
-  const problems: string[] = [];
-  const attempt = async (what: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (e) {
-      problems.push(`${what}: ${errorMessage(e)}`);
-    }
-  };
-  for (const tag of [...progress.tagged].reverse()) await attempt(`deleting the tag ${tag}`, () => git.run(['tag', '-d', tag]));
-  if (progress.committed) {
-    await attempt(`moving ${branchRef} back to ${original.slice(0, 7)}`, () => git.run(['update-ref', '-m', 'sdlc: release rolled back', branchRef, original, progress.committed!]));
-  }
-  if (progress.indexSynced) {
-    await attempt('restoring the index', () => git.run(['reset', '-q', original, '--', ...progress.written.map((b) => b.path)]));
-  }
-  for (const b of [...progress.written].reverse()) {
-    await attempt(`restoring ${b.path}`, () => (b.bytes === null ? fs.rm(b.absolute, { force: true }) : fs.writeFile(b.absolute, b.bytes)));
-  }
-  return problems;
 }

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { SdlcError } from '../errors';
+import { validateRefName } from '../git/refName';
 
 /** The default tag of a single-package repository. */
 export const DEFAULT_TAG_FORMAT = 'v${version}';
@@ -23,6 +24,15 @@ export function compileTagFormat(template: string, packageName?: string | null):
     throw new SdlcError('InvalidTagFormat', `The tag format "${template}" must contain \${version} exactly once (e.g. "v\${version}").`, { usage: true });
   }
   const [prefix, suffix] = parts;
+  // The rendered tag must be a valid tag name before anything is written (`--no-${version}` would
+  // be taken for an option, `v${version}:x` refused by git only after the commit).
+  for (const sample of ['1.2.3', '1.2.3-rc.1+build.5']) {
+    const tag = `${prefix}${sample}${suffix}`;
+    const check = validateRefName(tag, 'tag');
+    if (!check.ok) {
+      throw new SdlcError('InvalidTagFormat', `The tag format "${template}" gives tags such as "${tag}", which is not a valid git tag name: ${check.reason} Change versioning.tagFormat in .sdlc.json.`, { usage: true });
+    }
+  }
   return {
     format: (version) => `${prefix}${version}${suffix}`,
     parse(tag) {

@@ -54,6 +54,8 @@ export interface BumpResult {
   pushed: boolean;
   tags: string[];
   releases: ReleaseSummary[];
+  /** What this run did with a release a crash or kill left half-done (null when there was none). */
+  recovered?: { action: 'completed' | 'rolled-back'; message: string } | null;
 }
 
 export interface ReleaseSummary {
@@ -282,7 +284,10 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
         applyRelease(repo.git, plans, { push, remote: args.remote, audit: { log, actor }, signal }),
       );
       vscode.window.setStatusBarMessage(`$(tag) Released ${done.tags.join(', ')}${done.pushed ? ` (pushed to ${done.remote})` : ''}`, 5000);
-      return { tag: done.tag, tags: done.tags, next: plans[0].next, commit: done.commit, pushed: done.pushed, releases };
+      // A release interrupted earlier (editor or CLI killed) was finished or undone first: say so.
+      if (done.recovered) void vscode.window.showInformationMessage(done.recovered.message);
+      const recovered = done.recovered ? { action: done.recovered.action, message: done.recovered.message } : null;
+      return { tag: done.tag, tags: done.tags, next: plans[0].next, commit: done.commit, pushed: done.pushed, releases, recovered };
     } finally {
       await repos.refresh(repo).catch(() => undefined);
       await versions.reload(repo, true).catch(() => undefined);

@@ -87,3 +87,25 @@ describe('versioning/changelog', () => {
     );
   });
 });
+
+describe('versioning/changelog: a UTF-8 BOM (issue 8)', () => {
+  it('stays the first thing of the file; the section goes after the title', () => {
+    const out = prependChangelog('\uFEFF# Changelog\n\n## 1.0.0\n\nold\n', '## 1.1.0\n\nnew\n');
+    assert.equal(out, '\uFEFF# Changelog\n\n## 1.1.0\n\nnew\n\n## 1.0.0\n\nold\n');
+    assert.equal(out.indexOf('\uFEFF'), 0);
+    assert.equal(out.lastIndexOf('\uFEFF'), 0);
+    assert.equal(prependChangelog('\uFEFF', '## 1.0.0\n'), '\uFEFF# Changelog\n\n## 1.0.0\n');
+  });
+
+  it('property: the old text (after its BOM) is kept byte for byte and the BOM is never duplicated', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.boolean(), (body, bom) => {
+        const old = (bom ? '\uFEFF' : '') + body.replace(/\uFEFF/g, '');
+        const out = prependChangelog(old, '## 9.9.9\n\nx\n');
+        assert.equal(out.startsWith('\uFEFF'), bom);
+        assert.ok(out.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').includes(old.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').slice(0, 20)));
+        assert.equal((out.match(/\uFEFF/g) ?? []).length, bom ? 1 : 0);
+      }),
+    );
+  });
+});

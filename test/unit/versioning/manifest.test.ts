@@ -67,3 +67,30 @@ describe('versioning/manifest', () => {
     );
   });
 });
+
+describe('versioning/manifest: BOM, duplicate keys, indentation of an inserted version (issue 8)', () => {
+  const BOM = '\uFEFF';
+
+  it('a UTF-8 BOM is accepted, kept first, and the edit is made after it', () => {
+    const text = `${BOM}{\n  "name": "app",\n  "version": "1.2.3"\n}\n`;
+    assert.equal(readManifest(text).name, 'app');
+    assert.equal(manifestVersion(text), '1.2.3');
+    assert.equal(setManifestVersion(text, '1.3.0'), `${BOM}{\n  "name": "app",\n  "version": "1.3.0"\n}\n`);
+    assert.equal(setLockfileVersion(`${BOM}{\n  "version": "1.2.3"\n}\n`, '2.0.0'), `${BOM}{\n  "version": "2.0.0"\n}\n`);
+  });
+
+  it('duplicate "version" (or "name") keys are refused with file:line:column of the second one', () => {
+    const text = '{\n  "name": "app",\n  "version": "1.0.0",\n  "version": "2.0.0"\n}\n';
+    assert.throws(() => manifestVersion(text, 'pkg/package.json'), err('DuplicateKey', /^pkg\/package\.json:4:3: "version" appears twice/));
+    assert.throws(() => setManifestVersion(text, '3.0.0'), err('DuplicateKey'));
+    assert.throws(() => readManifest('{"name":"a","name":"b","version":"1.0.0"}'), err('DuplicateKey', /package\.json:1:13: "name"/));
+    // Keys the tool does not read may repeat (npm's business).
+    assert.equal(manifestVersion('{"x":1,"x":2,"version":"1.0.0"}'), '1.0.0');
+  });
+
+  it('inserting a missing version keeps tab and 4-space indentation, after "name"', () => {
+    assert.equal(setManifestVersion('{\n\t"name": "app",\n\t"private": true\n}\n', '1.0.0'), '{\n\t"name": "app",\n\t"version": "1.0.0",\n\t"private": true\n}\n');
+    assert.equal(setManifestVersion('{\n    "name": "app",\n    "private": true\n}\n', '1.0.0'), '{\n    "name": "app",\n    "version": "1.0.0",\n    "private": true\n}\n');
+    assert.equal(setManifestVersion('{\r\n    "name": "app"\r\n}\r\n', '1.0.0'), '{\r\n    "name": "app",\r\n    "version": "1.0.0"\r\n}\r\n');
+  });
+});
