@@ -5,3 +5,4 @@ export { formatSums, parseSums, sha256File } from './checksum';
 export { deleteArtifact, deleteBuild, listBuilds, readRecord } from './records';
 export { detectIn, resolveTargets, tomlVersion } from './targets';
 export type { GoPlatform, PackageTarget, TargetKind } from './targets';
+export { changelogSection } from './notes';

@@ -20,6 +20,8 @@ export type {
   UserRecord,
 } from './state';
 export { Objects } from './objects';
+export { fakeReleases } from './releasesState';
+export type { AssetRecord, FakeReleases, ReleaseRecord } from './releasesState';
 export { loadSpec } from './spec';
 export { routes, HttpError } from './routes';
 export type { Reply, RouteContext, RouteHandler, RouteRequest, RouteTable } from './routes';

@@ -14,6 +14,8 @@ import type { RateLimitSnapshot, Reply, RouteContext, RouteRequest } from './rou
 import type { BackendOutcome, LoadedSpec } from './spec';
 import { loadSpec } from './spec';
 import { FakeState } from './state';
+import { disposeReleases, setUploadsUrl } from './releasesState';
+import { startUploadsHost, type UploadsHost } from './uploads';
 
 const DOCS = 'https://docs.github.com/rest';
 
@@ -65,6 +67,8 @@ export interface FakeGitHubOptions {
 export interface FakeGitHub {
   /** Base URL, e.g. http://127.0.0.1:PORT (use as octokit's baseUrl / GITHUB_API_URL). */
   readonly url: string;
+  /** The uploads host (release assets), its own port like uploads.github.com; reached through `upload_url`. */
+  readonly uploadsUrl: string;
   readonly state: FakeState;
   readonly faults: Fault[];
   readonly requests: RequestLogEntry[];
@@ -125,6 +129,8 @@ function corrupt(body: unknown): unknown {
 
 class FakeGitHubServer implements FakeGitHub {
   url = '';
+  uploadsUrl = '';
+  private uploads: UploadsHost | null = null;
   readonly state = new FakeState();
   readonly faults: Fault[] = [];
   readonly requests: RequestLogEntry[] = [];
@@ -165,6 +171,22 @@ class FakeGitHubServer implements FakeGitHub {
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     this.objects = new Objects(this.url, this.state);
+    this.uploads = await startUploadsHost({
+      state: this.state,
+      spec: this.spec,
+      objects: () => this.objects,
+      requests: this.requests,
+      violations: this.violations,
+      token: (headers) => tokenOf(headers),
+      authError: (headers) => this.authError(tokenOf(headers)),
+    });
+    this.uploadsUrl = this.uploads.url;
+    setUploadsUrl(this.state, this.uploadsUrl);
+  }
+
+  /** 401 when the token is missing (and tokens are required), empty or expired; null when accepted. */
+  private authError(token: string | null): number | null {
+    return (token !== null && (token === '' || this.expired.has(token))) || (this.tokens && (token === null || !this.tokens.has(token))) ? 401 : null;
   }
 
   expireToken(token: string): void {
@@ -203,6 +225,8 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   async close(): Promise<void> {
+    await this.uploads?.close();
+    disposeReleases(this.state);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { actionsRoutes } from './actions';
 import { commitRoutes } from './commits';
 import { deploymentRoutes } from './deployments';
 import { pullRoutes } from './pulls';
+import { releaseRoutes } from './releases';
 import { repoRoutes } from './repos';
 import type { RouteTable } from './types';
 import { userRoutes } from './users';
@@ -16,8 +17,9 @@ export const routes: RouteTable = {
   ...repoRoutes,
   ...pullRoutes,
   ...commitRoutes,
+  ...releaseRoutes,
   ...actionsRoutes,
+  ...deploymentRoutes,
 };
 
-  ...deploymentRoutes,
 export * from './types';
