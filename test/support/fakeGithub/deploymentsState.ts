@@ -84,6 +84,8 @@ export class DeploymentsStore {
   failNextDispatch: { status: number; message: string } | null = null;
   /** How a dispatched run (once reviewed) ends: at once with success / failure, or 'manual' (the test calls finishRun). */
   dispatchOutcome: 'success' | 'failure' | 'manual' = 'success';
+  /** Stands in for a pipeline listening to deployment events: called after POST /deployments creates one. */
+  onDeploymentCreated: ((d: DeploymentRecord) => void) | null = null;
 
   reset(): void {
     this.environments.clear();
@@ -94,6 +96,7 @@ export class DeploymentsStore {
     this.reviews.length = 0;
     this.failNextDispatch = null;
     this.dispatchOutcome = 'success';
+    this.onDeploymentCreated = null;
   }
 
   environmentsOf(repoKey: string): EnvironmentRecord[] {

@@ -172,7 +172,9 @@ export const deploymentRoutes: RouteTable = {
       throw new HttpError(422, `No ref found for: ${body.ref}`);
     }
     const d = createDeployment(ctx.state, r, { ref: body.ref, environment: body.environment ?? 'production', task: body.task, description: body.description ?? '', payload: body.payload ?? {} });
-    return ok(deploymentObject(ctx, d), 201);
+    const reply = ok(deploymentObject(ctx, d), 201);
+    ctx.state.deployments.onDeploymentCreated?.(d);
+    return reply;
   },
 
   'repos/list-deployment-statuses': (req, ctx) => {
