@@ -3,10 +3,9 @@
  * or parses an existing report (`--report FILE --format junit|tap|mocha-json`). Both end with the
  * line `N passed, N failed` (`, N skipped`) and exit 1 when anything failed.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SdlcError, errorMessage } from '../core/errors';
-import { TEST_KINDS, assertReportFormat, formatCommand, parseReport, runSuite, type ReportFormat, type TestCase, type TestKind, type TestReport, type TestSuite } from '../core/testing';
+import { TEST_KINDS, assertReportFormat, formatCommand, readReportFile, runSuite, type ReportFormat, type TestCase, type TestKind, type TestReport, type TestSuite } from '../core/testing';
 import { parseCommandLine } from '../core/testing/command';
 import { ProcessTrees } from '../core/testing/processTree';
 import { runnableSuites } from '../core/testing/suite';
@@ -47,16 +46,10 @@ export async function testCommand(context: CliContext, args: { values: OptionVal
 async function parseReportCommand(context: CliContext, file: string, formatOption: string | undefined): Promise<CommandOutput> {
   const full = path.resolve(context.cwd, file);
   const format = formatOption !== undefined ? assertReportFormat(formatOption) : guessFormat(full);
-  let text: string;
-  try {
-    text = await fs.readFile(full, 'utf8');
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new SdlcError(missing ? 'ReportMissing' : 'ReadFailed', missing ? `No report at ${full}.` : `Could not read ${full}: ${errorMessage(e)}`, { usage: true, cause: e });
-  }
-  const parsed = parseReport(text, format, { cwd: path.dirname(full) });
-  const json = { passed: parsed.passed, failed: parsed.failed, skipped: parsed.skipped, durationMs: parsed.durationMs, tests: parsed.tests };
-  const lines = [...failureLines(parsed.tests, ''), summary(parsed)];
+  // Streamed for JUnit (any size, bounded memory), size-capped for the others: ReportTooLarge, exit 2.
+  const parsed = await readReportFile(full, format, { cwd: context.cwd });
+  const json = { passed: parsed.passed, failed: parsed.failed, skipped: parsed.skipped, durationMs: parsed.durationMs, tests: parsed.tests, warnings: parsed.warnings ?? [] };
+  const lines = [...failureLines(parsed.tests, ''), ...(parsed.warnings ?? []).map((w) => `! ${w}`), summary(parsed)];
   return { json, text: lines.join('\n'), exitCode: parsed.failed > 0 ? 1 : 0 };
 }
 

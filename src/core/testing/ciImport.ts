@@ -6,7 +6,8 @@
 import { unzipSync } from 'fflate';
 import { SdlcError, errorMessage } from '../errors';
 import { createRunRecord, type TestRunRecord } from './history';
-import { parseJUnit } from './junit';
+import { decodeReport } from './decode';
+import { parseJUnitBytes } from './junit';
 import { ReportBuilder, type TestReport } from './model';
 import { guessKind, type TestKind } from './suite';
 
@@ -34,8 +35,12 @@ export interface CiImportResult {
   skipped: Array<{ file: string; reason: string }>;
 }
 
-/** The `.xml` files of a zip (directories and other files left out), decoded as UTF-8. */
-export function xmlFilesOfZip(zip: Uint8Array, maxBytes = MAX_ARTIFACT_BYTES): Array<{ name: string; text: string }> {
+/**
+ * The `.xml` files of a zip (directories and other files left out), as bytes: a report's encoding
+ * is its own (BOM, XML declaration). The cap counts the uncompressed sizes — what inflating costs —
+ * never the compressed ones, so a zip bomb stops before it is inflated.
+ */
+export function xmlFilesOfZip(zip: Uint8Array, maxBytes = MAX_ARTIFACT_BYTES): Array<{ name: string; bytes: Uint8Array }> {
   let total = 0;
   let entries: Record<string, Uint8Array>;
   try {
@@ -43,7 +48,11 @@ export function xmlFilesOfZip(zip: Uint8Array, maxBytes = MAX_ARTIFACT_BYTES): A
       filter: (file) => {
         if (!/\.xml$/i.test(file.name)) return false;
         total += file.originalSize;
-        if (total > maxBytes) throw new SdlcError('ArtifactTooLarge', `The artifact holds more than ${Math.round(maxBytes / 1048576)} MB of XML.`);
+        if (total > maxBytes) {
+          throw new SdlcError('ArtifactTooLarge', `The artifact holds more than ${Math.round(maxBytes / 1048576)} MB of XML once unpacked; it is not imported.`, {
+            hint: 'Upload only the JUnit reports as the artifact, without captured output.',
+          });
+        }
         return true;
       },
     });
@@ -51,10 +60,9 @@ export function xmlFilesOfZip(zip: Uint8Array, maxBytes = MAX_ARTIFACT_BYTES): A
     if (e instanceof SdlcError) throw e;
     throw new SdlcError('ArtifactUnreadable', `The artifact is not a readable zip file: ${errorMessage(e)}`, { cause: e });
   }
-  const decoder = new TextDecoder('utf-8');
   return Object.keys(entries)
     .sort()
-    .map((name) => ({ name, text: decoder.decode(entries[name]) }));
+    .map((name) => ({ name, bytes: entries[name] }));
 }
 
 /**
@@ -65,16 +73,27 @@ export function importJUnitArtifact(zip: Uint8Array, meta: { run: CiRunInfo; art
   const builder = new ReportBuilder();
   const files: string[] = [];
   const skipped: CiImportResult['skipped'] = [];
+  const warnings: string[] = [];
   let durationMs = 0;
-  for (const { name, text } of xmlFilesOfZip(zip)) {
-    if (!/<testsuites?[\s>]/.test(text)) {
+  for (const { name, bytes } of xmlFilesOfZip(zip)) {
+    // Other XML of the artifact (coverage, checkstyle…) is not a report: told apart by its first element.
+    let head: string;
+    try {
+      head = decodeReport(bytes.subarray(0, 64 * 1024), 'junit');
+    } catch (e) {
+      skipped.push({ file: name, reason: errorMessage(e) });
+      continue;
+    }
+    if (!/<testsuites?[\s>/]/.test(head)) {
       skipped.push({ file: name, reason: 'not a JUnit report' });
       continue;
     }
     try {
-      const report = parseJUnit(text);
+      // Streamed from the bytes: memory is bounded by the result, not by the file (250 MB of whitespace costs nothing).
+      const report = parseJUnitBytes(bytes);
       files.push(name);
       durationMs += report.durationMs;
+      for (const w of report.warnings ?? []) warnings.push(`${name}: ${w}`);
       // Re-added so ids stay unique across files (two files may hold the same suite and test names).
       for (const t of report.tests) {
         const { id: _id, ...rest } = t;
@@ -89,6 +108,7 @@ export function importJUnitArtifact(zip: Uint8Array, meta: { run: CiRunInfo; art
     throw new SdlcError('NoJUnitReports', `The artifact "${meta.artifact.name}" holds no JUnit XML report${why}.`);
   }
   const report = builder.build(durationMs);
+  if (warnings.length > 0) report.warnings = warnings;
   const { run, artifact } = meta;
   const record = createRunRecord(report, {
     suite: `${run.name} / ${artifact.name}`,

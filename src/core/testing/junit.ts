@@ -32,6 +32,8 @@ export const JUNIT_LIMITS = {
 
 /** Suite-level results created for declared totals the cases contradict are named this. */
 export const DECLARED_TOTALS = '(declared totals)';
+/** The result for a `failure` / `error` of a suite itself (outside its cases). */
+export const SUITE_ERROR = '(suite error)';
 
 const MAX_WARNINGS = 20;
 
@@ -57,6 +59,9 @@ interface SuiteFrame {
   attrs: Record<string, string>;
   startSize: number;
   startFailed: number;
+  startReruns: number;
+  /** A `failure` / `error` right inside the suite (an error outside any test case). */
+  failure?: Outcome;
 }
 
 interface CaseFrame {
@@ -127,6 +132,7 @@ export class JUnitStreamParser {
   private keptText = 0;
   private readonly warnings: string[] = [];
   private moreWarnings = 0;
+  private reruns = 0;
   /** Position bookkeeping for messages: lines before the current chunk, where it starts. */
   private line = 1;
   private column = 1;
@@ -215,6 +221,7 @@ export class JUnitStreamParser {
             attrs,
             startSize: this.builder.size,
             startFailed: this.builder.failedCount,
+            startReruns: this.reruns,
           });
           return;
         }
@@ -225,9 +232,22 @@ export class JUnitStreamParser {
           return;
         }
         break;
+      case 'flakyFailure':
+      case 'flakyError':
+      case 'rerunFailure':
+      case 'rerunError':
+        // Surefire's reruns: its declared totals count every run, not every test.
+        if (parent?.kind === 'case') this.reruns++;
+        break;
       case 'failure':
       case 'error':
       case 'skipped':
+        if (parent?.kind === 'suite' && tag !== 'skipped') {
+          const outcome: Outcome = { attrs, body: '', dropped: 0 };
+          parent.failure ??= outcome;
+          this.stack.push({ kind: 'outcome', tag, label: `<${tag}>`, outcome });
+          return;
+        }
         if (parent?.kind === 'case') {
           const outcome: Outcome = { attrs, body: '', dropped: 0 };
           // The first of each kind counts (a rerun may add more).
@@ -250,7 +270,7 @@ export class JUnitStreamParser {
       throw malformed('junit', `the closing tag at ${this.where(start)} does not match ${frame.label}, which is still open.`);
     }
     if (frame.kind === 'case') this.addCase(frame);
-    else if (frame.kind === 'suite') this.checkTotals(frame);
+    else if (frame.kind === 'suite') this.closeSuite(frame);
   }
 
   private text(text: string): void {
@@ -305,30 +325,45 @@ export class JUnitStreamParser {
     this.builder.add(test);
   }
 
-  /** A suite's declared totals against its cases (nested suites included). */
-  private checkTotals(frame: SuiteFrame): void {
+  /**
+   * A suite's own error (outside its cases), then its declared totals against its cases (nested
+   * suites included). Declared failures with no failed case become a failed result; other
+   * differences (producers count reruns, parameters, or miscount) are warnings.
+   */
+  private closeSuite(frame: SuiteFrame): void {
     const a = frame.attrs;
+    if (frame.failure) {
+      const body = bodyOf(frame.failure);
+      const test: Omit<TestCase, 'id'> = { suite: frame.path, name: SUITE_ERROR, status: 'failed' };
+      const message = frame.failure.attrs.message || messageOf(body) || frame.failure.attrs.type;
+      test.message = message ? `The suite failed outside its test cases: ${message}` : 'The suite failed outside its test cases.';
+      if (body !== undefined) test.stack = body;
+      const location = locationFromStack(body, this.cwd);
+      if (location) test.location = location;
+      this.builder.add(test);
+    }
     const tests = count(a.tests);
     const failures = (count(a.failures) ?? 0) + (count(a.errors) ?? 0);
     const declaresFailures = a.failures !== undefined || a.errors !== undefined;
     const cases = this.builder.size - frame.startSize;
     const failed = this.builder.failedCount - frame.startFailed;
+    const reruns = this.reruns > frame.startReruns;
     const name = a.name ? `"${a.name}"` : '(unnamed)';
     const declares = `declares ${tests ?? '?'} test${tests === 1 ? '' : 's'} and ${failures} failure${failures === 1 ? '' : 's'}`;
     const holds = `the report holds ${cases} test case${cases === 1 ? '' : 's'} (${failed} failed)`;
-    if (failures > failed || (tests !== undefined && tests > 0 && cases === 0)) {
+    if (failures > 0 && failed === 0 && !reruns) {
       this.builder.add({
         suite: frame.path,
         name: DECLARED_TOTALS,
         status: 'failed',
-        message: `The suite ${name} ${declares}, but ${holds}: the report is incomplete or its producer miscounted, so the declared ${failures > failed ? 'failures are' : 'tests are'} reported here as a failure.`,
+        message: `The suite ${name} ${declares}, but ${holds}: the report is incomplete or its producer miscounted, so the declared failures are reported here.`,
       });
-    } else if ((tests !== undefined && tests !== cases) || (declaresFailures && failures < failed)) {
+    } else if ((tests !== undefined && tests !== cases) || (declaresFailures && failures !== failed)) {
       if (this.warnings.length >= MAX_WARNINGS) {
         this.moreWarnings++;
         return;
       }
-      this.warnings.push(`The suite ${name} ${declares}, but ${holds}; the test cases were counted.`);
+      this.warnings.push(`The suite ${name} ${declares}, but ${holds}${reruns ? ' (it holds reruns, which its totals count)' : ''}; the test cases were counted.`);
     }
   }
 

@@ -17,7 +17,7 @@ interface Level {
 }
 
 const TEST_POINT = /^(not )?ok\b[ \t]*(\d+)?[ \t]*(?:-[ \t]*)?(.*)$/;
-const PLAN = /^1\.\.(\d+)\b/;
+const PLAN = /^(\d+)\.\.(\d+)\b/;
 const DIRECTIVE = /^#[ \t]*(skip|todo)\S*(?:[ \t]+(.*))?$/i;
 /** node-tap's timing, `# time=5.26ms`, anywhere after the description. */
 const TIME = /(?:^|[ \t])#[ \t]*time=[\d.]+(?:ms|s)?(?=[ \t]|$)/gi;
@@ -43,6 +43,12 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
   /** Buffered subtests waiting for their `}`: the point and its indentation. */
   const buffered: Array<{ point: Point; indent: number }> = [];
   let plan: number | undefined;
+  let planFirst = 1;
+  let planLine = '';
+  let secondPlan: string | undefined;
+  /** Top-level point numbers: outside the plan or repeated means the stream cannot be trusted. */
+  const numbers = new Set<number>();
+  let badNumber: string | undefined;
   let bailOut: string | undefined;
   let sawTap = false;
   let totalDuration: number | undefined;
@@ -65,9 +71,15 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
     }
     if (indent === 0) {
       const p = PLAN.exec(body);
-      if (p) {
-        if (plan !== undefined) throw malformed('tap', `a second plan "${body}" at line ${i + 1}.`);
-        plan = Number(p[1]);
+      // `100..1` is no plan (`1..0` is: nothing to run).
+      if (p && (Number(p[2]) >= Number(p[1]) || (p[1] === '1' && p[2] === '0'))) {
+        if (plan !== undefined) {
+          if (body.trim() !== planLine) secondPlan ??= `a second plan "${body.trim()}" at line ${i + 1} contradicts "${planLine}"`;
+          continue;
+        }
+        planFirst = Number(p[1]);
+        plan = Math.max(0, Number(p[2]) - planFirst + 1);
+        planLine = body.trim();
         sawTap = true;
         continue;
       }
@@ -78,21 +90,28 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
     if (!m) continue;
     sawTap = true;
     const point: Point = { ok: m[1] === undefined, name: '', children: [] };
+    if (indent === 0 && m[2] !== undefined && badNumber === undefined) {
+      const n = Number(m[2]);
+      if (numbers.has(n)) badNumber = `the test number ${n} is reported twice (line ${i + 1})`;
+      numbers.add(n);
+    }
     let description = m[3];
-    const opensBlock = /[ \t]\{$/.test(description) || description === '{';
+    const opensBlock = (/[ \t]\{$/.test(description) || description === '{') && closesBlock(lines, i + 1, indent);
     if (opensBlock) description = description.slice(0, -1);
     parseDescription(description, point);
     // Diagnostics: a `---` line right after the point, closed by `...` at the same indentation.
     const next = lines[i + 1];
     if (next !== undefined && next.trim() === '---') {
       const yamlIndent = next.length - next.trimStart().length;
-      let end = findYamlEnd(lines, i + 2, yamlIndent);
+      const found = findYamlEnd(lines, i + 2, yamlIndent);
+      let end = found.end;
       if (end < 0) {
         cutShort = `the output ends inside the diagnostics of "${point.name}" (from line ${i + 2})`;
         end = lines.length;
       }
       point.yaml = parseTapYaml(lines.slice(i + 2, end).map((l) => l.slice(Math.min(yamlIndent, l.length - l.trimStart().length))));
-      i = end;
+      // After a `...` the next line is TAP; a block never closed ends before the first line less indented.
+      i = found.closed ? end : end - 1;
     }
     if (opensBlock) {
       // Buffered: the children follow, up to the `}` at this indentation.
@@ -116,9 +135,19 @@ export function parseTap(text: string, options: ParseOptions = {}): TestReport {
   let planProblem: string | undefined;
   if (bailOut === undefined) {
     if (cutShort) planProblem = `The run was cut short: ${cutShort}${plan !== undefined ? `; the plan promised ${plan}, ${topLevel} reported` : ''}.`;
+    else if (secondPlan) planProblem = `The plan is contradictory: ${secondPlan}.`;
+    else if (badNumber) planProblem = `The test numbers cannot be trusted: ${badNumber}.`;
     else if (plan === undefined) planProblem = `The run was cut short: no plan line ("1..N") after ${topLevel} test(s); the output ends before the run finished.`;
     else if (plan > topLevel) planProblem = `The run was cut short: the plan promised ${plan}, ${topLevel} reported.`;
     else if (plan < topLevel) planProblem = `More tests than planned: the plan promised ${plan}, ${topLevel} reported (the producer miscounted, or two outputs were mixed).`;
+    else {
+      for (const n of numbers) {
+        if (n < planFirst || n >= planFirst + plan) {
+          planProblem = `The test number ${n} is outside the plan "${planLine}": the producer misnumbered its tests.`;
+          break;
+        }
+      }
+    }
   }
 
   const builder = new ReportBuilder();
@@ -151,12 +180,34 @@ function popDeeper(levels: Level[], indent: number): Point[] {
   return out;
 }
 
-function findYamlEnd(lines: readonly string[], from: number, indent: number): number {
+/**
+ * Where a YAML block ends (exclusive): at the `...` closing it, or at the first line indented less
+ * than its `---` (a block the producer never closed: the rest is TAP again); -1 when the input
+ * ends inside it.
+ */
+function findYamlEnd(lines: readonly string[], from: number, indent: number): { end: number; closed: boolean } {
   for (let j = from; j < lines.length; j++) {
     const l = lines[j];
-    if (l.trim() === '...' && l.length - l.trimStart().length === indent) return j;
+    const body = l.trimStart();
+    if (body === '') continue;
+    const at = l.length - body.length;
+    if (body.trimEnd() === '...' && at === indent) return { end: j, closed: true };
+    if (at < indent) return { end: j, closed: false };
   }
-  return -1;
+  return { end: -1, closed: false };
+}
+
+/** Whether a buffered subtest opened at `indent` is closed by a `}` there before anything else at that indentation. */
+function closesBlock(lines: readonly string[], from: number, indent: number): boolean {
+  for (let j = from; j < lines.length; j++) {
+    const l = lines[j];
+    const body = l.trimStart();
+    if (body === '') continue;
+    const at = l.length - body.length;
+    if (at > indent) continue;
+    return at === indent && body.trimEnd() === '}';
+  }
+  return false;
 }
 
 function parseDescription(raw: string, point: Point): void {
