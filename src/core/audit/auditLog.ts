@@ -361,7 +361,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A line holding something shaped like an entry, or null. */
 function parseEntry(line: string): AuditEntry | null {
-  if (!line.trim()) return null;
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return null; // not an object: no JSON.parse (and no exception) for junk
+
   let v: unknown;
   try {
     v = JSON.parse(line);
@@ -477,8 +479,35 @@ async function readText(file: string): Promise<string> {
 
 /** The longest line taken for an entry; a longer line is junk and is never decoded. */
 export const MAX_ENTRY_BYTES = 1024 * 1024;
+/** How many entry-shaped lines that are not entries are decoded from the end before the log is called damaged. */
+export const MAX_TAIL_CANDIDATES = 10_000;
+const ENTRY_HEAD = Buffer.from('{"action":');
+const ENTRY_TAIL = Buffer.from(',"v":1}');
 /** How far back from the end an entry is looked for before the log is called damaged. */
 export const MAX_TAIL_SCAN_BYTES = 256 * 1024 * 1024;
+
+/** What finding the last entry cost: bytes read from the file and lines decoded as JSON. */
+export interface TailStats {
+  bytesRead: number;
+  linesDecoded: number;
+}
+
+/** The last entry of a log file as `append` finds it (null for an empty or missing file), and what finding it cost. */
+export async function findLastEntry(file: string): Promise<{ last: AuditEntry | null; endsWithNewline: boolean; stats: TailStats }> {
+  const stats: TailStats = { bytesRead: 0, linesDecoded: 0 };
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { last: null, endsWithNewline: true, stats };
+    throw e;
+  }
+  try {
+    return { ...(await readTail(handle, file, stats)), stats };
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Opens the log for appending without following a link; refuses anything but a regular file. */
 async function openLogForAppend(file: string): Promise<fs.FileHandle> {
@@ -502,13 +531,13 @@ async function openLogForAppend(file: string): Promise<fs.FileHandle> {
 /**
  * The last well-formed entry, reading backwards from the end in chunks, and whether the file ends
  * with a newline (a cut-off last line must not swallow the next entry). Linear: every byte is read
- * once, lines are split on raw newlines and only a line that may be an entry (starts with `{`, at
- * most MAX_ENTRY_BYTES) is decoded. Junk after the last entry (a cut-off append, bytes written by
- * something else) stays where it is — the next entry goes after it, chained to the last entry, and
+ * once, lines are split on raw newlines and only a line shaped like an entry (canonical JSON:
+ * `{"action":…,"v":1}`, at most MAX_ENTRY_BYTES; at most MAX_TAIL_CANDIDATES of them) is decoded.
+ * Junk after the last entry (a cut-off append, bytes written by something else) stays where it is — the next entry goes after it, chained to the last entry, and
  * `verify` keeps reporting the junk lines as malformed. A non-empty file without any entry in its
  * last MAX_TAIL_SCAN_BYTES is not an audit log (or one buried under junk) and is refused.
  */
-async function readTail(handle: fs.FileHandle, file: string): Promise<{ last: AuditEntry | null; endsWithNewline: boolean }> {
+async function readTail(handle: fs.FileHandle, file: string, stats: TailStats = { bytesRead: 0, linesDecoded: 0 }): Promise<{ last: AuditEntry | null; endsWithNewline: boolean }> {
   const { size } = await handle.stat();
   if (size === 0) return { last: null, endsWithNewline: true };
   const chunkSize = 256 * 1024;
@@ -520,23 +549,30 @@ async function readTail(handle: fs.FileHandle, file: string): Promise<{ last: Au
   let partial: Buffer[] | null = [];
   let partialBytes = 0;
   let start = size;
+  let candidates = 0;
   const tryLine = (pieces: Buffer[] | null): AuditEntry | null => {
-    if (!pieces || pieces.length === 0) return null;
+    if (!pieces || pieces.length === 0 || pieces[0][0] !== 0x7b) return null; // '{'
     const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
-    let i = 0;
-    while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0d)) i++;
-    if (bytes[i] !== 0x7b) return null; // '{'
-    return parseEntry(bytes.toString('utf8'));
+    // An entry is canonical JSON: `{"action":…,"v":1}` (keys sorted). Anything else is junk, skipped undecoded.
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    if (end < ENTRY_HEAD.length + ENTRY_TAIL.length || !bytes.subarray(0, ENTRY_HEAD.length).equals(ENTRY_HEAD) || !bytes.subarray(end - ENTRY_TAIL.length, end).equals(ENTRY_TAIL)) return null;
+    if (++candidates > MAX_TAIL_CANDIDATES) {
+      throw new SdlcError('AuditLogDamaged', `The end of the audit log ${file} holds ${MAX_TAIL_CANDIDATES} lines that look like entries but are not. Run "sdlc audit verify --file ${file}" and move the junk at its end away before recording more.`);
+    }
+    stats.linesDecoded++;
+    return parseEntry(bytes.subarray(0, end).toString('utf8'));
   };
   while (start > limit) {
     const from = Math.max(limit, start - chunkSize);
     const chunk = Buffer.alloc(start - from);
     await handle.read(chunk, 0, chunk.length, from);
+    stats.bytesRead += chunk.length;
     let end = chunk.length;
     for (let nl = chunk.lastIndexOf(0x0a, end - 1); nl >= 0; nl = end > 0 ? chunk.lastIndexOf(0x0a, end - 1) : -1) {
       // chunk[nl+1, end) starts the line collected so far
       const piece = chunk.subarray(nl + 1, end);
-      const line = partial && partialBytes + piece.length <= MAX_ENTRY_BYTES ? [piece, ...partial.reverse()] : null;
+      const line = !partial || partialBytes + piece.length > MAX_ENTRY_BYTES ? null : partial.length === 0 ? [piece] : [piece, ...partial.reverse()];
       const entry = tryLine(line);
       if (entry) return { last: entry, endsWithNewline };
       partial = [];

@@ -9,8 +9,11 @@ import {
   GENESIS_HASH,
   auditAction,
   createEntry,
+  commonGitDir,
   defaultAuditPath,
   entryHash,
+  findLastEntry,
+  MAX_TAIL_CANDIDATES,
   resolveAuditPath,
   verifyAuditText,
   type AuditEntry,
@@ -169,6 +172,34 @@ describe('audit log', () => {
       assert.deepEqual(verifyLines(lines).problems.map((p) => [p.line, p.kind]), [[4, 'reordered']]);
     });
 
+    it('a duplicated line right after itself → reordered, said to be a copy (not broken-chain)', () => {
+      const lines = buildLog(3);
+      lines.splice(2, 0, lines[1]);
+      const v = verifyLines(lines);
+      assert.deepEqual(v.problems.map((p) => [p.line, p.seq, p.kind]), [[3, 2, 'reordered']]);
+      assert.match(v.problems[0].message, /appears again \(a copy of line 2\)/);
+      assert.equal(v.head, JSON.parse(lines[3]).hash);
+    });
+
+    it('a duplicated last line → reordered', () => {
+      const lines = buildLog(2);
+      lines.push(lines[1]);
+      assert.deepEqual(verifyLines(lines).problems.map((p) => [p.line, p.kind]), [[3, 'reordered']]);
+    });
+
+    it('expectations: expectHead must name an intact entry; minEntries counts entries', () => {
+      const lines = buildLog(3);
+      const hashes = lines.map((l) => (JSON.parse(l) as AuditEntry).hash);
+      assert.equal(verifyAuditText(text(lines), { expectHead: hashes[1], minEntries: 3 }).ok, true);
+      assert.equal(verifyAuditText(text(lines), { expectHead: hashes[2].toUpperCase() }).ok, true);
+      const cut = verifyAuditText(text(lines.slice(0, 2)), { expectHead: hashes[2], minEntries: 3 });
+      assert.deepEqual(cut.problems.map((p) => p.kind), ['head-not-found', 'too-few-entries']);
+      assert.equal(cut.head, hashes[1]);
+      assert.deepEqual(verifyAuditText('', { minEntries: 0 }), { ok: true, entries: 0, head: null, problems: [] });
+      const empty = verifyAuditText('', { expectHead: hashes[0] });
+      assert.deepEqual(empty.problems.map((p) => p.kind), ['head-not-found']);
+    });
+
     it('a truncated last line → malformed', () => {
       const lines = buildLog(3);
       const v = verifyAuditText(text(lines.slice(0, 2)) + lines[2].slice(0, lines[2].length - 5));
@@ -279,7 +310,84 @@ describe('audit log', () => {
     });
   });
 
+  describe('junk at the end of the log (issue 8 #19)', () => {
+    const junkKinds: Record<string, string> = {
+      'short lines': 'junk junk junk junk junk junk junk junk junk junk junk junk\n',
+      'one endless line': 'x'.repeat(64),
+      'lines that start like JSON': '{"x":' + ' '.repeat(58) + '\n',
+      'random bytes': Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 151 + 7) % 256)).toString('latin1'),
+    };
+    for (const [kind, unit] of Object.entries(junkKinds)) {
+      it(`${kind}: 8 MB after the last entry — each byte read once, no junk decoded, the next entry chains to the last real one`, async () => {
+        const lines = buildLog(3);
+        const junk = unit.repeat(Math.ceil((8 * 1024 * 1024) / unit.length));
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, text(lines) + junk, 'latin1');
+        const size = (await fs.stat(file)).size;
+        const found = await findLastEntry(file);
+        assert.equal(found.last?.seq, 3);
+        assert.ok(found.stats.bytesRead <= size, `read ${found.stats.bytesRead} of ${size} bytes`);
+        assert.equal(found.stats.linesDecoded, 1, 'only the entry itself is decoded');
+        const next = await new AuditLog(file).append(input('branch.create'));
+        assert.equal(next.seq, 4);
+        assert.equal(next.prev, (JSON.parse(lines[2]) as AuditEntry).hash);
+        const v = await new AuditLog(file).verify({ minEntries: 4 });
+        assert.equal(v.entries, 4);
+        assert.equal(v.head, next.hash);
+        assert.ok(v.problems.length > 0 && v.problems.every((p) => p.kind === 'malformed'), 'the junk stays visible to verify');
+      });
+    }
+
+    it('entry-shaped junk is decoded at most MAX_TAIL_CANDIDATES times, then the log is called damaged', async () => {
+      const shaped = '{"action":"x","v":1}\n'; // canonical-looking, but not an entry
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, text(buildLog(1)) + shaped.repeat(MAX_TAIL_CANDIDATES + 5));
+      await assert.rejects(findLastEntry(file), (e: unknown) => e instanceof SdlcError && e.code === 'AuditLogDamaged');
+    });
+
+    it('a file that holds no entry at all is not an audit log: nothing is appended', async () => {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, 'precious\n');
+      await assert.rejects(new AuditLog(file).append(input('branch.create')), (e: unknown) => e instanceof SdlcError && e.code === 'AuditLogRefused' && e.usage);
+      assert.equal(await fs.readFile(file, 'utf8'), 'precious\n');
+    });
+
+    it('a symbolic link is never appended through', async () => {
+      const target = path.join(dir, 'target.jsonl');
+      await fs.writeFile(target, text(buildLog(1)));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.symlink(target, file);
+      await assert.rejects(new AuditLog(file).append(input('branch.create')), (e: unknown) => e instanceof SdlcError && e.code === 'AuditLogRefused');
+      assert.equal(await fs.readFile(target, 'utf8'), text(buildLog(1)));
+    });
+  });
+
   describe('paths', () => {
+    it('the common git dir of a linked worktree comes from its commondir file', async () => {
+      const common = path.join(dir, 'repo', '.git');
+      const wtGit = path.join(common, 'worktrees', 'wt');
+      await fs.mkdir(wtGit, { recursive: true });
+      await fs.writeFile(path.join(wtGit, 'commondir'), '../..\n');
+      assert.equal(commonGitDir(wtGit), common);
+      assert.equal(commonGitDir(common), common);
+      assert.equal(resolveAuditPath(path.join(dir, 'wt'), wtGit), path.join(common, 'sdlc', 'audit.jsonl'));
+      assert.equal(resolveAuditPath(path.join(dir, 'wt'), wtGit, '.git/x/audit.jsonl'), path.join(common, 'x', 'audit.jsonl'));
+    });
+
+    it('refuses audit.path outside the git dir and the existing folders outside the work tree', () => {
+      const refused = (configured: string, pattern: RegExp) =>
+        assert.throws(() => resolveAuditPath('/r', '/r/.git', configured), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidConfig' && e.usage && pattern.test(e.message));
+      refused('../outside/victim.txt', /\.jsonl/);
+      refused('../outside/victim.jsonl', /\.\./);
+      refused('.git/../../x.jsonl', /\.\./);
+      refused('ops/audit.jsonl', /work tree/);
+      refused('/r/ops/audit.jsonl', /work tree/);
+      refused('/proc/self/audit.jsonl', /system folder/);
+      refused('/sys/audit.jsonl', /system folder/);
+      refused(path.join(dir, 'missing', 'audit.jsonl'), /does not exist/);
+      refused('.git', /\.jsonl/);
+    });
+
     it('defaults to <gitDir>/sdlc/audit.jsonl; a relative audit.path is read from the root and stays in .git', () => {
       assert.equal(defaultAuditPath('/r/.git'), path.join('/r/.git', 'sdlc', 'audit.jsonl'));
       assert.equal(resolveAuditPath('/r', '/r/.git'), path.join('/r/.git', 'sdlc', 'audit.jsonl'));

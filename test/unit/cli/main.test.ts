@@ -131,7 +131,6 @@ describe('cli/main (in process, fake git)', () => {
       code: 2,
       error: 'NotARepository',
     },
-    { title: 'command not built yet', argv: ['deployments', '--json'], code: 1, error: 'NotImplemented' },
     {
       title: 'a failed operation',
       argv: ['repo', '--json'],
@@ -177,6 +176,49 @@ describe('cli/main (in process, fake git)', () => {
     assert.ok(!stderr.includes(token), stderr);
   });
 
+  it('redacts every secret of its environment from documents, text, errors and log lines (issue 8 #13)', async () => {
+    const env = { GITHUB_TOKEN: 'gh-token-0001', NPM_TOKEN: 'npm-token-0002', DB_PASSWORD: 'db-pass-0003', SIGNING_KEY: 'signing-key-0004', PATH_HINT: 'not-secret-0005' };
+    const leaky: RepoSnapshot = {
+      ...snapshot,
+      remotes: [
+        { name: 'a', url: 'https://gh-token-0001@github.com/acme/app.git', github: { owner: 'acme', repo: 'app' } },
+        { name: 'b', url: 'https://x.example/?access_token=qs-0006', github: null },
+      ],
+      branches: [{ ...snapshot.branches[0], name: 'npm-token-0002' }],
+    };
+    const services = fakeServices({ snapshot: async () => leaky });
+    for (const argv of [['repo', '--json', '--verbose'], ['repo', '--verbose']]) {
+      const { code, stdout, stderr } = await run(argv, services, env);
+      assert.equal(code, 0);
+      for (const secret of ['gh-token-0001', 'npm-token-0002', 'qs-0006']) assert.ok(!(stdout + stderr).includes(secret), `${secret} in ${argv.join(' ')}: ${stdout}`);
+      assert.ok(stdout.includes('not-secret') || !stdout.includes('0005'));
+      if (argv.includes('--json')) {
+        const doc = JSON.parse(stdout) as RepoSnapshot;
+        assert.equal(doc.remotes[0].url, 'https://***@github.com/acme/app.git');
+        assert.equal(doc.branches[0].name, '***');
+      }
+    }
+    const failing = fakeServices({ snapshot: () => Promise.reject(new SdlcError('X', 'db-pass-0003 and signing-key-0004 rejected')) });
+    for (const json of [true, false]) {
+      const { stderr } = await run(['repo', ...(json ? ['--json'] : []), '--verbose'], failing, env);
+      assert.ok(!stderr.includes('db-pass-0003') && !stderr.includes('signing-key-0004'), stderr);
+    }
+    // The secrets of one run are forgotten after it.
+    const after = await run(['repo', '--json'], fakeServices({ snapshot: async () => ({ ...snapshot, branches: [{ ...snapshot.branches[0], name: 'npm-token-0002' }] }) }));
+    assert.equal((JSON.parse(after.stdout) as RepoSnapshot).branches[0].name, 'npm-token-0002');
+  });
+
+  it('never says "See the log" (the CLI has none without --verbose): git failures point to --verbose, internal errors too', async () => {
+    const unknown = fakeServices({ snapshot: () => Promise.reject(new GitError('Unknown', 'git status failed (exit code 128): boom.')) });
+    const plain = await run(['repo', '--json'], unknown);
+    assert.match(parseErr(plain.stderr).message, /Run again with --verbose to see git's full output\.$/);
+    assert.doesNotMatch(plain.stderr, /See the log/i);
+    const verbose = await run(['repo', '--json', '--verbose'], unknown);
+    assert.doesNotMatch(verbose.stderr, /Run again with --verbose/);
+    const internal = await run(['repo'], fakeServices({ snapshot: () => Promise.reject(new TypeError('oops')) }));
+    assert.match(internal.stderr, /^sdlc: oops \(an internal error: run again with --verbose for details\)\n$/);
+  });
+
   it('--verbose logs to stderr only; stdout keeps exactly one document', async () => {
     const { code, stdout, stderr } = await run(['repo', '--json', '--verbose']);
     assert.equal(code, 0);
@@ -185,6 +227,10 @@ describe('cli/main (in process, fake git)', () => {
     assert.equal((await run(['repo', '--json'])).stderr, '');
   });
 });
+
+function parseErr(stderr: string): { code: string; message: string } {
+  return (JSON.parse(stderr) as { error: { code: string; message: string } }).error;
+}
 
 describe('cli/env', () => {
   it('GitHub options: GITHUB_TOKEN, else GH_TOKEN; GITHUB_API_URL, default api.github.com', () => {

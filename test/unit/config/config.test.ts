@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertValidConfig, formatProblem, loadConfig, validateConfigText, type ConfigProblem } from '../../../src/core/config/config';
+import { assertValidConfig, formatProblem, loadConfig, MAX_NESTING, validateConfigText, type ConfigProblem } from '../../../src/core/config/config';
 import { SdlcError } from '../../../src/core/errors';
 
 const brief = (problems: ConfigProblem[]) => problems.map((p) => `${p.severity} ${p.line}:${p.column} ${p.path}`);
@@ -157,6 +157,50 @@ describe('config (.sdlc.json)', () => {
     it('formatProblem gives file:line:column', () => {
       const [p] = validateConfigText('{\n "tests": 1 }').problems;
       assert.equal(formatProblem('/r/.sdlc.json', p), '/r/.sdlc.json:2:11: expected an array, got 1 (at tests)');
+    });
+  });
+  describe('positions at the start of a line, and deep nesting (issue 8)', () => {
+    it('a problem at column 1 is reported at column 1 of its own line (not past the end of the line before)', () => {
+      const text = '{\n"packges": [],\n  "tests": {}\n}';
+      assert.deepEqual(brief(validateConfigText(text).problems), ['warning 2:1 packges', 'error 3:12 tests']);
+      const syntax = validateConfigText('{\n  "packages": ["."]\n"tests": []\n}').problems;
+      assert.deepEqual([syntax[0].line, syntax[0].column, syntax[0].syntax], [3, 1, true]);
+      const first = validateConfigText('x').problems[0];
+      assert.deepEqual([first.line, first.column], [1, 1]);
+    });
+
+    it('file:line:column of a problem at column 1', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sdlc-config-'));
+      try {
+        await fs.writeFile(path.join(dir, '.sdlc.json'), '{\n"audit": 1\n}');
+        const loaded = await loadConfig(dir);
+        assert.throws(() => assertValidConfig(loaded), (e: unknown) => e instanceof SdlcError && e.message.startsWith(`${path.join(dir, '.sdlc.json')}:2:10: expected an object`));
+        await fs.writeFile(path.join(dir, '.sdlc.json'), '{\n"audit": {}\n"x": 1}');
+        await assert.rejects(loadConfig(dir), (e: unknown) => e instanceof SdlcError && e.message === `${path.join(dir, '.sdlc.json')}:3:1: comma expected`);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('nesting deeper than MAX_NESTING is a syntax problem at the bracket that goes too deep; 64 levels are fine', () => {
+      const nested = (levels: number) => `{"x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+      assert.ok(!validateConfigText(nested(MAX_NESTING)).problems.some((p) => p.syntax));
+      const deep = validateConfigText(nested(5000));
+      assert.equal(deep.problems.length, 1);
+      assert.deepEqual([deep.problems[0].line, deep.problems[0].column, deep.problems[0].syntax], [1, 5 + MAX_NESTING, true]);
+      assert.match(deep.problems[0].message, /nested deeper than 64 levels/);
+      // Brackets inside strings and comments do not count.
+      assert.ok(!validateConfigText(`{"x": "${'['.repeat(5000)}" /* ${'{'.repeat(5000)} */}`).problems.some((p) => p.syntax));
+    });
+
+    it('a 5,000-level .sdlc.json fails loading with InvalidConfig (usage), not a stack overflow', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sdlc-config-'));
+      try {
+        await fs.writeFile(path.join(dir, '.sdlc.json'), `{"tests":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+        await assert.rejects(loadConfig(dir), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidConfig' && e.usage);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });
