@@ -1,12 +1,13 @@
 // The Test Runs view and the "SDLC Tests" controller in a real VS Code: a node:test project in the
 // test workspace, run through the commands, asserted on the history and the view's tree.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { makeTestRunsProject, type TestRunsProject } from '../support/testRunsProject';
 import { activate, find, labels, run, waitFor, type Item } from './helpers';
 import { alive } from '../support/processes';
+import { commit, makeRepo } from '../support/repos';
 
 interface RunRecord {
   suite: string;
@@ -19,9 +20,17 @@ interface RunRecord {
 }
 
 /** A Test Runs tree item: what helpers' Item has, plus the click target. */
-type RunsItem = Item & { command?: { command: string; arguments?: unknown[] }; children?: RunsItem[] };
+type RunsItem = Item & { tooltip?: string; command?: { command: string; arguments?: unknown[] }; children?: RunsItem[] };
 
-const inspect = () => vscode.commands.executeCommand('sdlc.testRuns._inspect') as Promise<{ state: string; items: RunsItem[] }>;
+/** A Testing view item of the "SDLC Tests" controller. */
+interface TestingItem {
+  id: string;
+  label: string;
+  description?: string;
+  tags: string[];
+  children: TestingItem[];
+}
+const inspect = () => vscode.commands.executeCommand('sdlc.testRuns._inspect') as Promise<{ state: string; items: RunsItem[]; testing?: TestingItem[] }>;
 const at = (items: RunsItem[] | undefined, ...path: string[]) => find(items, ...path) as RunsItem | undefined;
 
 
@@ -174,5 +183,101 @@ describe('Test Runs', function () {
     const view = await inspect();
     assert.equal(find(view.items, repoLabel, 'History')?.description, '0 runs');
     assert.deepEqual(labels(find(view.items, repoLabel, 'Flaky')), ['No flaky tests']);
+  });
+});
+
+// An npm project without .sdlc.json: its suites come from package.json, where `test` runs two other
+// test scripts (issue 10, 11–12). Each suite appends its name to runs.log, so the test can count runs.
+const RECORD = "import { appendFileSync } from 'node:fs';\nexport const record = (name) => appendFileSync(new URL('./runs.log', import.meta.url), `${name}\\n`);\n";
+const NPM_PROJECT: Record<string, string> = {
+  'package.json': `${JSON.stringify(
+    {
+      name: 'testruns-npm',
+      private: true,
+      scripts: {
+        test: 'npm run test:unit && npm run test:api',
+        'test:unit': 'node --test',
+        'test:api': 'node api-check.mjs',
+        'test:e2e': 'node e2e-check.mjs',
+      },
+    },
+    null,
+    2,
+  )}\n`,
+  'record.mjs': RECORD,
+  'calc.test.mjs': "import { test } from 'node:test';\nimport { record } from './record.mjs';\nrecord('test:unit');\ntest('adds', () => {});\n",
+  'api-check.mjs': "import { record } from './record.mjs';\nrecord('test:api');\n",
+  'e2e-check.mjs': "import { record } from './record.mjs';\nrecord('test:e2e');\n",
+  '.gitignore': 'runs.log\n',
+};
+
+describe('Test Runs: suites detected from package.json', function () {
+  this.timeout(120000);
+  const workspace = process.env.SDLC_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const dir = path.join(workspace, 'testruns-npm');
+  let repoLabel: string;
+  const runsLog = () => (existsSync(path.join(dir, 'runs.log')) ? readFileSync(path.join(dir, 'runs.log'), 'utf8').trim().split('\n').sort() : []);
+
+  before(async () => {
+    await makeRepo({ dir, commits: 0 });
+    await commit(dir, 'test: npm project', NPM_PROJECT);
+    await activate();
+    const repo = await waitFor('the npm project in the Test Runs view', async () => {
+      await run('sdlc.testRuns.refresh');
+      return (await inspect()).items.find((i) => i.label.endsWith('testruns-npm') && find(i.children, 'Suites')?.children?.length);
+    });
+    repoLabel = repo.label;
+    await run('sdlc.testRuns.clearHistory', { repository: dir, confirm: false });
+  });
+
+  it('shows `test` as the group of the suites it runs, and each kind with why in the tooltip', async () => {
+    const view = await inspect();
+    const suites = find(view.items, repoLabel, 'Suites') as RunsItem | undefined;
+    assert.deepEqual(labels(suites), ['test', 'test:e2e']);
+    const group = at(suites?.children, 'test');
+    assert.equal(group?.description, 'group · 2 suites');
+    assert.equal(group?.icon, 'layers');
+    assert.deepEqual(labels(group), ['test:unit', 'test:api']);
+    assert.match(group?.tooltip ?? '', /runs `test:unit`, `test:api` \(npm run\)/);
+    assert.match(group?.tooltip ?? '', /"Run All" runs each test once/);
+    const api = at(group?.children as RunsItem[], 'test:api');
+    assert.match(api?.description ?? '', /^integration · not run yet$/);
+    assert.match(api?.tooltip ?? '', /Kind: \*\*integration\*\*, guessed because the name "test:api" has "api"/);
+    assert.match(at(suites?.children, 'test:e2e')?.tooltip ?? '', /Kind: \*\*acceptance\*\*, guessed because the name "test:e2e" has "e2e"/);
+    assert.match(at(group?.children as RunsItem[], 'test:unit')?.tooltip ?? '', /Kind: \*\*unit\*\*, guessed because nothing in its name or command names another kind/);
+
+    // The Testing view: the same group, with the kind and why as the item's description.
+    const repoItem = view.testing?.find((i) => i.id === dir || i.label.endsWith('testruns-npm'));
+    assert.ok(repoItem, JSON.stringify(view.testing?.map((i) => i.label)));
+    assert.deepEqual(repoItem.children.map((c) => c.label), ['test', 'test:e2e']);
+    const testItem = repoItem.children[0];
+    assert.equal(testItem.description, 'group of 2: test:unit, test:api (npm run)');
+    assert.deepEqual(testItem.tags.sort(), ['integration', 'unit']);
+    assert.deepEqual(testItem.children.map((c) => c.label), ['test:unit', 'test:api']);
+    assert.equal(testItem.children[1].description, 'integration — the name "test:api" has "api"');
+    assert.equal(repoItem.children[1].description, 'acceptance — the name "test:e2e" has "e2e"');
+  });
+
+  it('Run All runs each suite once (not `test` and then its parts again)', async () => {
+    const result = await run<{ runs: RunRecord[] }>('sdlc.testRuns.runAll', { repository: dir });
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.deepEqual(result.runs.map((r) => `${r.suite}:${r.kind}`), ['test:unit:unit', 'test:api:integration', 'test:e2e:acceptance']);
+    assert.deepEqual(runsLog(), ['test:api', 'test:e2e', 'test:unit']);
+    assert.deepEqual(result.runs[0].counts, { passed: 1, failed: 0, skipped: 0 });
+  });
+
+  it('running the group runs its parts, each once', async () => {
+    rmSync(path.join(dir, 'runs.log'), { force: true });
+    const result = await run<{ group: string; runs: RunRecord[] }>('sdlc.testRuns.runSuite', { repository: dir, suite: 'test' });
+    assert.equal(result.group, 'test');
+    assert.deepEqual(result.runs.map((r) => r.suite), ['test:unit', 'test:api']);
+    assert.deepEqual(runsLog(), ['test:api', 'test:unit']);
+  });
+
+  it('Run All of a kind picks among the parts', async () => {
+    rmSync(path.join(dir, 'runs.log'), { force: true });
+    const result = await run<{ runs: RunRecord[] }>('sdlc.testRuns.runAll', { repository: dir, kind: 'integration' });
+    assert.deepEqual(result.runs.map((r) => r.suite), ['test:api']);
+    assert.deepEqual(runsLog(), ['test:api']);
   });
 });

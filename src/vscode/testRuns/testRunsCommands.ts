@@ -197,6 +197,13 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
         return { file, created: !exists };
       },
     },
-    { id: InternalCommandIds.testRunsInspect, run: () => inspectTestRuns(store, tree) },
+    {
+      id: InternalCommandIds.testRunsInspect,
+      run: async () => {
+        await store.ensureLoaded();
+        controller.sync();
+        return inspectTestRuns(store, tree, controller.controller);
+      },
+    },
   ];
 }
