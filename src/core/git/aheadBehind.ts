@@ -333,6 +333,8 @@ export interface Segments {
   readonly bottom: Int32Array;
   /** generation number of each segment's bottom commit (the heap key) */
   readonly bottomGeneration: Int32Array;
+  /** every commit, children before parents (decreasing generation) */
+  readonly order: Int32Array;
 }
 
 export function buildSegments(graph: CommitGraph): Segments {
@@ -382,7 +384,7 @@ export function buildSegments(graph: CommitGraph): Segments {
   const bottom = Int32Array.from(bottoms);
   const bottomGeneration = new Int32Array(bottom.length);
   for (let s = 0; s < bottom.length; s++) bottomGeneration[s] = generation[bottom[s]];
-  return { segmentOf, offsetOf, length: Int32Array.from(lengths), bottom, bottomGeneration };
+  return { segmentOf, offsetOf, length: Int32Array.from(lengths), bottom, bottomGeneration, order };
 }
 
 /**
@@ -393,9 +395,16 @@ export function buildSegments(graph: CommitGraph): Segments {
  * Segments are taken from a max-heap on their bottom's generation, so a segment is counted only after
  * every segment that could enter it: in a segment entered by both sides at offsets l and r, the
  * commits l..r-1 are the left side's own (and vice versa), the rest are shared. The walk stops when
- * every queued segment is entered by both sides at the same offset (all below is shared). The work is
- * proportional to the number of segments between the tips and their merge bases — on a linear stretch
- * the count is a subtraction.
+ * every queued segment is entered by both sides at the same offset (all below is shared).
+ *
+ * Long one-sided stretches through merges are jumped over with the dominator tree: d dominates c when
+ * every path from c down to a root passes through d; then every commit reachable from c but not from
+ * d has a generation above d's, and there are size(c) − size(d) of them (size = commits reachable).
+ * When one side alone holds a segment and nothing else queued reaches above generation g, that side
+ * owns everything between the segment's bottom c and its lowest dominator d at or above g: counted
+ * with one subtraction, the walk goes on at d. So the work depends on the shape of the graph near the
+ * tips and their merge bases, not on the commits between them; on a linear stretch it is a subtraction.
+ * Sizes are computed once per graph, parents first, a merge's from its parents' with one such walk.
  */
 export class AheadBehindCounter {
   readonly segments: Segments;
@@ -409,8 +418,22 @@ export class AheadBehindCounter {
   private readonly heap: Int32Array;
   private heapSize = 0;
   private pending = 0;
+  /** commits reachable from each commit (itself included) */
+  private readonly size: Float64Array;
+  /** dominator tree: depth (roots 1) and up[k * n + c] = the 2^k-th dominator of c, -1 past the roots */
+  private readonly depth: Int32Array;
+  private readonly up: Int32Array;
+  private readonly levels: number;
+  /** false when computing sizes cost more than they would save (merge-heavy graphs without cut points) */
+  jumps = false;
+  /** segments taken while computing sizes */
+  readonly preparationWork: number;
 
-  constructor(private readonly graph: CommitGraph) {
+  /** `sizeBudget`: segments the size walks may take before jumps are given up (default 4 per segment + 1,000). */
+  constructor(
+    private readonly graph: CommitGraph,
+    options: { sizeBudget?: number } = {},
+  ) {
     this.segments = buildSegments(graph);
     const m = this.segments.length.length;
     this.entryLeft = new Int32Array(m).fill(NONE);
@@ -418,6 +441,85 @@ export class AheadBehindCounter {
     this.state = new Uint8Array(m);
     this.touched = new Int32Array(m);
     this.heap = new Int32Array(m);
+    const n = graph.generation.length;
+    let levels = 1;
+    while (1 << levels < n + 1) levels++;
+    this.levels = levels;
+    this.size = new Float64Array(n);
+    this.depth = new Int32Array(n);
+    this.up = new Int32Array(levels * n).fill(-1);
+    this.preparationWork = this.prepare(options.sizeBudget ?? 4 * m + 1000);
+    this.lastWork = 0;
+  }
+
+  /**
+   * Dominators and sizes, parents before children. Gives up (no jumps) when the walks for the sizes of
+   * merges take more than `budget` segments: in histories where long-lived topics overlap everywhere
+   * there are few cut points, the jumps would not pay, and the plain segment walk is used.
+   * Returns the segments walked.
+   */
+  private prepare(budget: number): number {
+    const { parentStart, parentList } = this.graph;
+    const { order } = this.segments;
+    const n = order.length;
+    const { size, depth, up, levels } = this;
+    const rights: number[] = [];
+    let work = 0;
+    this.jumps = true;
+    for (let i = n - 1; i >= 0; i--) {
+      const c = order[i];
+      const from = parentStart[c];
+      const to = parentStart[c + 1];
+      let dom = -1;
+      if (to - from === 0) {
+        size[c] = 1;
+      } else if (to - from === 1) {
+        dom = parentList[from];
+        size[c] = size[dom] + 1;
+      } else {
+        dom = parentList[from];
+        rights.length = 0;
+        for (let j = from + 1; j < to; j++) {
+          dom = this.lca(dom, parentList[j]);
+          rights.push(parentList[j]);
+        }
+        size[c] = 1 + size[parentList[from]] + this.walk([parentList[from]], rights).behind;
+        work += this.lastWork;
+        if (work > budget) {
+          this.jumps = false;
+          return work;
+        }
+      }
+      depth[c] = dom < 0 ? 1 : depth[dom] + 1;
+      up[c] = dom;
+      for (let k = 1; k < levels; k++) {
+        const mid = up[(k - 1) * n + c];
+        up[k * n + c] = mid < 0 ? -1 : up[(k - 1) * n + mid];
+      }
+    }
+    return work;
+  }
+
+  /** Nearest common dominator of a and b; -1 when they share none (different roots). */
+  private lca(a: number, b: number): number {
+    if (a < 0 || b < 0) return -1;
+    const { depth, up, levels } = this;
+    const n = depth.length;
+    if (depth[a] < depth[b]) [a, b] = [b, a];
+    for (let k = levels - 1; k >= 0; k--) {
+      const x = up[k * n + a];
+      if (x >= 0 && depth[x] >= depth[b]) a = x;
+    }
+    if (a === b) return a;
+    for (let k = levels - 1; k >= 0; k--) {
+      const x = up[k * n + a];
+      const y = up[k * n + b];
+      if (x !== y) {
+        a = x;
+        b = y;
+      }
+    }
+    return up[a];
   }
 
   /**
@@ -433,17 +535,25 @@ export class AheadBehindCounter {
 
   /** `count` by commit index. */
   countIndices(a: number, b: number): { ahead: number; behind: number } {
+    if (a === b) {
+      this.lastWork = 0;
+      return { ahead: 0, behind: 0 };
+    }
+    return this.walk([a], [b]);
+  }
+
+  /** Commits reachable from some of `lefts` and none of `rights` (ahead), and the reverse (behind). */
+  private walk(lefts: readonly number[], rights: readonly number[]): { ahead: number; behind: number } {
     this.lastWork = 0;
-    if (a === b) return { ahead: 0, behind: 0 };
-    const { segmentOf, offsetOf, length, bottom } = this.segments;
-    const { parentStart, parentList } = this.graph;
-    const entryLeft = this.entryLeft;
-    const entryRight = this.entryRight;
+    const { segmentOf, offsetOf, length, bottom, bottomGeneration } = this.segments;
+    const { parentStart, parentList, generation } = this.graph;
+    const { entryLeft, entryRight, size, up, levels, heap } = this;
+    const n = generation.length;
     let ahead = 0;
     let behind = 0;
     this.pending = 0;
-    this.enter(segmentOf[a], offsetOf[a], LEFT);
-    this.enter(segmentOf[b], offsetOf[b], RIGHT);
+    for (const a of lefts) this.enter(segmentOf[a], offsetOf[a], LEFT);
+    for (const b of rights) this.enter(segmentOf[b], offsetOf[b], RIGHT);
     while (this.heapSize > 0 && this.pending > 0) {
       const s = this.pop();
       this.lastWork++;
@@ -455,6 +565,28 @@ export class AheadBehindCounter {
       if (l !== NONE) ahead += r === NONE ? len - l : Math.max(0, r - l);
       if (r !== NONE) behind += l === NONE ? len - r : Math.max(0, l - r);
       const c = bottom[s];
+      if (this.jumps && (l === NONE || r === NONE) && this.heapSize <= 64) {
+        // One side alone: how high can anything else queued still reach?
+        let reach = 0;
+        for (let i = 0; i < this.heapSize; i++) {
+          const q = heap[i];
+          const top = bottomGeneration[q] + length[q] - 1 - Math.min(entryLeft[q], entryRight[q]);
+          if (top > reach) reach = top;
+        }
+        // The lowest dominator of c at or above that.
+        let d = c;
+        for (let k = levels - 1; k >= 0; k--) {
+          const x = up[k * n + d];
+          if (x >= 0 && generation[x] >= reach) d = x;
+        }
+        if (d !== c && up[c] !== d) {
+          const owned = size[c] - 1 - size[d];
+          if (l !== NONE) ahead += owned;
+          else behind += owned;
+          this.enter(segmentOf[d], offsetOf[d], l !== NONE ? LEFT : RIGHT);
+          continue;
+        }
+      }
       for (let j = parentStart[c]; j < parentStart[c + 1]; j++) {
         const p = parentList[j];
         if (l !== NONE) this.enter(segmentOf[p], offsetOf[p], LEFT);

@@ -170,8 +170,13 @@ describe('ahead/behind in memory', () => {
         assert.ok(!(graph.index instanceof Map), 'fixed-width hex takes the fast path');
         assert.equal(graph.index.size, parents.length);
         const counter = new AheadBehindCounter(graph);
+        const plain = new AheadBehindCounter(graph, { sizeBudget: 0 }); // dominator jumps given up: the plain segment walk
+        assert.equal(plain.jumps, parents.every((ps) => ps.length < 2), 'a size walk over budget turns jumps off');
         const all = [...pairs, ...tips.slice(1).map((t, i) => [t, tips[i]] as [number, number])];
-        for (const [a, b] of all) assert.deepEqual(counter.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b}`);
+        for (const [a, b] of all) {
+          assert.deepEqual(counter.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b}`);
+          assert.deepEqual(plain.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b} without jumps`);
+        }
         const bulk = countAheadBehind(graph, all.map(([a, b], i) => ({ key: String(i), left: sha(a), right: sha(b) })));
         all.forEach(([a, b], i) => assert.deepEqual(bulk.get(String(i)), expected(parents, a, b)));
       }),
@@ -191,6 +196,29 @@ describe('ahead/behind in memory', () => {
       assert.equal(fast.index.get('nope'), undefined);
       assert.equal(fast.index.get(sha(9)), undefined);
     }
+  });
+
+  it('dominator jumps: a long one-sided stretch through merges is one subtraction', () => {
+    // main: 20,000 commits with a topic merged every 5 (each forked off the commit below the merge),
+    // a branch forked at 100 with one commit of its own
+    const lines: Array<[string, string[]]> = [['m0', []]];
+    let tip = 'm0';
+    for (let i = 1; i < 20_000; i++) {
+      if (i % 5 === 0) {
+        lines.push([`t${i}`, [tip]], [`m${i}`, [tip, `t${i}`]]);
+      } else lines.push([`m${i}`, [tip]]);
+      tip = `m${i}`;
+    }
+    lines.push(['old', ['m100']]);
+    const graph = buildCommitGraph(lines);
+    const counter = new AheadBehindCounter(graph);
+    assert.equal(counter.jumps, true);
+    const behind = 20_000 - 101 + Math.floor((20_000 - 1) / 5) - Math.floor(100 / 5);
+    assert.deepEqual(counter.count('old', tip), { ahead: 1, behind });
+    assert.ok(counter.lastWork <= 8, `took ${counter.lastWork} segments`);
+    const plain = new AheadBehindCounter(graph, { sizeBudget: 0 });
+    assert.deepEqual(plain.count('old', tip), { ahead: 1, behind });
+    assert.ok(plain.lastWork > 1000, 'without jumps the walk takes every merge');
   });
 
   it('unknown tips give no entry; equal tips give 0/0; parents outside the graph are ignored (shallow)', () => {
