@@ -260,10 +260,12 @@ export class AuditLog {
 
   /** Checks every line and the chain, and what the caller pinned (see `AuditExpectations`). */
   async verify(expect: AuditExpectations = {}): Promise<AuditVerification> {
+    await refuseSystemLocation(this.file);
     return verifyAuditText(await readText(this.file), expect);
   }
 
   private async appendLocked(input: AuditInput): Promise<AuditEntry> {
+    await refuseSystemLocation(this.file);
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const release = await this.lock();
     try {
@@ -464,6 +466,20 @@ function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let s = from; s <= to && out.length < 10_000; s++) out.push(s);
   return out;
+}
+
+/**
+ * Refuses a log under /proc, /sys or /dev (their "files" never end or are not files: reading one
+ * spun forever) and anything that exists but is not a regular file — before any lock or read.
+ */
+async function refuseSystemLocation(file: string): Promise<void> {
+  const real = await fs.realpath(file).catch(() => fs.realpath(path.dirname(file)).catch(() => path.dirname(file)));
+  if (SYSTEM_FOLDERS.some((f) => isInside(f, file) || isInside(f, real))) {
+    throw new SdlcError('AuditLogRefused', `${file} is in a system folder (/proc, /sys, /dev), not an audit log file. Choose a .jsonl file.`, { usage: true });
+  }
+  const stat = await fs.stat(file).catch(() => null);
+  if (stat?.isDirectory()) throw new SdlcError('AuditLogNotAFile', `${file} is a folder, not an audit log file. Give the path of the .jsonl file.`, { usage: true });
+  if (stat && !stat.isFile()) throw new SdlcError('AuditLogRefused', `${file} is not a regular file (a device, a pipe or a socket); choose a .jsonl file.`, { usage: true });
 }
 
 async function readText(file: string): Promise<string> {

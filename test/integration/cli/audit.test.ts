@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { cliProcessCommand, parseError, runInProcess, runProcess } from './cliRunner';
@@ -220,6 +221,18 @@ describe('sdlc audit (integration, real git)', () => {
     const error = parseError(r.stderr);
     assert.equal(error.code, 'AuditLogNotAFile');
     assert.match(error.message, /is a folder/);
+  });
+
+  it('--file under /proc or /dev, or a FIFO → exit 2 at once, never an endless read (issue 8 #9)', async () => {
+    const fifo = path.join(base, 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    for (const file of ['/proc/self/status', '/dev/zero', fifo]) {
+      for (const args of [['audit', 'verify', '--json', '--file', file], ['audit', 'record', '--json', '--action', 'a.b', '--cwd', repo, '--file', file]]) {
+        const r = await runInProcess(args);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.equal(parseError(r.stderr).code, 'AuditLogRefused');
+      }
+    }
   });
 
   it('a linked worktree writes to the common git dir, which outlives the worktree (issue 8 #10)', async () => {
