@@ -13,7 +13,7 @@ export async function loadSuites(repoRoot: string): Promise<TestSuite[]> {
 }
 
 export function suiteFromConfig(repoRoot: string, t: TestSuiteConfig): TestSuite {
-  const suite: TestSuite = { name: t.name, kind: t.kind, command: t.command, cwd: path.resolve(repoRoot, t.cwd ?? '.'), origin: 'config' };
+  const suite: TestSuite = { name: t.name, kind: t.kind, kindReason: 'set in .sdlc.json', command: t.command, cwd: path.resolve(repoRoot, t.cwd ?? '.'), origin: 'config' };
   if (t.env) suite.env = t.env;
   if (t.timeout !== undefined) suite.timeoutMs = t.timeout * 1000;
   if (t.report) suite.report = { ...t.report };

@@ -61,7 +61,7 @@ export function testRunsCommands(store: TestRunsStore, controller: SuiteTestCont
     }
     if (entry.suites.length === 1) return entry.suites[0];
     const pick = await vscode.window.showQuickPick(
-      entry.suites.map((suite) => ({ label: suite.name, description: suite.kind, suite })),
+      entry.suites.map((suite) => ({ label: suite.name, description: suite.group?.partsOnly ? `group: ${suite.group.parts.join(', ')}` : suite.kind, suite })),
       { placeHolder: 'Choose a test suite' },
     );
     if (!pick) throw new Cancelled();
