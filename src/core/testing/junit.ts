@@ -42,19 +42,27 @@ const CHUNK = 1 << 20;
 
 type Frame = SuitesFrame | SuiteFrame | CaseFrame | OutcomeFrame | OtherFrame;
 
-interface SuitesFrame {
+/**
+ * A suite level knows its name and its parent; its path (names from the outermost) is built only for
+ * suites that hold cases, and kept — so 10,000 nested suites cost O(depth), not O(depth²).
+ */
+interface Container {
+  parent: SuitesFrame | SuiteFrame | undefined;
+  name: string | undefined;
+  path?: string[];
+}
+
+interface SuitesFrame extends Container {
   kind: 'suites';
   tag: string;
   label: string;
-  path: string[];
   file: string | undefined;
 }
 
-interface SuiteFrame {
+interface SuiteFrame extends Container {
   kind: 'suite';
   tag: string;
   label: string;
-  path: string[];
   file: string | undefined;
   attrs: Record<string, string>;
   startSize: number;
@@ -198,25 +206,24 @@ export class JUnitStreamParser {
       this.rootTag ??= tag;
     }
     const container = parent && (parent.kind === 'suites' || parent.kind === 'suite') ? parent : undefined;
-    const path = container ? container.path : [];
     const file = container ? container.file : undefined;
     switch (tag) {
       case 'testsuites':
         if (!parent) this.rootsDuration = toMs(attrs.time, 1000);
         if (!parent || container) {
-          this.stack.push({ kind: 'suites', tag, label: label(tag, attrs), path, file: attrs.file || file });
+          this.stack.push({ kind: 'suites', tag, label: label(tag, attrs), parent: container, name: undefined, file: attrs.file || file });
           return;
         }
         break;
       case 'testsuite':
         if (!parent || container) {
           if (!parent) this.rootDurations += toMs(attrs.time, 1000) ?? 0;
-          const name = attrs.name;
           this.stack.push({
             kind: 'suite',
             tag,
             label: label(tag, attrs),
-            path: name ? [...path, name] : path,
+            parent: container,
+            name: attrs.name || undefined,
             file: attrs.file || file,
             attrs,
             startSize: this.builder.size,
@@ -228,7 +235,7 @@ export class JUnitStreamParser {
         break;
       case 'testcase':
         if (container) {
-          this.stack.push({ kind: 'case', tag, label: label(tag, attrs), path, file: attrs.file || file, attrs });
+          this.stack.push({ kind: 'case', tag, label: label(tag, attrs), path: pathOf(container), file: attrs.file || file, attrs });
           return;
         }
         break;
@@ -334,7 +341,7 @@ export class JUnitStreamParser {
     const a = frame.attrs;
     if (frame.failure) {
       const body = bodyOf(frame.failure);
-      const test: Omit<TestCase, 'id'> = { suite: frame.path, name: SUITE_ERROR, status: 'failed' };
+      const test: Omit<TestCase, 'id'> = { suite: pathOf(frame), name: SUITE_ERROR, status: 'failed' };
       const message = frame.failure.attrs.message || messageOf(body) || frame.failure.attrs.type;
       test.message = message ? `The suite failed outside its test cases: ${message}` : 'The suite failed outside its test cases.';
       if (body !== undefined) test.stack = body;
@@ -353,7 +360,7 @@ export class JUnitStreamParser {
     const holds = `the report holds ${cases} test case${cases === 1 ? '' : 's'} (${failed} failed)`;
     if (failures > 0 && failed === 0 && !reruns) {
       this.builder.add({
-        suite: frame.path,
+        suite: pathOf(frame),
         name: DECLARED_TOTALS,
         status: 'failed',
         message: `The suite ${name} ${declares}, but ${holds}: the report is incomplete or its producer miscounted, so the declared failures are reported here.`,
@@ -430,6 +437,22 @@ export function parseJUnitBytes(bytes: Uint8Array, options: ParseOptions = {}): 
   p.write(rest);
   if (!any) throw malformed('junit', 'the report is empty.');
   return p.end();
+}
+
+/** The suite names from the outermost down to `c` (built once per container that needs it). */
+function pathOf(c: Container): string[] {
+  if (c.path) return c.path;
+  const names: string[] = [];
+  for (let f: Container | undefined = c; f; f = f.parent) {
+    if (f.path) {
+      for (let i = f.path.length - 1; i >= 0; i--) names.push(f.path[i]);
+      break;
+    }
+    if (f.name) names.push(f.name);
+  }
+  names.reverse();
+  c.path = names;
+  return names;
 }
 
 function bodyOf(o: Outcome): string | undefined {
