@@ -89,6 +89,9 @@ const common = {
   metafile: true,
   // jsonc-parser's UMD `main` build requires files esbuild cannot follow; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
+  // ES modules bundled into CommonJS (fdir: `createRequire(import.meta.url)`) get the bundle's own URL.
+  banner: { js: "var __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
 };
 
 /** The main bundle's modules (cwd-relative path → 'esm' | 'cjs'), from a first build that writes nothing. */
