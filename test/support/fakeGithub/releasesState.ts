@@ -88,6 +88,14 @@ export function disposeReleases(state: FakeState): void {
   d.dir = null;
 }
 
+/** Token scopes, upload faults and latest marks go with `FakeGitHub.reset()` (releases go with their repos). */
+export function resetReleases(state: FakeState): void {
+  const d = data(state);
+  d.scopes.clear();
+  d.uploadFaults.length = 0;
+  d.latest.clear();
+}
+
 export function setUploadsUrl(state: FakeState, url: string): void {
   data(state).uploadsUrl = url;
 }

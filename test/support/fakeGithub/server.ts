@@ -14,7 +14,7 @@ import type { RateLimitSnapshot, Reply, RouteContext, RouteRequest } from './rou
 import type { BackendOutcome, LoadedSpec } from './spec';
 import { loadSpec } from './spec';
 import { FakeState } from './state';
-import { disposeReleases, setUploadsUrl } from './releasesState';
+import { disposeReleases, resetReleases, setUploadsUrl } from './releasesState';
 import { startUploadsHost, type UploadsHost } from './uploads';
 
 const DOCS = 'https://docs.github.com/rest';
@@ -213,6 +213,7 @@ class FakeGitHubServer implements FakeGitHub {
 
   reset(): void {
     this.state.reset();
+    resetReleases(this.state);
     this.faults.length = 0;
     this.requests.length = 0;
     this.violations.length = 0;

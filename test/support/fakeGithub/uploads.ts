@@ -13,7 +13,6 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 import type { Objects } from './objects';
 import { assetDir, assetJson, canWrite, contentTypeOf, releasesOf, scopesOf, takeUploadFault, type AssetRecord } from './releasesState';
 import type { RequestLogEntry, Violation } from './server';
@@ -44,7 +43,7 @@ export async function startUploadsHost(deps: UploadsDeps): Promise<UploadsHost> 
     handle(deps, req, res).catch((err: unknown) => {
       deps.violations.push({ kind: 'handler', method: req.method ?? 'GET', path: req.url ?? '', errors: [String((err as Error)?.stack ?? err)] });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'fake uploads host crashed' }));
+      if (!res.writableEnded) res.end(JSON.stringify({ message: 'fake uploads host crashed' }));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -134,36 +133,46 @@ async function handle(deps: UploadsDeps, req: http.IncomingMessage, res: http.Se
   let size = 0;
   const fault = takeUploadFault(state);
   const out = createWriteStream(file);
-  const counter = new Writable({
-    write(chunk: Buffer, _enc, done) {
+  // Read by hand (not pipeline): a fault must answer while the request is still open.
+  const outcome = await new Promise<'done' | 'fault' | 'aborted'>((resolve) => {
+    let settled = false;
+    const settle = (v: 'done' | 'fault' | 'aborted') => {
+      if (!settled) {
+        settled = true;
+        resolve(v);
+      }
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       hash.update(chunk);
       if (fault && size >= fault.afterBytes) {
-        done(new Error('fault'));
+        req.pause();
+        settle('fault');
         return;
       }
-      if (!out.write(chunk)) out.once('drain', () => done());
-      else done();
-    },
-    final(done) {
-      out.end(done);
-    },
+      if (!out.write(chunk)) {
+        req.pause();
+        out.once('drain', () => req.resume());
+      }
+    });
+    req.once('end', () => settle('done'));
+    req.once('error', () => settle('aborted'));
+    req.once('close', () => settle(req.complete ? 'done' : 'aborted'));
   });
-  try {
-    await pipeline(req, counter);
-  } catch {
+  if (outcome !== 'done') {
     out.destroy();
     rmSync(file, { force: true });
-    if (fault) {
+    if (outcome === 'fault' && fault) {
       entry.status = fault.status;
       res.writeHead(fault.status, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ message: 'Server Error' }));
-      req.socket.destroySoon?.();
+      res.end(JSON.stringify({ message: 'Server Error' }), () => req.socket?.destroy());
     } else {
       res.destroy();
     }
     return;
   }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const expected = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(expected) && expected !== size) {
     rmSync(file, { force: true });
