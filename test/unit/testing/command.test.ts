@@ -91,6 +91,24 @@ describe('testing/command', () => {
     assert.deepEqual(scriptCommands(''), []);
   });
 
+  it('property: scriptCommands never throws, and reads an accepted command as that one command', () => {
+    const chars = fc.constantFrom(' ', '\t', '\n', "'", '"', '\\', '&', '|', ';', '>', '<', '(', ')', '$', '`', '#', '~', 'a', 'b', '-', '/');
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 30 }).map((c) => c.join('')), (s) => {
+        const commands = scriptCommands(s);
+        assert.ok(commands.every((c) => c.length > 0));
+        let words: string[] | undefined;
+        try {
+          words = splitCommand(s);
+        } catch {
+          return;
+        }
+        assert.deepEqual(commands, [words]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('takes leading NAME=value words as environment', () => {
     assert.deepEqual(parseCommandLine('CI=1 NODE_OPTIONS="--max-old-space-size=4096" npm test'), {
       argv: ['npm', 'test'],

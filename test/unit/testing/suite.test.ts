@@ -57,6 +57,19 @@ describe('testing/suite', () => {
     assert.equal(kindOf('test:it').kind, 'integration');
   });
 
+  it('property: a kind word as a segment of the name decides the kind, whatever the command says', () => {
+    const kinds: Array<[string, TestKind]> = [['e2e', 'acceptance'], ['playwright', 'acceptance'], ['api', 'integration'], ['contract', 'integration'], ['semgrep', 'security'], ['visual', 'regression']];
+    const filler = fc.constantFrom('test', 'tests', 'check', 'smoke', 'all', 'ci', 'node', 'web');
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.array(filler, { maxLength: 3 }), fc.array(filler, { maxLength: 3 }), fc.constantFrom(':', '-', '_', '.'), fc.string({ maxLength: 40 }), ([word, kind], before, after, sep, command) => {
+        const name = [...before, word, ...after].join(sep);
+        const r = kindOf(name, command);
+        assert.equal(r.kind, kind, name);
+        assert.equal(r.reason, `the name "${name}" has "${word}"`);
+      }),
+    );
+  });
+
   describe('detectSuites', () => {
     let dir: string;
     beforeEach(async () => {
