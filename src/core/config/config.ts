@@ -22,7 +22,7 @@ export type StrategyType = (typeof STRATEGY_TYPES)[number];
 export interface TestSuiteConfig {
   name: string;
   kind: TestKind;
-  /** Run through the platform's shell by the test runner, in `cwd` (relative to the repo root). */
+  /** Split into words as a POSIX shell would and run without a shell, in `cwd` (relative to the repo root); operators, `;`, line breaks and expansions are refused (`splitCommand`). */
   command: string;
   cwd?: string;
   env?: Record<string, string>;
