@@ -242,9 +242,16 @@ function unescape(text: string): string {
   return text.indexOf('\\') < 0 ? text : text.replace(/\\([\\#ntrbfv])/g, (_, c: string) => ESCAPES[c]);
 }
 
+/** A suite level during the walk: its path is built when a test below it needs it, once. */
+interface SuiteNode {
+  parent: SuiteNode | undefined;
+  name: string;
+  path?: string[];
+}
+
 interface Task {
   point: Point;
-  suite: string[];
+  suite: SuiteNode | undefined;
   /** Set once its children are done: the failures counted before them. */
   failedBefore?: number;
   /** The suite's error, for tests a failing hook cancelled. */
@@ -253,7 +260,7 @@ interface Task {
 
 /** Depth-first over the points, with an explicit stack (nesting can be as deep as the input). */
 function emit(root: Point, builder: ReportBuilder, cwd: string | undefined): void {
-  const stack: Task[] = [{ point: root, suite: [] }];
+  const stack: Task[] = [{ point: root, suite: undefined }];
   while (stack.length > 0) {
     const task = stack.pop() as Task;
     const p = task.point;
@@ -261,18 +268,34 @@ function emit(root: Point, builder: ReportBuilder, cwd: string | undefined): voi
       if (task.failedBefore === undefined) {
         task.failedBefore = builder.failedCount;
         stack.push(task);
-        const path = [...task.suite, p.name];
-        for (let c = p.children.length - 1; c >= 0; c--) stack.push({ point: p.children[c], suite: path, parent: p });
+        const node: SuiteNode = { parent: task.suite, name: p.name };
+        for (let c = p.children.length - 1; c >= 0; c--) stack.push({ point: p.children[c], suite: node, parent: p });
         continue;
       }
       // A suite that failed though none of its tests did (a hook, an error outside a test) is a failure of its own.
-      if (!p.ok && !p.directive && builder.failedCount === task.failedBefore) builder.add(toCase(p, task.suite, cwd));
+      if (!p.ok && !p.directive && builder.failedCount === task.failedBefore) builder.add(toCase(p, pathOf(task.suite), cwd));
       continue;
     }
     // An empty suite (Node marks suites `type: 'suite'`) has no test to report unless it failed.
     if (p.yaml?.type === 'suite' && p.ok) continue;
-    builder.add(toCase(p, task.suite, cwd, task.parent));
+    builder.add(toCase(p, pathOf(task.suite), cwd, task.parent));
   }
+}
+
+function pathOf(node: SuiteNode | undefined): string[] {
+  if (!node) return [];
+  if (node.path) return node.path;
+  const names: string[] = [];
+  for (let n: SuiteNode | undefined = node; n; n = n.parent) {
+    if (n.path) {
+      for (let i = n.path.length - 1; i >= 0; i--) names.push(n.path[i]);
+      break;
+    }
+    names.push(n.name);
+  }
+  names.reverse();
+  node.path = names;
+  return names;
 }
 
 function toCase(p: Point, suite: string[], cwd: string | undefined, parent?: Point): Omit<TestCase, 'id'> {
