@@ -31,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const features = new FeatureLoader({ repos: store, auth, audit, log, storageUri: () => context.storageUri ?? context.globalStorageUri });
   const versionsTree = new LazyTreeDataProvider(() => features.load().versionsTree);
   const testRunsTree = new LazyTreeDataProvider(() => features.load().testRunsTree);
+  const packagesTree = new LazyTreeDataProvider(() => features.load().packagesTree);
   const releasePreview = new LazyContentProvider(() => features.load().releasePreview);
   const ciLog = new LazyContentProvider(() => features.load().ciLog);
 
@@ -44,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): void {
     testRunsTree,
     vscode.window.createTreeView(ViewIds.versions, { treeDataProvider: versionsTree, showCollapseAll: true }),
     vscode.window.createTreeView(ViewIds.testRuns, { treeDataProvider: testRunsTree, showCollapseAll: true }),
+    packagesTree,
+    vscode.window.createTreeView(ViewIds.packages, { treeDataProvider: packagesTree, showCollapseAll: true }),
     releasePreview,
     ciLog,
     features,

@@ -15,6 +15,7 @@ import { ciCommands, ciLogContentProvider } from './vscode/testRuns/ciCommands';
 import { CiSection } from './vscode/testRuns/ciSection';
 import { CiStore } from './vscode/testRuns/ciStore';
 import { createVersions } from './vscode/versions/versionsFeature';
+import { createPackages } from './vscode/packages/packagesFeature';
 
 export interface FeatureDeps {
   repos: RepositoryStore;
@@ -27,6 +28,7 @@ export interface FeatureDeps {
 export interface Features {
   versionsTree: vscode.TreeDataProvider<unknown>;
   testRunsTree: vscode.TreeDataProvider<unknown>;
+  packagesTree: vscode.TreeDataProvider<unknown>;
   releasePreview: vscode.TextDocumentContentProvider;
   ciLog: vscode.TextDocumentContentProvider;
   commands: CommandSpec[];
@@ -37,15 +39,17 @@ export function createFeatures(deps: FeatureDeps): Features {
   const ciStore = new CiStore(deps.repos, deps.auth, deps.log);
   const ci = new CiSection(ciStore);
   const versions = createVersions({ repos: deps.repos, audit: deps.audit, auth: deps.auth, log: deps.log });
+  const packages = createPackages({ repos: deps.repos, audit: deps.audit, auth: deps.auth, log: deps.log });
   const testRuns = createTestRuns({ repositories: deps.repos, log: deps.log, storageUri: deps.storageUri(), sections: [ci] });
   // Built after activation: the first scan's "repositories changed" may have passed already.
   if (deps.repos.state !== 'loading') void testRuns.store.refresh();
   return {
     versionsTree: versions.tree as vscode.TreeDataProvider<unknown>,
     testRunsTree: testRuns.tree as vscode.TreeDataProvider<unknown>,
+    packagesTree: packages.tree as vscode.TreeDataProvider<unknown>,
     releasePreview: versions.preview,
     ciLog: ciLogContentProvider(ciStore),
-    commands: [...versions.commands, ...testRuns.commands, ...ciCommands(ciStore, deps.audit, deps.storageUri)],
-    disposables: [...versions.disposables, ...testRuns.disposables, ciStore, ci],
+    commands: [...versions.commands, ...packages.commands, ...testRuns.commands, ...ciCommands(ciStore, deps.audit, deps.storageUri)],
+    disposables: [...versions.disposables, ...packages.disposables, ...testRuns.disposables, ciStore, ci],
   };
 }

@@ -7,6 +7,7 @@ export const ViewIds = {
   repositories: 'sdlc.repositories',
   testRuns: 'sdlc.testRuns',
   versions: 'sdlc.versions',
+  packages: 'sdlc.packages',
 } as const;
 
 export const CommandIds = {
@@ -45,6 +46,15 @@ export const CommandIds = {
   ciDownloadArtifact: 'sdlc.ci.downloadArtifact',
   ciImportArtifact: 'sdlc.ci.importArtifact',
   ciOpenRun: 'sdlc.ci.openRun',
+  packagesRefresh: 'sdlc.packages.refresh',
+  packagesBuild: 'sdlc.packages.build',
+  packagesPublish: 'sdlc.packages.publish',
+  packagesDownload: 'sdlc.packages.download',
+  packagesDeleteArtifact: 'sdlc.packages.deleteArtifact',
+  packagesDeleteRelease: 'sdlc.packages.deleteRelease',
+  packagesDeleteAsset: 'sdlc.packages.deleteAsset',
+  packagesCopyChecksum: 'sdlc.packages.copyChecksum',
+  packagesReveal: 'sdlc.packages.reveal',
 } as const;
 
 /** Internal commands (tree-item click targets, test hooks): registered, hidden from the palette. */
@@ -57,13 +67,15 @@ export const InternalCommandIds = {
   testRunsInspect: 'sdlc.testRuns._inspect',
   /** The Versions tree as plain data for tests: `{ state, items }`. */
   inspectVersions: 'sdlc.versions._inspect',
+  /** The Packages tree as plain data for tests: `{ state, items }`. */
+  inspectPackages: 'sdlc.packages._inspect',
 } as const;
 
 /**
  * The Versions and Test Runs/CI features live in the lazily loaded chunk (src/featuresBundle.ts):
  * every command id under these prefixes is registered at activation as a stub that loads it.
  */
-export const LAZY_COMMAND_PREFIXES = ['sdlc.versions.', 'sdlc.testRuns.', 'sdlc.ci.'] as const;
+export const LAZY_COMMAND_PREFIXES = ['sdlc.versions.', 'sdlc.testRuns.', 'sdlc.ci.', 'sdlc.packages.'] as const;
 
 /** Document schemes of the lazily loaded features (their providers are registered at activation). */
 export const RELEASE_PREVIEW_SCHEME = 'sdlc-release-preview';
