@@ -15,6 +15,7 @@ import { sdlcRepo } from './sdlcRepo';
 import { bundleSize } from './bundleSize';
 import { versioningBench } from './versioning';
 import { junitBench } from './junit';
+import { aheadBehindShapes } from './aheadBehindShapes';
 import { healthBench } from './health';
 
 /**
@@ -22,7 +23,7 @@ import { healthBench } from './health';
  * - issue 4: conventional-commit bump + changelog vs `conventional-recommended-bump` (10,000 commits since the last tag)
  * - issue 5: JUnit report parse
  */
-const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, bundleSize, versioningBench, junitBench, healthBench];
+const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, junitBench, healthBench];
 
 async function main(): Promise<number> {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
-import { countAheadBehind, parseCommitGraph } from './aheadBehind';
+import { countAheadBehind, parseCommitGraph, type CommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
 import { GitError } from './gitError';
@@ -188,7 +188,8 @@ class SimpleGitRepository implements Git {
       // In 'all' mode the commit graph of every branch and remote-tracking branch is read alongside
       // the refs (rather than after them, with the exact tips): on a large repository this read is the
       // longest, and upstreams are always local or remote-tracking branches.
-      const graphRead = mode === 'all' ? this.exec(['rev-list', '--parents', '--branches', '--remotes']) : undefined;
+      // It is started first and parsed as soon as it arrives, while the other reads still run.
+      const graphRead = mode === 'all' ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then((r) => parseCommitGraph(r.stdout)) : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const [revParse, statusOut, localOut, remoteOut, tagOut, remotesOut] = await Promise.all([
         this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
@@ -241,7 +242,7 @@ class SimpleGitRepository implements Git {
         else if (b.name !== currentName) aheadBehindComplete = false;
       }
       if (pairs.length > 0) {
-        const counts = await this.countPairs(pairs, graphRead ? (await graphRead).stdout : undefined);
+        const counts = await this.countPairs(pairs, graphRead ? await graphRead : undefined);
         for (const br of branches) {
           const c = counts.get(br.name);
           if (c) Object.assign(br, c);
@@ -285,11 +286,11 @@ class SimpleGitRepository implements Git {
   }
 
   /**
-   * Counts every pair over one read of the graph: `revList` when already read, else
+   * Counts every pair over one read of the graph: `read` when already read, else
    * `rev-list --parents` of exactly the tips (on stdin).
    */
-  private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, revList?: string) {
-    let graph = revList !== undefined ? parseCommitGraph(revList) : undefined;
+  private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, read?: CommitGraph) {
+    let graph = read;
     if (!graph || pairs.some((p) => !graph?.index.has(p.left) || !graph.index.has(p.right))) {
       const tips = new Set<string>();
       for (const p of pairs) {

@@ -1,0 +1,117 @@
+/**
+ * Every branch's ahead/behind on three history shapes, each against git's
+ * `for-each-ref --format='%(refname:short) %(upstream:track)' refs/heads` in the same run
+ * (target ≥ 10× faster, whole `node dist/cli.js repo --json` process against the git process):
+ * - today's repository (`.bench-cache/repo-50k`, see repo50k.ts);
+ * - `linear`: one line of 50,000 commits, branches up to 40,000 commits behind / ahead (shapes.ts);
+ * - `merges`: a merge every few commits, overlapping topics, branches of branches, criss-cross (shapes.ts).
+ *
+ * Where the time goes, in process: the git reads the snapshot runs (side by side; the longest is the
+ * graph), the graph (parse + segments + dominators), the count of every pair, and JSON.stringify.
+ * Correctness: every branch's numbers equal git's `%(upstream:track)` (else BenchCorrectnessError).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AheadBehindCounter, parseCommitGraph } from '../../src/core/git/aheadBehind';
+import { createGit } from '../../src/core/git/simpleGitAdapter';
+import type { RepoSnapshot } from '../../src/core/git/git';
+import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, fmtMs, fmtRatio, fmtTimes, git, median, run, timeRuns } from './context';
+import { recordingLogger } from './repoSnapshot';
+import { ensureShapeRepo } from './shapes';
+import { parseTrack } from './sdlcRepo';
+
+export const aheadBehindShapes: BenchModule = {
+  name: 'ahead/behind on three history shapes',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const cli = path.join(ctx.projectRoot, 'dist', 'cli.js');
+    const shapes: Array<[string, () => Promise<string>]> = [
+      ["today's repository", () => Promise.resolve(ctx.repoRoot)],
+      ['linear, divergences up to 40,000', () => ensureShapeRepo(ctx.cacheDir, 'linear', ctx.log)],
+      ['merge-heavy, branches of branches', () => ensureShapeRepo(ctx.cacheDir, 'merges', ctx.log)],
+    ];
+    const rows: Row[] = [];
+    for (const [label, ensure] of shapes) {
+      const root = await ensure();
+      const measurement = `all ahead/behind: ${label}`;
+      ctx.log(`-- ${label} (${root})`);
+      const t0 = performance.now();
+      const trackOut = await git(root, ['for-each-ref', '--format=%(refname:short) %(upstream:track)', 'refs/heads']);
+      const slow = performance.now() - t0;
+      const track = parseTrack(trackOut);
+      ctx.log(`  git for-each-ref %(upstream:track), ${track.size} branches (once): ${fmtMs(slow)}`);
+      if (!existsSync(cli)) {
+        rows.push({ measurement, ours: '—', baseline: fmtMs(slow), ratio: '', target: '≥ 10× faster', status: 'SKIP', note: 'dist/cli.js missing' });
+        continue;
+      }
+      let stdout = '';
+      const times = await timeRuns(async () => {
+        stdout = await run(process.execPath, [cli, 'repo', '--json', '--cwd', root], { cwd: ctx.projectRoot });
+      }, ctx.repeats, true);
+      const ours = median(times);
+      ctx.log(`  node dist/cli.js repo --json: ${fmtTimes(times)} → median ${fmtMs(ours)}`);
+      verify(label, JSON.parse(stdout) as RepoSnapshot, track);
+      ctx.log(`  every branch equals git's %(upstream:track)`);
+      const split = await breakdown(root);
+      ctx.log(`  where the time goes (in process): ${split.text}`);
+      const ratio = slow / ours;
+      rows.push({
+        measurement,
+        ours: fmtMs(ours),
+        baseline: `${fmtMs(slow)} (upstream:track)`,
+        ratio: `${fmtRatio(ratio)} faster`,
+        target: '≥ 10× faster',
+        status: ratio >= 10 ? 'PASS' : 'MISS',
+        note: split.text,
+      });
+    }
+    return rows;
+  },
+};
+
+function verify(label: string, snapshot: RepoSnapshot, track: Map<string, { ahead: number; behind: number; gone: boolean }>): void {
+  const problems: string[] = [];
+  if (snapshot.branches.length !== track.size) problems.push(`${snapshot.branches.length} branches in the JSON, git has ${track.size}`);
+  for (const b of snapshot.branches) {
+    const t = track.get(b.name);
+    const want = !t || t.gone ? { ahead: 0, behind: 0 } : t;
+    if (b.ahead !== want.ahead || b.behind !== want.behind) problems.push(`${b.name}: ours ↑${b.ahead} ↓${b.behind}, git ↑${want.ahead} ↓${want.behind}`);
+  }
+  if (problems.length) throw new BenchCorrectnessError(`${label}: ahead/behind differs from git's:\n  ${problems.slice(0, 20).join('\n  ')}`);
+}
+
+/** One in-process snapshot, split: git reads (as logged), graph, count, JSON. */
+async function breakdown(root: string): Promise<{ text: string }> {
+  const lines: string[] = [];
+  const t0 = performance.now();
+  const snapshot = await createGit(root, { logger: recordingLogger(lines) }).snapshot({ aheadBehind: 'all' });
+  const total = performance.now() - t0;
+  const ms = (l: string) => Number(/\[(\d+)ms\]/.exec(l)?.[1] ?? 0);
+  const reads = lines.map(ms);
+  const graphRead = ms(lines.find((l) => l.includes('rev-list')) ?? '');
+  // The same graph, parsed and counted again on its own for the split.
+  const revList = await git(root, ['rev-list', '--parents', '--branches', '--remotes']);
+  const t1 = performance.now();
+  const graph = parseCommitGraph(revList);
+  const t2 = performance.now();
+  const counter = new AheadBehindCounter(graph);
+  const t3 = performance.now();
+  const remote = new Map(snapshot.remoteBranches.map((b) => [b.name, b.sha]));
+  let work = 0;
+  let pairs = 0;
+  for (const b of snapshot.branches) {
+    const up = b.upstream ? remote.get(b.upstream) : undefined;
+    if (!up || up === b.sha) continue;
+    counter.count(b.sha, up);
+    work += counter.lastWork;
+    pairs++;
+  }
+  const t4 = performance.now();
+  JSON.stringify(snapshot);
+  const t5 = performance.now();
+  const text =
+    `snapshot ${fmtMs(total)}: ${reads.length} git reads side by side (longest ${fmtMs(Math.max(...reads))}, the graph ${fmtMs(graphRead)}, ` +
+    `${graph.generation.length} commits); graph parse ${fmtMs(t2 - t1)} + segments/dominators ${fmtMs(t3 - t2)} ` +
+    `(${counter.segments.length.length} segments, jumps ${counter.jumps ? 'on' : 'off'}); count ${pairs} pairs ${fmtMs(t4 - t3)} (${work} segments); JSON ${fmtMs(t5 - t4)}`;
+  return { text };
+}
