@@ -25,7 +25,7 @@ const problems = {
   operator: (op: string): Problem => () =>
     `uses the shell operator "${op}", but ${noShell}. Put the pipeline or redirection in a script (a package.json script or a file) and run that, or quote the "${op}" if it belongs to an argument.`,
   expansion: (what: string): Problem => () =>
-    `uses the shell expansion "${what}", but ${noShell}, so nothing would replace it. Write the value itself (environment variables go in the suite's "env"), or put it in single quotes if the characters are meant literally.`,
+    `uses the shell expansion "${what}", but ${noShell}, so nothing would replace it. Write the value itself (a suite's variables go in its "env"), or put it in single quotes if the characters are meant literally.`,
   comment: (): Problem => () => `has a shell comment ("#…"), but ${noShell}: the comment would be passed as arguments. Remove it, or quote the "#" if it belongs to an argument.`,
   tilde: (): Problem => () => `uses "~" for the home directory, which only a shell expands (${noShell}). Write the path in full or relative to the suite's folder, or quote the "~".`,
   nul: (): Problem => () => 'contains a NUL character, which no command-line argument can hold.',
