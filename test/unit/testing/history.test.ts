@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { SdlcError } from '../../../src/core/errors';
 import { appendRun, createRunRecord, flaky, loadHistory, regressions, type TestRunRecord } from '../../../src/core/testing/history';
 import { ReportBuilder, type TestStatus } from '../../../src/core/testing/model';
+import { STALE_REPORT_SLACK_MS, isStale, readReportFile } from '../../../src/core/testing/parse';
 
 let clock = Date.UTC(2025, 0, 1);
 
@@ -95,5 +96,36 @@ describe('testing/history', () => {
     assert.deepEqual(flaky(later, { window: 10 }), []);
     // Skips do not count as a change.
     assert.deepEqual(flaky([run('u', 'c', { t: 'passed' }), run('u', 'c', { t: 'skipped' }), run('u', 'c', { t: 'passed' })]), []);
+  });
+
+  it('flaky window boundary (issue 8 mutation): flips within exactly the last N runs count, one run earlier does not', () => {
+    const seq = (outcomes: TestStatus[]) => outcomes.map((t) => run('w', 'c', { t }));
+    // Exactly N = 3 runs holding 2 flips: flaky.
+    assert.deepEqual(flaky(seq(['failed', 'passed', 'failed']), { window: 3 }).map((f) => f.flips), [2]);
+    // N + 1 runs: the first flip falls out of the window, 1 flip is left: not flaky.
+    assert.deepEqual(flaky(seq(['failed', 'passed', 'failed', 'failed']), { window: 3 }), []);
+    // The same N + 1 runs with a window of N + 1: both flips count again.
+    assert.deepEqual(flaky(seq(['failed', 'passed', 'failed', 'failed']), { window: 4 }).map((f) => f.flips), [2]);
+    // minFlips boundary: exactly minFlips is flaky, one fewer is not.
+    assert.equal(flaky(seq(['passed', 'failed', 'passed']), { window: 10, minFlips: 2 }).length, 1);
+    assert.equal(flaky(seq(['passed', 'failed', 'passed']), { window: 10, minFlips: 3 }).length, 0);
+  });
+
+  it('a report 5 minutes older than the run is stale (issue 8 mutation); one written during the run is not', async () => {
+    const file = path.join(dir, 'report.xml');
+    await fs.writeFile(file, '<testsuite name="s"><testcase name="a"/></testsuite>');
+    const started = Date.now();
+    await fs.utimes(file, new Date(started - 5 * 60_000), new Date(started - 5 * 60_000));
+    await assert.rejects(readReportFile(file, 'junit', { notBefore: started, owner: 'the suite "unit"' }), (e: unknown) => {
+      assert.ok(e instanceof SdlcError && e.code === 'ReportStale', String(e));
+      assert.match(e.message, /was not written by this run of the suite "unit"/);
+      return true;
+    });
+    assert.equal(isStale(started - 5 * 60_000, started), true);
+    // Within the slack that file systems and clocks need: fresh.
+    await fs.utimes(file, new Date(started - STALE_REPORT_SLACK_MS / 2), new Date(started - STALE_REPORT_SLACK_MS / 2));
+    assert.equal((await readReportFile(file, 'junit', { notBefore: started })).passed, 1);
+    assert.equal(isStale(started - STALE_REPORT_SLACK_MS - 1, started), true);
+    assert.equal(isStale(started - STALE_REPORT_SLACK_MS, started), false);
   });
 });

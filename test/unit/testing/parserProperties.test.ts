@@ -88,3 +88,92 @@ describe('testing/parsers (properties)', () => {
     );
   });
 });
+
+/** A suite tree for the generators below: names drawn from a small pool so duplicates happen. */
+interface GenSuite {
+  name: string;
+  cases: Array<{ name: string; status: 'pass' | 'fail' | 'skip' }>;
+  children: GenSuite[];
+}
+
+const genName = fc.oneof(fc.constantFrom('a', 'b', 'same', 'ünï ✓', 'x & y', 'line\nbreak'), fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/[\u0000-\u001f\ufffe\uffff#\\{}]/.test(s) && s.trim() === s));
+const genCase = fc.record({ name: genName, status: fc.constantFrom('pass' as const, 'fail' as const, 'skip' as const) });
+function suiteOf(depth: number): fc.Arbitrary<GenSuite> {
+  const children: fc.Arbitrary<GenSuite[]> = depth === 0 ? fc.constant([]) : fc.array(suiteOf(depth - 1), { maxLength: 3 });
+  return fc.record({ name: genName, cases: fc.array(genCase, { maxLength: 5 }), children });
+}
+const genSuite = suiteOf(3);
+
+function leaves(s: GenSuite): GenSuite['cases'] {
+  return [...s.cases, ...s.children.flatMap(leaves)];
+}
+
+function toJUnit(suites: GenSuite[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+  const suite = (s: GenSuite): string =>
+    `<testsuite name="${esc(s.name)}">${s.cases
+      .map((c) => `<testcase name="${esc(c.name)}">${c.status === 'fail' ? '<failure message="m"/>' : c.status === 'skip' ? '<skipped/>' : ''}</testcase>`)
+      .join('')}${s.children.map(suite).join('')}</testsuite>`;
+  return `<?xml version="1.0"?><testsuites>${suites.map(suite).join('')}</testsuites>`;
+}
+
+function toTap(suites: GenSuite[], buffered: boolean): string {
+  const out: string[] = ['TAP version 14'];
+  const pad = (d: number) => '    '.repeat(d);
+  const clean = (s: string) => s.replace(/\n/g, ' ');
+  const suite = (s: GenSuite, d: number, n: number) => {
+    const kids = s.cases.length + s.children.length;
+    const ok = leaves(s).every((c) => c.status !== 'fail') ? 'ok' : 'not ok';
+    if (kids === 0) {
+      out.push(`${pad(d)}ok ${n} - ${clean(s.name)} # SKIP empty`);
+      return;
+    }
+    if (buffered) out.push(`${pad(d)}${ok} ${n} - ${clean(s.name)} {`);
+    else out.push(`${pad(d + 1)}# Subtest: ${clean(s.name)}`);
+    let i = 0;
+    for (const c of s.cases) out.push(`${pad(d + 1)}${c.status === 'fail' ? 'not ok' : 'ok'} ${++i} - ${clean(c.name)}${c.status === 'skip' ? ' # SKIP no' : ''} # time=${i}.5ms`);
+    for (const child of s.children) suite(child, d + 1, ++i);
+    out.push(`${pad(d + 1)}1..${i}`);
+    if (buffered) out.push(`${pad(d)}}`);
+    else out.push(`${pad(d)}${ok} ${n} - ${clean(s.name)} # time=12ms`);
+  };
+  suites.forEach((s, i) => suite(s, 0, i + 1));
+  out.push(`1..${suites.length}`);
+  return out.join('\n');
+}
+
+describe('testing/parsers (properties over generated reports, issue 10)', () => {
+  it('junit: for any report the counts add up, ids are unique and stable across two parses', () => {
+    fc.assert(
+      fc.property(fc.array(genSuite, { minLength: 1, maxLength: 3 }), (suites) => {
+        const xml = toJUnit(suites);
+        const a = parseReport(xml, 'junit');
+        const b = parseReport(xml, 'junit');
+        assertConsistent(a);
+        assert.deepEqual(b.tests.map((t) => t.id), a.tests.map((t) => t.id));
+        const all = suites.flatMap(leaves);
+        assert.deepEqual([a.passed, a.failed, a.skipped], ['pass', 'fail', 'skip'].map((s) => all.filter((c) => c.status === s).length));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  for (const buffered of [false, true]) {
+    it(`tap (${buffered ? 'buffered' : 'streamed'} subtests, node-tap timings): counts add up, ids unique and stable across two parses`, () => {
+      fc.assert(
+        fc.property(fc.array(genSuite, { minLength: 1, maxLength: 3 }), (suites) => {
+          const text = toTap(suites, buffered);
+          const a = parseReport(text, 'tap');
+          const b = parseReport(text.replace(/time=\d+(\.\d+)?ms/g, 'time=999ms'), 'tap');
+          assertConsistent(a);
+          assert.deepEqual(b.tests.map((t) => t.id), a.tests.map((t) => t.id), 'ids do not depend on timings');
+          const all = suites.flatMap(leaves);
+          const empty = (s: GenSuite): number => (s.cases.length + s.children.length === 0 ? 1 : s.children.reduce((n, c) => n + empty(c), 0));
+          const emptySuites = suites.reduce((n, s) => n + empty(s), 0);
+          assert.deepEqual([a.passed, a.failed, a.skipped], [all.filter((c) => c.status === 'pass').length, all.filter((c) => c.status === 'fail').length, all.filter((c) => c.status === 'skip').length + emptySuites]);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+});
