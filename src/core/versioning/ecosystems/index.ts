@@ -33,6 +33,7 @@ import type { Detected, EcosystemAdapter, EcosystemId, RepoFiles } from './types
 
 export * from './types';
 export { diskFiles, memoryFiles } from './files';
+export { releaseEdits } from './releaseEdits';
 export { cargo, cargoRequirement } from './cargo';
 export { dotnet } from './dotnet';
 export { go, goMajorWarning, goModulePath } from './go';

@@ -27,7 +27,13 @@ export async function lernaIndependent(dir: string, files: RepoFiles): Promise<b
   return (await config(dir, files)).version.value === 'independent';
 }
 
+/** Member folders (no lerna.json of their own) are npm packages. */
+async function isMember(dir: string, files: RepoFiles): Promise<boolean> {
+  return (await files.read(join(dir, LERNA))) === null && (await files.read(join(dir, 'package.json'))) !== null;
+}
+
 async function readVersion(dir: string, files: RepoFiles): Promise<VersionInfo> {
+  if (await isMember(dir, files)) return npm.readVersion(dir, files);
   const { file, text, version } = await config(dir, files);
   const location = locate(file, text, version.offset + 1);
   if (version.value === 'independent') {
@@ -37,6 +43,7 @@ async function readVersion(dir: string, files: RepoFiles): Promise<VersionInfo> 
 }
 
 async function writeVersion(dir: string, files: RepoFiles, version: string): Promise<FileEdit[]> {
+  if (await isMember(dir, files)) return npm.writeVersion(dir, files, version);
   const { file, text, version: node } = await config(dir, files);
   if (node.value === 'independent') return [];
   return edit(file, text, applyEdits(text, modify(text, ['version'], checkVersionText(version), {})));
