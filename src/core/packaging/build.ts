@@ -269,7 +269,9 @@ async function buildTarget(target: PackageTarget, o: TreeBuild): Promise<BuiltPa
       if (result.cancelled) throw new SdlcError('Cancelled', `The build of "${target.name}" was cancelled; the tool and everything it started were stopped, and nothing was recorded.`);
       if (result.exitCode !== 0) {
         const how = result.exitCode === null ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`;
-        throw new SdlcError('BuildFailed', `The build of "${target.name}" failed: ${plan.argv[i][0] === plan.tool ? plan.tool : path.basename(plan.argv[i][0])} ${how}. Its last lines:\n${lastLines(result.tail) || '(no output)'}`);
+        const tail = lastLines(result.tail);
+        const last = tail.split('\n').at(-1)?.trim() ?? '';
+        throw new SdlcError('BuildFailed', `The build of "${target.name}" failed: ${path.basename(plan.argv[i][0])} ${how}${last ? `: ${last.slice(0, 300)}` : ''}. Its last lines:\n${tail || '(no output)'}`);
       }
       npmPackJson = result.stdout;
     }
@@ -355,7 +357,7 @@ async function planFor(
     case 'vsix': {
       const vsce = await findVsce([c.cwd, c.tree, c.root], c.env);
       if (!vsce) throw toolMissing(target, '@vscode/vsce', 'Add it to the extension: npm install --save-dev @vscode/vsce (or npm install -g @vscode/vsce).');
-      return staged('vsce', [vsce, '--version'], [[vsce, 'package', '--out', c.staging + path.sep]], ['*.vsix']);
+      return staged('vsce', [vsce, '--version'], [[vsce, 'package', ...(await vsceFlags(c.cwd)), '--out', c.staging + path.sep]], ['*.vsix']);
     }
     case 'python': {
       const python = await need('python3', 'Install Python 3 (apt-get install python3).');
@@ -479,6 +481,28 @@ async function findVsce(dirs: string[], env: NodeJS.ProcessEnv): Promise<string 
     }
   }
   return findExecutable('vsce', env);
+}
+
+/**
+ * vsce asks on stdin when the repository field or a LICENSE is missing; builds have no stdin, so the
+ * answer is given up front. A bundled extension (esbuild/webpack/rollup/tsup/vite among the dev
+ * dependencies) ships its bundle, not node_modules: `--no-dependencies`.
+ */
+async function vsceFlags(dir: string): Promise<string[]> {
+  const flags: string[] = [];
+  let pkg: Record<string, unknown> = {};
+  try {
+    pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return flags;
+  }
+  const dev = Object.keys((pkg.devDependencies as Record<string, string> | undefined) ?? {});
+  if (dev.some((d) => ['esbuild', 'webpack', 'rollup', 'tsup', 'vite'].includes(d))) flags.push('--no-dependencies');
+  // Without a repository, relative README links cannot be made absolute: keep them relative.
+  if (!pkg.repository) flags.push('--allow-missing-repository', '--no-rewrite-relative-links');
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  if (!names.some((n) => /^licen[cs]e(\.|$)/i.test(n))) flags.push('--skip-license');
+  return flags;
 }
 
 function toolMissing(target: PackageTarget, tool: string, hint: string): SdlcError {
