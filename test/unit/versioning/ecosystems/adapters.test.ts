@@ -43,6 +43,8 @@ const CASES: Case[] = [
   { title: 'Gradle gradle.properties', fixture: 'gradle', adapter: gradle, dir: '.', version: '4.0.2', name: null, where: 'gradle.properties version', at: 'gradle.properties:3:11' },
   { title: 'Helm Chart.yaml version', fixture: 'helm', adapter: helm, dir: '.', version: '0.8.1', name: 'demo-chart', where: 'Chart.yaml version', at: 'Chart.yaml:6:10' },
   { title: '.NET Directory.Build.props <VersionPrefix>', fixture: 'dotnet', adapter: dotnet, dir: 'src/Demo', version: '2.5.0', name: 'Demo', where: 'Directory.Build.props <VersionPrefix> (shared by src/Demo/Demo.csproj)', at: 'Directory.Build.props:4:20' },
+  { title: '.NET project file <Version>', fixture: 'dotnet-csproj', adapter: dotnet, dir: '.', version: '1.0.4', name: 'Demo.Lib', where: 'Demo.Lib.csproj <Version>', at: 'Demo.Lib.csproj:5:14' },
+  { title: 'npm root package.json indented with tabs', fixture: 'npm-workspaces', adapter: npm, dir: '.', version: '2.0.0', name: 'npm-root', where: 'package.json version', at: 'package.json:3:14' },
   { title: 'npm package.json', fixture: 'npm-workspaces', adapter: npm, dir: 'packages/lib', version: '1.1.0', name: 'lib', where: 'packages/lib/package.json version', at: 'packages/lib/package.json:3:15' },
   { title: 'lerna fixed mode', fixture: 'lerna-fixed-pnpm', adapter: lerna, dir: '.', version: '21.2.2', name: null, where: 'lerna.json version (fixed mode: every package released at this version, tag v${version})', at: 'lerna.json:3:15' },
 ];
