@@ -1,10 +1,13 @@
 /**
  * Measurement, not a test: parsing a JUnit report with 100,000 test cases into the report model vs
  * a bare fast-xml-parser parse of the same text. `npx tsx test/integration/testing/junitMeasure.ts [n]`.
- * `measureJUnit` is exported for `npm run bench`.
+ * `measureJUnit` and `parseJUnitTree` (the parse this project used before the streaming one, kept
+ * as the benchmark's comparison point) are exported for `npm run bench`.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { parseJUnit } from '../../../src/core/testing/junit';
+import { declaredLocation } from '../../../src/core/testing/location';
+import { ReportBuilder, toMs, type TestCase, type TestReport, type TestStatus } from '../../../src/core/testing/model';
 
 /** A report shaped like a big CI run: 1,000-case suites, 5% failures with stacks, 2% skipped, some output. */
 export function generateJUnit(cases: number): string {
@@ -88,4 +91,61 @@ export function measureJUnit(cases = 100_000, runs = 3): JUnitMeasurement {
 
 if (require.main === module) {
   console.log(JSON.stringify(measureJUnit(Number(process.argv[2] ?? 100_000)), null, 2));
+}
+
+/**
+ * The previous JUnit parse (until issue 10): fast-xml-parser builds the whole document tree, then the
+ * tree is walked into the model (names, suites, files, statuses, durations, messages, stacks, declared
+ * locations; not the stack-derived ones nor issue 10's fixes); kept only to be measured against it.
+ */
+export function parseJUnitTree(text: string): TestReport {
+  treeParser ??= new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    textNodeName: '#text',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    jPath: false,
+    stopNodes: ['*.system-out', '*.system-err'],
+    isArray: (tag: string, _path: unknown, _leaf?: boolean, isAttribute?: boolean) => !isAttribute && TREE_ARRAYS.has(tag),
+  });
+  const doc = treeParser.parse(text) as Node;
+  const builder = new ReportBuilder();
+  const walk = (node: Node, suite: string[], isRoot: boolean, inheritedFile?: string): void => {
+    const name = isRoot ? undefined : str(node['@name']);
+    const path = name ? [...suite, name] : suite;
+    const suiteFile = str(node['@file']) ?? inheritedFile;
+    for (const c of (node.testcase as Node[] | undefined) ?? []) {
+      const failure = ((c.failure as Node[] | undefined) ?? (c.error as Node[] | undefined))?.[0];
+      const status: TestStatus = failure !== undefined ? 'failed' : c.skipped !== undefined ? 'skipped' : 'passed';
+      const file = str(c['@file']) ?? suiteFile;
+      const test: Omit<TestCase, 'id'> = { file, suite: path, name: str(c['@name']) ?? '', status };
+      const line = str(c['@line']);
+      const location = file && line ? declaredLocation(`${file}:${line}`) : undefined;
+      if (location) test.location = location;
+      const d = toMs(c['@time'], 1000);
+      if (d !== undefined) test.durationMs = d;
+      if (failure !== undefined && typeof failure === 'object') {
+        const message = str(failure['@message']);
+        if (message) test.message = message;
+        const body = str(failure['#text']);
+        if (body) test.stack = body;
+      }
+      builder.add(test);
+    }
+    for (const s of (node.testsuite as Node[] | undefined) ?? []) walk(s, path, false, suiteFile);
+  };
+  if (doc.testsuites) walk(doc.testsuites as Node, [], true);
+  else for (const s of (doc.testsuite as Node[] | undefined) ?? []) walk(s, [], false);
+  return builder.build();
+}
+
+type Node = Record<string, unknown>;
+const TREE_ARRAYS = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped']);
+let treeParser: XMLParser | undefined;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
