@@ -25,7 +25,7 @@ import { discoverPackages, owningPackage, planReleases } from '../core/versionin
 import { isReleaseType, parseVersion } from '../core/versioning/nextVersion';
 import type { PlanReleaseOptions, ReleasePlan } from '../core/versioning/plan';
 import { applyRelease, checkReleasePlans, type AppliedRelease } from '../core/versioning/release';
-import { describePending, pendingChange, prepareChange, type PreparedChange, type Recovery } from '../core/transaction/change';
+import { describePending, filesBeforePending, pendingChange, prepareChange, type PreparedChange, type Recovery } from '../core/transaction/change';
 import { checkRelativePath } from '../core/transaction/containment';
 import type { CommandOutput, OptionValues } from './args';
 import type { CliContext } from './context';
@@ -76,10 +76,14 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   const versionFiles = config.versioning?.versionFiles ?? [];
 
   if (dryRun) {
+    // An interrupted change is reported, and the plan reads its files as the real run will find
+    // them once it is undone (nothing is written here).
     const pending = await pendingChange(git);
-    const { plans, single } = await plan(context, git, config, base, versionFiles, args.values.package, undefined);
+    const before = pending ? await filesBeforePending(git, pending) : null;
+    const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
+    const { plans, single } = await plan(context, git, config, { ...base, ...(readFile ? { readFile } : {}) }, versionFiles, args.values.package, undefined);
     const warnings: string[] = [];
-    await checkReleasePlans(git, plans, { shallow: 'warn', warnings });
+    await checkReleasePlans(git, plans, { shallow: 'warn', warnings, pendingFiles: before ? new Set(before.keys()) : undefined });
     if (pending) warnings.unshift(describePending(pending));
     for (const p of plans) p.warnings.push(...warnings);
     return output(plans.map((p) => document(p, null, null)), single, null, true, null);

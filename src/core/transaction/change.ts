@@ -100,6 +100,21 @@ export async function pendingChange(git: ChangeGit): Promise<Journal | null> {
   return readJournal(site.stateDir).catch(() => null);
 }
 
+/**
+ * The files an interrupted change wrote, as they were before it (work-tree path → text, null for a
+ * file it created): what the next real run will find once it undoes the change. null when the change
+ * passed its commit point (it will be finished, so the files stay as they are).
+ */
+export async function filesBeforePending(git: ChangeGit, journal: Journal): Promise<Map<string, string | null> | null> {
+  if (journal.commitPoint !== null && journal.steps.includes(journal.commitPoint)) return null;
+  const site = await changeSiteOf(git);
+  const view = new Map<string, string | null>();
+  for (const f of journal.files) {
+    view.set(f.path, f.backup === null ? null : await fs.readFile(path.join(site.stateDir, f.backup), 'utf8').catch(() => null));
+  }
+  return view;
+}
+
 export function describePending(journal: Journal): string {
   return `An interrupted ${journal.label} (started ${journal.started} by pid ${journal.pid}${journal.steps.length ? `, done: ${journal.steps.join(', ')}` : ''}) is pending; the next real run finishes or undoes it first.`;
 }
@@ -237,6 +252,8 @@ export class Change {
         problems.push(`undoing ${u.name}: ${errorMessage(e)}`);
       }
     }
+    // A cancel kills git, but a git that was mid-commit may need a moment to let go.
+    await waitForOrphans(this.journal).catch((e: unknown) => problems.push(errorMessage(e)));
     const olds = new Map(this.files.map((f) => [f.path, f.old]));
     problems.push(...(await undo(git, this.site, this.journal, olds)));
     await removeJournal(this.site.stateDir, this.journal.id).catch((e: unknown) => problems.push(`removing the journal: ${errorMessage(e)}`));
@@ -368,6 +385,17 @@ async function complete(git: ChangeGit, journal: Journal): Promise<string[]> {
   return problems;
 }
 
+/**
+ * What a change killed before its journal existed can leave (the lock is held, so nothing else
+ * uses them): backup folders of no journal, half-written journal files.
+ */
+async function removeLeftovers(stateDir: string, keepId: string | null): Promise<void> {
+  for (const name of await fs.readdir(stateDir).catch(() => [] as string[])) {
+    const stray = (name.startsWith('journal-') && name !== backupDirName(keepId ?? '')) || name.startsWith('journal.json.tmp-');
+    if (stray) await fs.rm(path.join(stateDir, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /** How long the next run waits for a git process the interrupted change left running (e.g. a commit waiting for its hook). */
 const ORPHAN_WAIT_MS = 15_000;
 
@@ -383,6 +411,7 @@ export async function recoverPendingChange(git: ChangeGit, site: ChangeSite, aud
   } catch (e) {
     throw new SdlcError('JournalUnreadable', `The journal of an interrupted change cannot be read (${errorMessage(e)}). Check the repository by hand (git status, git log, git tag), then delete ${path.join(site.stateDir, 'journal.json')}.`);
   }
+  await removeLeftovers(site.stateDir, journal?.id ?? null);
   if (!journal) return null;
   await waitForOrphans(journal);
   const passed = journal.commitPoint !== null && journal.steps.includes(journal.commitPoint);
@@ -411,22 +440,53 @@ export async function recoverPendingChange(git: ChangeGit, site: ChangeSite, aud
 
 /**
  * A process killed with `kill -9` does not take its git child with it: a `git commit` waiting for a
- * hook goes on and may still move the branch. Its temporary index stays locked while it runs, so
- * wait for that lock to go before undoing anything.
+ * hook goes on and would move the branch after the next run undid the change. Those processes (git
+ * and its hooks) carry the change's temporary index in GIT_INDEX_FILE: find them (Linux: /proc),
+ * stop them, and wait until they are gone; elsewhere, wait for the temporary index's lock to go.
  */
 async function waitForOrphans(journal: Journal): Promise<void> {
-  const locks = journal.temp.map((t) => `${t}.lock`);
   const deadline = Date.now() + ORPHAN_WAIT_MS;
+  let terminated = false;
   for (;;) {
-    const held = [];
-    for (const l of locks) if (await fs.lstat(l).catch(() => null)) held.push(l);
-    if (held.length === 0) return;
+    const pids = await processesUsing(journal.temp);
+    const locks = [];
+    for (const t of journal.temp) if (await fs.lstat(`${t}.lock`).catch(() => null)) locks.push(`${t}.lock`);
+    if (pids.length === 0 && locks.length === 0) return;
+    if (pids.length && !terminated) {
+      for (const pid of pids) signalProcess(pid, 'SIGTERM');
+      terminated = true;
+    } else if (pids.length && Date.now() > deadline - ORPHAN_WAIT_MS / 2) {
+      for (const pid of pids) signalProcess(pid, 'SIGKILL');
+    }
     if (Date.now() > deadline) {
       throw new SdlcError(
         'ChangeInProgress',
-        `A git process of the interrupted ${journal.label} (pid ${journal.pid}) still runs (it holds ${held.join(', ')}); wait for it to end or stop it, then run again. If no git process runs, delete that file.`,
+        `A git process of the interrupted ${journal.label} (pid ${pids.join(', ') || journal.pid}) still runs or left ${locks.join(', ') || 'its lock'}; stop it, or delete the lock file if no git process runs, then run again.`,
       );
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Live processes (not this one) whose environment names one of `temp` as GIT_INDEX_FILE. */
+async function processesUsing(temp: string[]): Promise<number[]> {
+  if (temp.length === 0 || process.platform !== 'linux') return [];
+  const wanted = temp.map((t) => `GIT_INDEX_FILE=${t}`);
+  const pids: number[] = [];
+  for (const name of await fs.readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const environ = await fs.readFile(`/proc/${name}/environ`, 'latin1').catch(() => '');
+    if (!environ || !environ.split('\0').some((v) => wanted.includes(v))) continue;
+    const stat = await fs.readFile(`/proc/${name}/stat`, 'latin1').catch(() => '');
+    if (stat && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') pids.push(Number(name));
+  }
+  return pids;
 }

@@ -212,8 +212,7 @@ async function transaction(
     const info = paths.map((p, i) => `${modes.get(p) ?? '100644'} ${blobs[i]}\t${p}\n`).join('');
     await run(['update-index', '--add', '--index-info'], { env, input: info });
     await run(['commit', '-q', '--cleanup=verbatim', '-F', '-'], { env, input: message });
-    const commit = (await run(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
-    const parent = (await run(['rev-parse', '--verify', `${commit}^`])).trim();
+    const [commit, parent] = (await run(['rev-parse', 'HEAD^{commit}', 'HEAD^1'])).split('\n').map((l) => l.trim());
     progress.committed = true;
     outcome.commit = commit;
     await change.update((j) => {
@@ -307,16 +306,23 @@ export interface CheckedFile {
 export async function checkReleasePlans(
   git: ReleaseGit,
   plans: ReleasePlan[],
-  options: { shallow: 'refuse' | 'warn'; signal?: AbortSignal; warnings?: string[] },
+  options: { shallow: 'refuse' | 'warn'; signal?: AbortSignal; warnings?: string[]; pendingFiles?: ReadonlySet<string> },
 ): Promise<CheckedFile[]> {
   const run = (args: string[]) => git.run(args, { signal: options.signal });
   const files = checkPlans(git.root, plans);
   for (const f of files) await assertInside(git.root, f.path, { what: 'The release file' });
   const paths = files.map((f) => f.path);
   const tracked = new Set((await run(['ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean));
-  const untracked = files.filter((f) => !tracked.has(f.path));
+  // Files an interrupted change created (a dry run looks past it) are not someone's drafts.
+  const untracked = files.filter((f) => !tracked.has(f.path) && !options.pendingFiles?.has(f.path));
   if (untracked.length) {
-    const ignored = (await run(['check-ignore', '-z', '--', ...untracked.map((f) => f.path)]).catch(() => '')).split('\0').filter(Boolean);
+    // Exit code 1 (nothing ignored) is a failure for the runner: read it as "none".
+    // check-ignore supports no pathspec magic (so not GIT_LITERAL_PATHSPECS either); a path that
+    // would read as magic (a leading ":") is left out rather than interpreted.
+    const plain = untracked.map((f) => f.path).filter((p) => !p.startsWith(':'));
+    const ignored = plain.length
+      ? (await git.run(['check-ignore', '-z', '--stdin'], { signal: options.signal, input: plain.map((p) => `${p}\0`).join(''), env: { GIT_LITERAL_PATHSPECS: '0' } }).catch(() => '')).split('\0').filter(Boolean)
+      : [];
     if (ignored.length) {
       throw new SdlcError(
         'ReleaseFileIgnored',
