@@ -70,6 +70,13 @@ export async function planRelease(git: Pick<Git, 'run' | 'root'>, options: PlanR
   const name = manifest?.name ?? (dir === '.' ? path.basename(git.root) : path.posix.basename(dir));
   const format = compileTagFormat(options.tagFormat ?? (dir === '.' ? DEFAULT_TAG_FORMAT : MONOREPO_TAG_FORMAT), name);
 
+  // Every tag name, read alongside (not after the commits): whether the new tag exists is then a lookup.
+  const tagNames = git.run(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { signal: options.signal }).then((out) => new Set(out.split('\n')));
+  tagNames.catch(() => undefined); // awaited below; a failure surfaces there
+  // The files a plan may touch, read while git works.
+  const lockPaths = ['package-lock.json', 'npm-shrinkwrap.json'].map(rel);
+  const locks = Promise.all(lockPaths.map((p) => read(p)));
+  locks.catch(() => undefined);
   const last = await findLastRelease(git, format, { signal: options.signal });
   const current = manifestText !== null ? manifestVersion(manifestText, manifestPath) : (last?.version ?? '0.0.0');
   if (last && manifestText !== null && last.version !== parseVersion(current).version) {
@@ -84,7 +91,7 @@ export async function planRelease(git: Pick<Git, 'run' | 'root'>, options: PlanR
   }
   const next = nextVersion(current, bump === 'auto' ? recommendation.releaseType : bump, { preid: options.preid, recommended: recommendation.releaseType });
   const tag = format.format(next);
-  if ((await git.run(['tag', '--list', tag], { signal: options.signal })).trim() !== '') {
+  if ((await tagNames).has(tag)) {
     throw new SdlcError('TagExists', `The tag ${tag} already exists; delete it or choose another version.`, { usage: true });
   }
 
@@ -99,11 +106,11 @@ export async function planRelease(git: Pick<Git, 'run' | 'root'>, options: PlanR
 
   const files: PlannedFile[] = [];
   if (manifestText !== null) files.push({ path: manifestPath, before: manifestText, after: setManifestVersion(manifestText, next, manifestPath) });
-  for (const lock of ['package-lock.json', 'npm-shrinkwrap.json']) {
-    const p = rel(lock);
-    const text = await read(p);
+  const lockTexts = await locks;
+  lockPaths.forEach((p, i) => {
+    const text = lockTexts[i];
     if (text !== null) files.push({ path: p, before: text, after: setLockfileVersion(text, next, p) });
-  }
+  });
   for (const vf of options.versionFiles ?? []) {
     const p = normalizeDir(vf.path);
     const planned = files.find((f) => f.path === p);
