@@ -182,6 +182,22 @@ describe('testing/producers: real reports against their producers’ own counts'
     assert.ok(timed.tests.every((t) => !/time=/.test(t.name) && t.suite.every((s) => !/time=/.test(s))));
   });
 
+  it('.NET JUnit logger and Catch2 (JUnit and TAP reporters): their declared totals, and where they count something else', () => {
+    const dotnet = read('more', 'dotnet-junit-logger.xml', 'junit');
+    assert.deepEqual(counts(dotnet), [5, 4, 0], 'declares tests="9" failures="4"');
+    assert.equal(byName(dotnet, 'Multiply_ReturnsEight(1,0)').message, '  Expected: 8\r\n  But was:  0\r\n', '&#xD;&#xA; decoded');
+    assert.equal(dotnet.tests[0].location, undefined, 'a Windows path outside the project is no location');
+    // Catch2 declares assertions (tests="2281" failures="130" errors="17"), not test cases: the cases are counted, with a warning.
+    const catchJUnit = read('more', 'catch2-junit.sw.approved.xml', 'junit');
+    assert.deepEqual([catchJUnit.tests.length, catchJUnit.failed, catchJUnit.skipped], [968, 96, 12]);
+    assert.match(catchJUnit.warnings?.[0] ?? '', /declares 2281 tests and 147 failures, but the report holds 968 test cases \(96 failed\)/);
+    // Catch2's TAP plan counts its non-TAP "warning" lines: 2,271 points kept, the plan mismatch reported.
+    const catchTap = read('more', 'catch2-tap.sw.approved.tap', 'tap');
+    assert.equal(catchTap.tests.length - 1, 2271);
+    assert.match(byName(catchTap, TAP_PLAN).message ?? '', /the plan promised 2281, 2271 reported/);
+    checked['.NET JUnit logger + Catch2'] = 3;
+  });
+
   it('reports generated here by pytest, node --test, mocha, Perl Test::More and ctest: their own summaries', () => {
     const exp = expected<{ format: ReportFormat; passed: number; failed: number; skipped: number }>('generated');
     for (const [file, e] of Object.entries(exp)) assert.deepEqual(counts(read('generated', file, e.format)), [e.passed, e.failed, e.skipped], file);
