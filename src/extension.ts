@@ -28,9 +28,27 @@ export function activate(context: vscode.ExtensionContext): void {
   const treeView = vscode.window.createTreeView(ViewIds.repositories, { treeDataProvider: tree, showCollapseAll: true });
   const audit = new AuditService(auth, scoped(log, 'Audit'));
 
-  const features = new FeatureLoader({ repos: store, auth, audit, log, storageUri: () => context.storageUri ?? context.globalStorageUri });
+  const deployments: { view?: vscode.TreeView<unknown> } = {};
+  const features = new FeatureLoader({
+    repos: store,
+    auth,
+    audit,
+    log,
+    storageUri: () => context.storageUri ?? context.globalStorageUri,
+    deploymentsView: {
+      setBadge: (count) => {
+        if (deployments.view) deployments.view.badge = count ? { value: count, tooltip: `${count} deployment${count === 1 ? '' : 's'} waiting for a review` } : undefined;
+      },
+      onDidChangeVisibility: (listener) => {
+        if (deployments.view?.visible) listener(true);
+        return deployments.view ? deployments.view.onDidChangeVisibility((e) => listener(e.visible)) : new vscode.Disposable(() => undefined);
+      },
+    },
+  });
   const versionsTree = new LazyTreeDataProvider(() => features.load().versionsTree);
   const testRunsTree = new LazyTreeDataProvider(() => features.load().testRunsTree);
+  const deploymentsTree = new LazyTreeDataProvider(() => features.load().deploymentsTree);
+  deployments.view = vscode.window.createTreeView(ViewIds.deployments, { treeDataProvider: deploymentsTree, showCollapseAll: true });
   const packagesTree = new LazyTreeDataProvider(() => features.load().packagesTree);
   const releasePreview = new LazyContentProvider(() => features.load().releasePreview);
   const ciLog = new LazyContentProvider(() => features.load().ciLog);
@@ -45,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): void {
     testRunsTree,
     vscode.window.createTreeView(ViewIds.versions, { treeDataProvider: versionsTree, showCollapseAll: true }),
     vscode.window.createTreeView(ViewIds.testRuns, { treeDataProvider: testRunsTree, showCollapseAll: true }),
+    deploymentsTree,
+    deployments.view,
     packagesTree,
     vscode.window.createTreeView(ViewIds.packages, { treeDataProvider: packagesTree, showCollapseAll: true }),
     releasePreview,

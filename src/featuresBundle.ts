@@ -15,6 +15,7 @@ import { ciCommands, ciLogContentProvider } from './vscode/testRuns/ciCommands';
 import { CiSection } from './vscode/testRuns/ciSection';
 import { CiStore } from './vscode/testRuns/ciStore';
 import { createVersions } from './vscode/versions/versionsFeature';
+import { createDeployments, type DeploymentsViewHooks } from './vscode/deployments/deploymentsFeature';
 import { createPackages } from './vscode/packages/packagesFeature';
 
 export interface FeatureDeps {
@@ -23,12 +24,15 @@ export interface FeatureDeps {
   audit: AuditService;
   log: vscode.LogOutputChannel;
   storageUri: () => vscode.Uri;
+  /** The Deployments view's badge and visibility (the view is created at activation). */
+  deploymentsView?: DeploymentsViewHooks;
 }
 
 export interface Features {
   versionsTree: vscode.TreeDataProvider<unknown>;
   testRunsTree: vscode.TreeDataProvider<unknown>;
   packagesTree: vscode.TreeDataProvider<unknown>;
+  deploymentsTree: vscode.TreeDataProvider<unknown>;
   releasePreview: vscode.TextDocumentContentProvider;
   ciLog: vscode.TextDocumentContentProvider;
   commands: CommandSpec[];
@@ -41,15 +45,17 @@ export function createFeatures(deps: FeatureDeps): Features {
   const versions = createVersions({ repos: deps.repos, audit: deps.audit, auth: deps.auth, log: deps.log });
   const packages = createPackages({ repos: deps.repos, audit: deps.audit, auth: deps.auth, log: deps.log });
   const testRuns = createTestRuns({ repositories: deps.repos, log: deps.log, storageUri: deps.storageUri(), sections: [ci] });
+  const deployments = createDeployments({ repos: deps.repos, audit: deps.audit, auth: deps.auth, log: deps.log, ...deps.deploymentsView });
   // Built after activation: the first scan's "repositories changed" may have passed already.
   if (deps.repos.state !== 'loading') void testRuns.store.refresh();
   return {
     versionsTree: versions.tree as vscode.TreeDataProvider<unknown>,
     testRunsTree: testRuns.tree as vscode.TreeDataProvider<unknown>,
     packagesTree: packages.tree as vscode.TreeDataProvider<unknown>,
+    deploymentsTree: deployments.tree as vscode.TreeDataProvider<unknown>,
     releasePreview: versions.preview,
     ciLog: ciLogContentProvider(ciStore),
-    commands: [...versions.commands, ...packages.commands, ...testRuns.commands, ...ciCommands(ciStore, deps.audit, deps.storageUri)],
-    disposables: [...versions.disposables, ...packages.disposables, ...testRuns.disposables, ciStore, ci],
+    commands: [...versions.commands, ...packages.commands, ...testRuns.commands, ...ciCommands(ciStore, deps.audit, deps.storageUri), ...deployments.commands],
+    disposables: [...versions.disposables, ...packages.disposables, ...testRuns.disposables, ciStore, ci, ...deployments.disposables],
   };
 }

@@ -8,6 +8,7 @@ export const ViewIds = {
   testRuns: 'sdlc.testRuns',
   versions: 'sdlc.versions',
   packages: 'sdlc.packages',
+  deployments: 'sdlc.deployments',
 } as const;
 
 export const CommandIds = {
@@ -55,6 +56,15 @@ export const CommandIds = {
   packagesDeleteAsset: 'sdlc.packages.deleteAsset',
   packagesCopyChecksum: 'sdlc.packages.copyChecksum',
   packagesReveal: 'sdlc.packages.reveal',
+  deploymentsRefresh: 'sdlc.deployments.refresh',
+  deploymentsDeploy: 'sdlc.deployments.deploy',
+  deploymentsApprove: 'sdlc.deployments.approve',
+  deploymentsReject: 'sdlc.deployments.reject',
+  deploymentsRollback: 'sdlc.deployments.rollback',
+  deploymentsPromote: 'sdlc.deployments.promote',
+  deploymentsCompare: 'sdlc.deployments.compare',
+  deploymentsToggleContinuous: 'sdlc.deployments.toggleContinuous',
+  deploymentsCheckHealth: 'sdlc.deployments.checkHealth',
 } as const;
 
 /** Internal commands (tree-item click targets, test hooks): registered, hidden from the palette. */
@@ -69,13 +79,15 @@ export const InternalCommandIds = {
   inspectVersions: 'sdlc.versions._inspect',
   /** The Packages tree as plain data for tests: `{ state, items }`. */
   inspectPackages: 'sdlc.packages._inspect',
+  /** The Deployments tree as plain data for tests: `{ pending, items }`. */
+  inspectDeployments: 'sdlc.deployments._inspect',
 } as const;
 
 /**
  * The Versions and Test Runs/CI features live in the lazily loaded chunk (src/featuresBundle.ts):
  * every command id under these prefixes is registered at activation as a stub that loads it.
  */
-export const LAZY_COMMAND_PREFIXES = ['sdlc.versions.', 'sdlc.testRuns.', 'sdlc.ci.', 'sdlc.packages.'] as const;
+export const LAZY_COMMAND_PREFIXES = ['sdlc.versions.', 'sdlc.testRuns.', 'sdlc.ci.', 'sdlc.packages.', 'sdlc.deployments.'] as const;
 
 /** Document schemes of the lazily loaded features (their providers are registered at activation). */
 export const RELEASE_PREVIEW_SCHEME = 'sdlc-release-preview';

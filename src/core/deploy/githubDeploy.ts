@@ -174,6 +174,12 @@ export class GitHubDeployments {
     return { id: Number(data.id), status: String(data.status), conclusion: (data.conclusion as string | null) ?? null, htmlUrl: String(data.html_url) };
   }
 
+  /** Workflow runs waiting (for a review of their deployments), newest first. */
+  async waitingRuns(): Promise<Array<{ id: number; name: string; ref: string; htmlUrl: string }>> {
+    const { data } = await this.github.request<{ workflow_runs?: Json[] }>('GET /repos/{owner}/{repo}/actions/runs', { ...this.base, status: 'waiting', per_page: 30 });
+    return (data.workflow_runs ?? []).filter((r) => r.status === 'waiting').map((r) => ({ id: Number(r.id), name: String(r.name ?? ''), ref: String(r.head_branch ?? ''), htmlUrl: String(r.html_url ?? '') }));
+  }
+
   async pendingDeployments(runId: number): Promise<PendingDeployment[]> {
     const { data } = await this.github.request<Json[]>('GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments', { ...this.base, run_id: runId });
     return data.map((p) => {
