@@ -76,7 +76,7 @@ describe('deploy/deployer against the spec-validated GitHub, a real repository a
       ...extra,
     });
   };
-  const audit = async () => (await new AuditLog(auditFile).read()).map((e) => ({ action: e.action, result: e.result, ...e.target }));
+  const audit = async (): Promise<Array<Record<string, string | undefined>>> => (await new AuditLog(auditFile).read()).map((e) => ({ action: e.action, result: e.result, ...e.target }));
 
   before(async () => {
     eu = await SwitchableEndpoint.start();
@@ -240,7 +240,7 @@ describe('deploy/deployer against the spec-validated GitHub, a real repository a
     assert.equal(result.status, 'success');
     assert.ok(events.some((w) => /waits for a review/.test(w)));
     assert.deepEqual(s.deployments.reviews.map((r) => [r.user, r.state, r.comment]), [['alice', 'approved', 'ship it']]);
-    const reviews = (await audit()).filter((e) => e.action.startsWith('deploy.approve'));
+    const reviews = (await audit()).filter((e) => e.action!.startsWith('deploy.approve'));
     assert.deepEqual(reviews.map((e) => [e.result, e.reason]), [['failure', 'lgtm'], ['success', 'ship it']]);
   });
 
