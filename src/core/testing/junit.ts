@@ -305,8 +305,8 @@ export class JUnitStreamParser {
     const suite = frame.path;
     const classname = a.classname || undefined;
     const last = suite.length > 0 ? suite[suite.length - 1] : undefined;
-    // pytest / Gradle put the class in `classname`; jest-junit repeats the title there — only a distinct class is a suite level.
-    const path = classname && classname !== last && classname !== name && !classname.endsWith(name) ? [...suite, classname] : suite;
+    // pytest / Gradle put the class in `classname`; jest-junit and mocha-junit-reporter repeat the title there — only a distinct class is a suite level.
+    const path = classname && classname !== last && classname !== name && !classname.endsWith(name) && !name.endsWith(classname) ? [...suite, classname] : suite;
     const file = relativeFile(frame.file || undefined, cwd);
     const failure = frame.failure ?? frame.error;
     const status: TestStatus = failure ? 'failed' : frame.skipped || isDisabled(a) ? 'skipped' : 'passed';
