@@ -22,7 +22,7 @@ const MAX_STARTS = 16;
  */
 export function parseMochaJson(text: string, options: ParseOptions = {}): TestReport {
   if (typeof text !== 'string' || text.trim() === '') throw malformed('mocha-json', 'the report is empty.');
-  const doc = extractDocument(text);
+  const doc = extractDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (!isObject(doc) || !isObject(doc.stats) || !(Array.isArray(doc.tests) || Array.isArray(doc.passes) || Array.isArray(doc.failures))) {
     throw malformed('mocha-json', 'the JSON document has no "stats" and "tests" — is the suite run with `--reporter json`?');
   }

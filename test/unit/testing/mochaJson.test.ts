@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { parseReportBytes } from '../../../src/core/testing/parse';
 import { parseMochaJson } from '../../../src/core/testing/mochaJson';
 import { assertConsistent, byName, fixture, malformedError } from './helpers';
 
@@ -39,5 +40,11 @@ describe('testing/mochaJson', () => {
     assert.match(malformedError(() => parseMochaJson('{"hello": 1}')).message, /--reporter json/);
     malformedError(() => parseMochaJson(''));
     malformedError(() => parseMochaJson('null'));
+  });
+
+  it('reads a report with a UTF-8 BOM, as text or as bytes', () => {
+    const doc = JSON.stringify({ stats: { duration: 1 }, tests: [{ title: 'ünï', fullTitle: 's ünï', file: 'a.js', duration: 1, err: {} }] });
+    assert.equal(parseMochaJson(`\ufeff${doc}`).tests[0].name, 'ünï');
+    assert.equal(parseReportBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc)]), 'mocha-json').tests[0].name, 'ünï');
   });
 });
