@@ -342,7 +342,7 @@ export async function undo(git: ChangeGit, site: ChangeSite, journal: Journal, o
     await attempt(`restoring ${file.path}`, async () => {
       const absolute = path.join(site.root, ...file.path.split('/'));
       const current = await fs.readFile(absolute).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT' || e.code === 'ELOOP') return null;
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'ELOOP') return null;
         throw e;
       });
       const currentHash = current === null ? null : sha256(current);
