@@ -30,6 +30,7 @@ import {
   type DeploymentSummary,
 } from './environments';
 import { activeFreeze } from './freeze';
+import { acquireChangeLock, changeSiteOf } from '../transaction';
 import type { GitHubDeployments } from './githubDeploy';
 import type { HealthState } from './health';
 
@@ -78,6 +79,8 @@ export interface DeployServices {
   followTimeoutMs?: number;
   /** Interval between health probes of a gate (default 10000 ms). */
   gateProbeMs?: number;
+  /** Hold the repository's change lock (src/core/transaction) while deploying (default true). */
+  lock?: boolean;
 }
 
 export interface WaveResult {
@@ -99,6 +102,8 @@ export interface DeployResult {
   method: 'workflow' | 'deployment';
   status: 'success' | 'failure' | 'rolled-back' | 'created';
   waves: WaveResult[];
+  /** Health of the environment right after a successful deploy (null: not checked / no checks). */
+  verified: HealthState | 'unknown' | null;
   /** The freeze window overridden (with the reason), else null. */
   freezeOverride: { window: string; reason: string } | null;
   previousRef: string | null;
@@ -155,6 +160,15 @@ export class Deployer {
       throw new SdlcError('DeployInProgress', `A deployment of ${running.ref} to ${env.name} (#${running.id}, ${running.statusState}) is still in progress. Wait for it to finish, or force a second one.`);
     }
     const previous = currentDeployment(history);
+    const lock = this.s.lock === false ? null : await acquireChangeLock((await changeSiteOf(this.s.git)).stateDir, { kind: `deploy.${kind}`, label: `${kind} of ${request.ref} to ${env.name}` });
+    try {
+      return await this.rollout(env, request, kind, sha, previous, freezeOverride);
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  private async rollout(env: DeployEnvironment, request: DeployRequest, kind: DeployKind, sha: string, previous: DeploymentSummary | null, freezeOverride: DeployResult['freezeOverride']): Promise<DeployResult> {
     const strategy = request.strategy ?? (env.strategy.type === 'phased' ? 'phased' : 'big-bang');
     const waves: Array<string | null> = strategy === 'phased' ? (env.strategy.waves?.length ? env.strategy.waves : env.targets) : [null];
     if (strategy === 'phased' && waves.length === 0) {
@@ -204,9 +218,14 @@ export class Deployer {
       await this.record(`${kind === 'deploy' ? 'deploy' : kind}.run`, env.name, request.ref, auditTarget, 'failure', { code: e instanceof SdlcError ? e.code : 'Error', message: errorMessage(e) });
       throw e;
     }
+    let verified: DeployResult['verified'] = null;
+    if (status === 'success' && strategy === 'big-bang' && this.s.health) {
+      verified = await this.s.health(env.name, null).catch(() => 'unknown' as const);
+      if (verified === 'unhealthy') message = `deployed ${request.ref} to ${env.name}, but its health checks are failing now`;
+    }
     if (!message) message = status === 'created' ? `created the deployment of ${request.ref} to ${env.name}; the pipeline listening to deployment events does the rest` : `deployed ${request.ref} to ${env.name}`;
     await this.record(kind === 'deploy' ? 'deploy.run' : `deploy.${kind}`, env.name, request.ref, auditTarget, status === 'success' || status === 'created' ? 'success' : 'failure', status === 'success' || status === 'created' ? undefined : { code: 'DeployFailed', message });
-    return { environment: env.name, ref: request.ref, sha, kind, strategy, method, status, waves: results, freezeOverride, previousRef: previous?.ref ?? null, message };
+    return { environment: env.name, ref: request.ref, sha, kind, strategy, method, status, waves: results, verified, freezeOverride, previousRef: previous?.ref ?? null, message };
   }
 
   /** Redeploys the last good ref of an environment (shown to the person before it runs). */

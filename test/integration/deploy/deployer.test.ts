@@ -7,6 +7,7 @@ import { GitHubDeployments } from '../../../src/core/deploy/githubDeploy';
 import { probeAll, worstState } from '../../../src/core/deploy/health';
 import { environmentChecks } from '../../../src/core/deploy/healthConfig';
 import { SdlcError } from '../../../src/core/errors';
+import { acquireChangeLock, changeSiteOf } from '../../../src/core/transaction';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import type { GitHub } from '../../../src/core/github/github';
 import { createGitHub } from '../../../src/core/github/octokitAdapter';
@@ -187,6 +188,19 @@ describe('deploy/deployer against the spec-validated GitHub, a real repository a
     assert.equal((await first).status, 'success');
     gh().state.deployments.dispatchOutcome = 'success';
     assert.equal((await deployer().deploy({ environment: 'staging', ref: 'v1.1.0', force: true })).status, 'success');
+  });
+
+  it('holds the repository change lock: a deploy while another change of the repository runs is refused', async () => {
+    const lock = await acquireChangeLock((await changeSiteOf(createGit(dir))).stateDir, { kind: 'version.bump', label: 'release' });
+    try {
+      await assert.rejects(deployer().deploy({ environment: 'staging', ref: 'v1.1.0' }), (e: unknown) => e instanceof SdlcError && /release/.test(e.message));
+      assert.equal(gh().state.deployments.dispatches.length, 0);
+    } finally {
+      await lock.release();
+    }
+    const result = await deployer().deploy({ environment: 'staging', ref: 'v1.1.0' });
+    assert.equal(result.status, 'success');
+    assert.equal(result.verified, 'unknown', 'staging has no health checks');
   });
 
   it('bad workflow input: no dispatch trigger, invalid values, dispatch 422 and 403', async () => {
