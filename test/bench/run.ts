@@ -17,13 +17,14 @@ import { versioningBench } from './versioning';
 import { junitBench } from './junit';
 import { aheadBehindShapes } from './aheadBehindShapes';
 import { healthBench } from './health';
+import { packagingBench } from './packaging';
 
 /**
  * The benchmarks, run in this order. A later issue adds its module here, e.g.
  * - issue 4: conventional-commit bump + changelog vs `conventional-recommended-bump` (10,000 commits since the last tag)
  * - issue 5: JUnit report parse
  */
-const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, junitBench, healthBench];
+const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, junitBench, healthBench, packagingBench];
 
 async function main(): Promise<number> {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
