@@ -61,6 +61,8 @@ export class DeploymentsStore implements vscode.Disposable {
   private failures = 0;
   private visible = false;
   private loading?: Promise<void>;
+  /** The shortest `healthInterval` (seconds) of the configured environments, default 60. */
+  private intervalSeconds = 60;
 
   constructor(
     private readonly repos: RepositoryStore,
@@ -186,11 +188,15 @@ export class DeploymentsStore implements vscode.Disposable {
   /** Probes every environment's checks once (all concurrently), records history, notifies changes. */
   async probeNow(): Promise<boolean> {
     let allOk = true;
+    let interval = Infinity;
     for (const entry of this.entries.values()) {
       if (entry.state !== 'ready') continue;
       const config = await loadConfig(entry.repo.root).then((l) => l.config, () => ({}) as SdlcConfig);
       const checks: EnvironmentCheck[] = [];
-      for (const env of config.environments ?? []) checks.push(...(await environmentChecks(env, entry.repo.root).catch(() => [])));
+      for (const env of config.environments ?? []) {
+        checks.push(...(await environmentChecks(env, entry.repo.root).catch(() => [])));
+        if (env.health !== undefined || env.targets?.length) interval = Math.min(interval, env.healthInterval ?? 60);
+      }
       if (checks.length === 0) continue;
       const results = await probeAll(checks.map((c) => c.spec));
       const at = this.now();
@@ -205,6 +211,7 @@ export class DeploymentsStore implements vscode.Disposable {
         if (before !== view.health && before !== 'unknown') this.healthChanged.fire({ repo: entry.repo.root, environment: view.env.name, from: before, to: view.health });
       }
     }
+    this.intervalSeconds = Number.isFinite(interval) ? interval : 60;
     this.changed.fire();
     return allOk;
   }
@@ -223,7 +230,7 @@ export class DeploymentsStore implements vscode.Disposable {
   }
 
   private intervalMs(): number {
-    return 60_000;
+    return this.intervalSeconds * 1000;
   }
 
   private async healthOf(root: string, config: SdlcConfig, environment: string, target: string | null): Promise<HealthState | 'unknown'> {
