@@ -132,6 +132,15 @@ describe('deploy/deployer against the spec-validated GitHub, a real repository a
     assert.deepEqual(await audit(), [{ action: 'deploy.run', result: 'success', environment: 'staging', ref: 'v1.1.0', reason: 'release 1.1', strategy: 'big-bang', method: 'workflow' }]);
   });
 
+  it('without run details in the dispatch answer, finds the run it started among the workflow_dispatch runs', async () => {
+    gh().state.deployments.dispatchWithoutRunDetails = true;
+    gh().state.addWorkflowRun('octo', 'app', { branch: 'v1.1.0', sha: sha['v1.1.0'], name: 'Deploy', event: 'workflow_dispatch', path: '.github/workflows/other.yml' });
+    // the fake's clock starts at 2024-01-01; runs created before the dispatch are not taken
+    const result = await deployer({}, () => Date.parse('2024-01-01T00:00:10Z')).deploy({ environment: 'staging', ref: 'v1.1.0' });
+    assert.equal(result.status, 'success', result.message);
+    assert.equal(result.waves[0].runId, gh().state.deployments.dispatches[0].runId);
+  });
+
   it('phased rollout: halts when the second wave is unhealthy and rolls both waves back to the previous ref', async () => {
     const d = deployer();
     assert.equal((await d.deploy({ environment: 'production', ref: 'v1.0.0', confirmed: true })).status, 'success');

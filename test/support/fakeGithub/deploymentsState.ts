@@ -84,6 +84,8 @@ export class DeploymentsStore {
   failNextDispatch: { status: number; message: string } | null = null;
   /** How a dispatched run (once reviewed) ends: at once with success / failure, or 'manual' (the test calls finishRun). */
   dispatchOutcome: 'success' | 'failure' | 'manual' = 'success';
+  /** Answer dispatches 204 without run details, like GitHub Enterprise Server before return_run_details. */
+  dispatchWithoutRunDetails = false;
   /** Stands in for a pipeline listening to deployment events: called after POST /deployments creates one. */
   onDeploymentCreated: ((d: DeploymentRecord) => void) | null = null;
 
@@ -97,6 +99,7 @@ export class DeploymentsStore {
     this.failNextDispatch = null;
     this.dispatchOutcome = 'success';
     this.onDeploymentCreated = null;
+    this.dispatchWithoutRunDetails = false;
   }
 
   environmentsOf(repoKey: string): EnvironmentRecord[] {

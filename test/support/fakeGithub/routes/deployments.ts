@@ -221,7 +221,7 @@ export const deploymentRoutes: RouteTable = {
       startDeploymentsOfRun(ctx, r, run.id, environments, ref);
       if (store.dispatchOutcome !== 'manual') finishRun(ctx.state, run.id, store.dispatchOutcome);
     }
-    if (body.return_run_details) {
+    if (body.return_run_details && !store.dispatchWithoutRunDetails) {
       return ok({ workflow_run_id: run.id, run_url: `${ctx.baseUrl}/repos/${r.owner}/${r.name}/actions/runs/${run.id}`, html_url: `${ctx.objects.htmlBase}/${r.owner}/${r.name}/actions/runs/${run.id}` });
     }
     return { status: 204 };
