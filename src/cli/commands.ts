@@ -91,7 +91,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
     options: {
       env: { type: 'string', value: 'NAME', description: 'The environment.' },
       ref: { type: 'string', value: 'REF', description: 'What to deploy (tag, branch or sha).' },
-      strategy: { type: 'string', value: 'TYPE', description: 'big-bang, phased, continuous or pull (default: the environment\'s).' },
+      strategy: { type: 'string', value: 'TYPE', description: 'big-bang or phased (default: the environment\'s; continuous delivery is a watch in the editor, pull deployment is sdlc release).' },
       yes: { type: 'boolean', description: 'Confirm deploying to a protected environment (also approves the approval gates of a phased rollout).' },
       reason: { type: 'string', value: 'TEXT', description: 'Why (recorded in the audit log); needed to override a freeze window.' },
       force: { type: 'boolean', description: 'Deploy even though a deployment of the environment is in progress.' },
