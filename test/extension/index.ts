@@ -9,6 +9,7 @@ import './repositories.test';
 import './testRuns.test';
 import './ci.test';
 import './versions.test';
+import './packages.test';
 
 export function run(): Promise<void> {
   return runMocha();

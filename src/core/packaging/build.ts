@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { glob } from 'tinyglobby';
 import type { AuditActor, AuditLog } from '../audit/auditLog';
 import { loadConfig, assertValidConfig, type SdlcConfig } from '../config/config';
+import { acquireChangeLock } from '../transaction/lock';
 import { SdlcError, errorMessage } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { parseCommandLine } from '../testing/command';
@@ -123,9 +124,21 @@ export async function targetsOf(root: string, config?: SdlcConfig): Promise<Pack
  * failure stops the run (later targets are not built) and is thrown; builds that finished stay.
  */
 export async function buildPackages(options: BuildOptions): Promise<BuiltPackage[]> {
+  if (options.fromTag !== undefined) await assertLocalTag(options.root, options.fromTag);
+  // One change at a time per repository (the transaction core's lock): a build adds and removes
+  // worktrees and writes the artifacts folder, so it must not interleave with a bump or another build.
+  const stateDir = path.dirname(await defaultArtifactsDir(options.root));
+  const lock = await acquireChangeLock(stateDir, { kind: 'package.build', label: options.fromTag ? `package build of ${options.fromTag}` : 'package build' });
+  try {
+    return await buildLocked(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function buildLocked(options: BuildOptions): Promise<BuiltPackage[]> {
   const log = options.logger ?? silentLogger;
   const outDir = options.outDir ?? (await defaultArtifactsDir(options.root));
-  if (options.fromTag !== undefined) await assertLocalTag(options.root, options.fromTag);
 
   const inTree = async (tree: string, out: string, tag: string | null): Promise<BuiltPackage[]> => {
     const targets = pick(await targetsOf(tree), options.target, tree);

@@ -11,6 +11,7 @@ import { gunzipSync } from 'fflate';
 import { AuditLog } from '../../../src/core/audit/auditLog';
 import { SdlcError } from '../../../src/core/errors';
 import { buildPackages, listBuilds, parseSums, deleteArtifact } from '../../../src/core/packaging';
+import { acquireChangeLock } from '../../../src/core/transaction/lock';
 import { alive } from '../../support/processes';
 import { parseError, runInProcess } from '../cli/cliRunner';
 import { commit, git, initRepo, removeDir, tempDir, writeFile } from '../cli/tempRepo';
@@ -270,6 +271,17 @@ describe('packaging: sdlc package against real tools', function () {
     assert.equal(existsSync(path.join(dir, '.git', 'sdlc', 'packages')), false);
     const admin = path.join(dir, '.git', 'worktrees');
     assert.equal(existsSync(admin) ? readdirSync(admin).length : 0, 0, 'no worktree admin files left');
+  });
+
+  it('a build waits for no one: while another change holds the repository lock it is refused, naming the holder', async () => {
+    const dir = repo('npm-basic');
+    const lock = await acquireChangeLock(path.join(dir, '.git', 'sdlc'), { kind: 'version.bump', label: 'release' });
+    try {
+      await rejectsWith(buildPackages({ root: dir }), 'ChangeInProgress');
+    } finally {
+      await lock.release();
+    }
+    assert.equal((await buildPackages({ root: dir }))[0].record.version, '1.0.0');
   });
 
   it('deleting an artifact removes its SBOM and its SHA256SUMS line; the last one removes the build', async () => {
