@@ -93,6 +93,8 @@ describe('sdlc deploy / sdlc deployments', function () {
       [['deploy', '--env', 'staging', '--ref', 'v1.1.0', '--strategy', 'yolo'], /big-bang or phased/],
       [['deploy', '--env', 'staging', '--ref', 'v1.1.0', '--input', 'novalue'], /KEY=VALUE/],
       [['deploy', '--env', 'staging', '--ref', 'nope'], /does not resolve to a commit/],
+      [['deploy', '--env', 'qa', '--ref', 'v1.1.0'], /No environment "qa".*known: staging, production, frozen/],
+      [['deployments', '--env', 'qa'], /No environment "qa"/],
     ] as const) {
       const r = await sdlc(...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
