@@ -189,7 +189,16 @@ class SimpleGitRepository implements Git {
       // the refs (rather than after them, with the exact tips): on a large repository this read is the
       // longest, and upstreams are always local or remote-tracking branches.
       // It is started first and parsed as soon as it arrives, while the other reads still run.
-      const graphRead = mode === 'all' ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then((r) => parseCommitGraph(r.stdout)) : undefined;
+      // With a graph cache from an earlier snapshot (see readGraphCache) only what is new is read, after the refs.
+      const cache = mode === 'all' ? await openGraphCache(this.root) : null;
+      const graphRead =
+        mode === 'all' && !cache
+          ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
+              const graph = parseCommitGraph(r.stdout);
+              await startGraphCache(this.root, r.stdout);
+              return graph;
+            })
+          : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const [revParse, statusOut, localOut, remoteOut, tagOut, remotesOut] = await Promise.all([
         this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
@@ -242,7 +251,9 @@ class SimpleGitRepository implements Git {
         else if (b.name !== currentName) aheadBehindComplete = false;
       }
       if (pairs.length > 0) {
-        const counts = await this.countPairs(pairs, graphRead ? await graphRead : undefined);
+        const tips = [...new Set([...localRows.map((b) => b.sha), ...remoteBranches.map((b) => b.sha)])];
+        const graph = cache ? await this.updateGraphCache(cache, tips) : graphRead ? await graphRead : undefined;
+        const counts = await this.countPairs(pairs, graph);
         for (const br of branches) {
           const c = counts.get(br.name);
           if (c) Object.assign(br, c);
@@ -283,6 +294,22 @@ class SimpleGitRepository implements Git {
       };
       return snapshot;
     });
+  }
+
+  /**
+   * The graph from the cache, with the commits of tips it lacks read from git (only those: the cached
+   * tips are excluded, and the cache holds every ancestor of each of them) and appended to it.
+   */
+  private async updateGraphCache(cache: GraphCache, tips: readonly string[]): Promise<CommitGraph> {
+    let graph = parseCommitGraph(cache.text);
+    const missing = tips.filter((t) => !graph.index.has(t));
+    if (missing.length === 0) return graph;
+    const known = tips.filter((t) => graph.index.has(t));
+    const out = await this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...missing, ...known.map((t) => `^${t}`)].join('\n')}\n` });
+    const text = cache.text + out.stdout;
+    graph = parseCommitGraph(text);
+    await writeGraphCache(cache.file, text);
+    return graph;
   }
 
   /**
@@ -489,4 +516,67 @@ async function detectOperation(gitDir: string): Promise<RepoOperation> {
   );
   const i = found.indexOf(true);
   return i >= 0 ? OPERATION_MARKERS[i][1] : null;
+}
+
+/* ------------------------------------------------------------------ graph cache */
+
+/**
+ * The commit graph of the last full snapshot, as `rev-list --parents` text, in `.git/sdlc/graph-cache-v1`
+ * (next to the audit log; never committed). Commits never change, so a cached line stays true; the
+ * file only grows by the commits of new tips (each read excludes the cached tips, whose ancestors are
+ * all in it). Not used where parents can change under the same commit: shallow repositories
+ * (`git fetch --unshallow` adds parents), replace refs and grafts; nor where `.git` is not a folder
+ * in the work tree (worktrees, submodules: then the graph is read whole, as without a cache).
+ */
+interface GraphCache {
+  file: string;
+  text: string;
+}
+
+const GRAPH_CACHE = ['sdlc', 'graph-cache-v1'];
+/** Beyond this the graph is read from git each time. */
+const GRAPH_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+async function graphCacheUsable(gitDir: string): Promise<boolean> {
+  const exists = (p: string) =>
+    fs.access(path.join(gitDir, p)).then(
+      () => true,
+      () => false,
+    );
+  const [isDir, shallow, grafts, replace, packed] = await Promise.all([
+    fs.stat(gitDir).then((st) => st.isDirectory(), () => false),
+    exists('shallow'),
+    exists(path.join('info', 'grafts')),
+    fs.readdir(path.join(gitDir, 'refs', 'replace')).then((e) => e.length > 0, () => false),
+    fs.readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => ''),
+  ]);
+  return isDir && !shallow && !grafts && !replace && !packed.includes(' refs/replace/') && !process.env.GIT_REPLACE_REF_BASE;
+}
+
+/** The cache when present and usable, else null (then the graph is read whole). */
+async function openGraphCache(root: string): Promise<GraphCache | null> {
+  const gitDir = path.join(root, '.git');
+  const file = path.join(gitDir, ...GRAPH_CACHE);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  if (text === null || !text.endsWith('\n') || !(await graphCacheUsable(gitDir))) return null;
+  return { file, text };
+}
+
+/** Writes the cache after a full read (first snapshot of a repository). Failures are ignored: it is only a cache. */
+async function startGraphCache(root: string, text: string): Promise<void> {
+  const gitDir = path.join(root, '.git');
+  if (text.length === 0 || !(await graphCacheUsable(gitDir))) return;
+  await writeGraphCache(path.join(gitDir, ...GRAPH_CACHE), text);
+}
+
+async function writeGraphCache(file: string, text: string): Promise<void> {
+  if (text.length > GRAPH_CACHE_MAX_BYTES) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, file);
+  } catch {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+  }
 }

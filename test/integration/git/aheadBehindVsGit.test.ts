@@ -101,4 +101,31 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), b.name);
     assert.ok(snap.branches.some((b) => b.ahead > 0 && b.behind > 0), 'some branch has diverged');
   });
+  it('the graph cache: later snapshots read only new commits and still equal git (new branches, moved and rewritten upstreams)', async () => {
+    const s = { n: 30, parents: Array.from({ length: 30 }, (_, i) => (i % 7 === 6 ? [i - 1, i - 4] : [i - 1])), branches: [[10, 20], [25, 5], [29, 29]] as Array<[number, number]> };
+    const dir = await buildRepo(s);
+    const g = createGit(dir);
+    const check = async (label: string) => {
+      const expected = await gitTrack(dir);
+      const snap = await g.snapshot();
+      for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
+    };
+    await check('first (full read)');
+    const cacheFile = path.join(dir, '.git', 'sdlc', 'graph-cache-v1');
+    const before = await fs.readFile(cacheFile, 'utf8');
+    assert.equal(before.trim().split('\n').length, 30, 'the cache holds the graph read');
+    await check('from the cache alone');
+    // new commits on a new branch and on an upstream, an upstream rewritten onto an older commit
+    await git(dir, ['checkout', '-q', '-b', 'b9', 'b0']);
+    await commit(dir, 'new 1');
+    await commit(dir, 'new 2');
+    await git(dir, ['update-ref', 'refs/remotes/origin/b9', 'b1']);
+    await git(dir, ['config', 'branch.b9.remote', 'origin']);
+    await git(dir, ['config', 'branch.b9.merge', 'refs/heads/b9']);
+    await git(dir, ['update-ref', 'refs/remotes/origin/b1', 'b2']);
+    await check('after new commits');
+    const after = await fs.readFile(cacheFile, 'utf8');
+    assert.ok(after.startsWith(before) && after.trim().split('\n').length === 32, 'only the 2 new commits were appended');
+    await check('again');
+  });
 });
