@@ -56,6 +56,7 @@ describe('deploy/deployer against the spec-validated GitHub, a real repository a
       },
       { name: 'frozen' },
       { name: 'ci-only', deploy: { workflow: 'ci.yml' } },
+      { name: 'canary', health: eu.url, targets: ['c1', 'c2'], strategy: { type: 'phased', gate: { approval: true } } },
     ],
   });
 
@@ -164,6 +165,21 @@ describe('deploy/deployer against the spec-validated GitHub, a real repository a
     const bad = await deployer().deploy({ environment: 'production', ref: 'v1.0.0', confirmed: true });
     assert.equal(bad.status, 'rolled-back');
     assert.equal(bad.waves.length, 1, 'the second wave never started');
+  });
+
+  it('approval gates: a wave not approved halts the rollout (recorded); a big bang is verified against health', async () => {
+    const asked: string[] = [];
+    const result = await deployer({ approveWave: async (_env, wave) => (asked.push(wave), wave === 'c1' ? false : true) }).deploy({ environment: 'canary', ref: 'v1.1.0' });
+    assert.equal(result.status, 'failure');
+    assert.deepEqual(asked, ['c1']);
+    assert.equal(result.waves.length, 1);
+    assert.match(result.message, /wave c1 was not approved; halted/);
+    assert.deepEqual((await audit()).filter((e) => e.action === 'deploy.reject').map((e) => e.wave), ['c1']);
+    eu.mode = 'unhealthy';
+    const bigBang = await deployer().deploy({ environment: 'canary', ref: 'v1.1.0', strategy: 'big-bang' });
+    assert.equal(bigBang.status, 'success');
+    assert.equal(bigBang.verified, 'unhealthy');
+    assert.match(bigBang.message, /health checks are failing now/);
   });
 
   it('protection, unknown environment, unknown ref: refused before anything happens', async () => {
