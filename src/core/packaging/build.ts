@@ -373,9 +373,9 @@ async function planFor(
       return staged('vsce', [vsce, '--version'], [[vsce, 'package', ...(await vsceFlags(c.cwd)), '--out', c.staging + path.sep]], ['*.vsix']);
     }
     case 'python': {
-      const python = await need('python3', 'Install Python 3 (apt-get install python3).');
-      const probe = await runTool({ argv: [python, '-m', 'build', '--version'], cwd: c.cwd });
-      if (probe.exitCode !== 0) throw toolMissing(target, 'python3-build (the "build" module)', 'Install it: apt-get install python3-build (Debian/Ubuntu) or python3 -m pip install build.');
+      await need('python3', 'Install Python 3 (apt-get install python3).');
+      const python = await pythonWithBuild(c.env);
+      if (!python) throw toolMissing(target, 'python3-build (the "build" module)', 'Install it: apt-get install python3-build (Debian/Ubuntu) or python3 -m pip install build.');
       // --no-isolation: use the installed build backend instead of downloading one (works offline).
       return staged('python3 -m build', [python, '-m', 'build', '--version'], [[python, '-m', 'build', '--no-isolation', '--outdir', c.staging, '.']], ['*.whl', '*.tar.gz']);
     }
@@ -494,6 +494,20 @@ async function findVsce(dirs: string[], env: NodeJS.ProcessEnv): Promise<string 
     }
   }
   return findExecutable('vsce', env);
+}
+
+/**
+ * The first python3 that has the `build` module: the one on PATH, else the system's (/usr/bin,
+ * where Debian's python3-build lives even when a pyenv/venv python3 comes first on PATH).
+ */
+export async function pythonWithBuild(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const candidates = [await findExecutable('python3', env), '/usr/bin/python3', '/usr/local/bin/python3'];
+  for (const python of [...new Set(candidates)]) {
+    if (!python || !(await findExecutable(python, env))) continue;
+    const probe = await runTool({ argv: [python, '-m', 'build', '--version'], cwd: os.tmpdir() }).catch(() => null);
+    if (probe?.exitCode === 0) return python;
+  }
+  return null;
 }
 
 /**
