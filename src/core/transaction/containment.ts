@@ -40,8 +40,7 @@ export function checkRelativePath(relPath: string, options: ContainmentOptions =
 /** Is `child` (absolute) `parent` itself or below it? Lexical, on resolved paths. */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(path.resolve(parent), path.resolve(child));
-  // `..x` is a name inside; only `..` itself or `../…` leave.
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { resolveActor } from '../../core/audit/actor';
 import { assertValidConfig, loadConfig, type SdlcConfig } from '../../core/config/config';
-import { ContinuousDelivery, type TickOutcome } from '../../core/deploy/continuous';
+import { commitCiState, ContinuousDelivery, type TickOutcome } from '../../core/deploy/continuous';
 import { Deployer, type DeployEvent } from '../../core/deploy/deployer';
 import { currentDeployment, type DeployEnvironment, type DeploymentSummary } from '../../core/deploy/environments';
 import { GitHubDeployments, type PendingDeployment } from '../../core/deploy/githubDeploy';
@@ -277,7 +277,7 @@ export class DeploymentsStore implements vscode.Disposable {
         const { data } = await github.request<{ commit?: { sha?: string } }>('GET /repos/{owner}/{repo}/branches/{branch}', { owner: remote.github.owner, repo: remote.github.repo, branch });
         return data.commit?.sha ?? null;
       },
-      ci: async (sha) => (await github.ciStatus(remote.github, sha)).state,
+      ci: (sha) => commitCiState(github, remote.github, sha),
       deploy: async (sha) => {
         await repo.git.run(['fetch', '--quiet', '--', remote.name, branch]).catch(() => '');
         return deployer.deploy({ environment, ref: sha, confirmed: true, reason: `continuous delivery of ${branch}`, ...(env?.deploy?.workflow ? { ref: branch } : {}) });
