@@ -26,7 +26,7 @@ import { isReleaseType, parseVersion } from '../core/versioning/nextVersion';
 import type { PlanReleaseOptions, ReleasePlan } from '../core/versioning/plan';
 import { applyRelease, checkReleasePlans, type AppliedRelease } from '../core/versioning/release';
 import { describePending, filesBeforePending, pendingChange, prepareChange, type PreparedChange, type Recovery } from '../core/transaction/change';
-import { checkRelativePath } from '../core/transaction/containment';
+import { checkRelativePath, isInside } from '../core/transaction/containment';
 import type { CommandOutput, OptionValues } from './args';
 import type { CliContext } from './context';
 import { enterpriseHostsFromEnv } from './env';
@@ -202,7 +202,7 @@ export async function githubOf(git: Pick<Git, 'run'>, env: NodeJS.ProcessEnv): P
 /** `--package DIR` as a folder relative to the repository root; it must exist. */
 async function packageDir(root: string, cwd: string, dir: string): Promise<string> {
   const rel = path.relative(root, path.resolve(cwd, dir)).split(path.sep).join('/');
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (!isInside(root, path.resolve(cwd, dir))) {
     throw new SdlcError('InvalidPackage', `The package folder "${dir}" is outside the repository ${root}.`, { usage: true });
   }
   const stat = await fs.stat(path.join(root, ...rel.split('/'))).catch(() => null);

@@ -334,13 +334,16 @@ export async function undo(git: ChangeGit, site: ChangeSite, journal: Journal, o
       await git.run(['update-ref', '-m', `sdlc: ${journal.label} rolled back`, ref.ref, ref.old, current]);
     });
   }
+  // The files and the index belong to the work tree the change ran in (another worktree may recover it).
+  const otherTree = path.resolve(journal.root) !== path.resolve(git.root);
   if (journal.index && journal.index.state !== 'untouched' && journal.index.paths.length) {
     const index = journal.index;
-    await attempt('restoring the index', () => git.run(['reset', '-q', index.original, '--', ...index.paths]));
+    if (otherTree) problems.push(`the index of ${journal.root} may still hold the change: run git reset -q ${index.original.slice(0, 7)} -- ${index.paths.join(' ')} there`);
+    else await attempt('restoring the index', () => git.run(['reset', '-q', index.original, '--', ...index.paths]));
   }
   for (const file of [...journal.files].reverse()) {
     await attempt(`restoring ${file.path}`, async () => {
-      const absolute = path.join(site.root, ...file.path.split('/'));
+      const absolute = path.join(journal.root, ...file.path.split('/'));
       const current = await fs.readFile(absolute).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'ELOOP') return null;
         throw e;
@@ -352,7 +355,7 @@ export async function undo(git: ChangeGit, site: ChangeSite, journal: Journal, o
         if (file.backup) await keep(site, file.backup);
         return;
       }
-      await assertInside(site.root, file.path, { what: 'The file to restore' });
+      await assertInside(journal.root, file.path, { what: 'The file to restore' });
       if (file.oldHash === null) {
         await fs.rm(absolute, { force: true });
       } else {
@@ -361,7 +364,7 @@ export async function undo(git: ChangeGit, site: ChangeSite, journal: Journal, o
         await fs.writeFile(absolute, old);
       }
     });
-    for (const dir of [...file.createdDirs].reverse()) await fs.rmdir(path.join(site.root, ...dir.split('/'))).catch(() => undefined);
+    for (const dir of [...file.createdDirs].reverse()) await fs.rmdir(path.join(journal.root, ...dir.split('/'))).catch(() => undefined);
   }
   await removeTemp(journal.temp);
   for (const c of journal.compensations) if (!olds) problems.push(`${c} was done outside the repository and cannot be undone after a crash: undo it by hand`);
@@ -378,7 +381,9 @@ async function keep(site: ChangeSite, backup: string): Promise<void> {
 async function complete(git: ChangeGit, journal: Journal): Promise<string[]> {
   const problems: string[] = [];
   const index = journal.index;
-  if (index && index.commit && index.state !== 'synced' && index.paths.length) {
+  if (index && index.commit && index.state !== 'synced' && index.paths.length && path.resolve(journal.root) !== path.resolve(git.root)) {
+    problems.push(`the index of ${journal.root} is behind the release commit: run git reset -q ${index.commit.slice(0, 7)} -- ${index.paths.join(' ')} there`);
+  } else if (index && index.commit && index.state !== 'synced' && index.paths.length) {
     await git.run(['reset', '-q', index.commit, '--', ...index.paths]).catch((e: unknown) => problems.push(`updating the index: ${errorMessage(e)}`));
   }
   await removeTemp(journal.temp);

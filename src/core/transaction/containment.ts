@@ -40,7 +40,8 @@ export function checkRelativePath(relPath: string, options: ContainmentOptions =
 /** Is `child` (absolute) `parent` itself or below it? Lexical, on resolved paths. */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(path.resolve(parent), path.resolve(child));
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // `..x` is a name inside; only `..` itself or `../…` leave.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**
