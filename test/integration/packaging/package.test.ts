@@ -250,6 +250,19 @@ describe('packaging: sdlc package against real tools', function () {
     assert.equal(existsSync(path.join(dir, 'target')), false, 'cargo built in our staging folder, not in the tree');
   });
 
+  it('go build -trimpath for each --platform, with the version stamped', async function () {
+    if (!has('go', ['version'])) this.skip();
+    const dir = repo('gomain');
+    git(dir, 'tag', 'v0.7.0');
+    const r = await runInProcess(['package', '--cwd', dir, '--from-tag', 'v0.7.0', '--platform', 'linux/amd64', '--platform', 'windows/amd64', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { artifacts: Array<{ name: string; path: string; version: string }> };
+    assert.deepEqual(doc.artifacts.map((a) => a.name).sort(), ['repo-0.7.0-linux-amd64', 'repo-0.7.0-windows-amd64.exe']);
+    const linux = doc.artifacts.find((a) => a.name.endsWith('linux-amd64'))!;
+    if (process.platform === 'linux' && process.arch === 'x64') assert.equal(execFileSync(linux.path, { encoding: 'utf8' }).trim(), '0.7.0');
+    assert.equal(readFileSync(linux.path).includes(Buffer.from(dir)), false, '-trimpath: no build folder in the binary');
+  });
+
   it('cancel during a build from a tag stops the tool and its grandchild, removes the worktree and records nothing', async () => {
     const scratch = tempDir('sdlc-pkg-cancel-');
     dirs.push(scratch);
