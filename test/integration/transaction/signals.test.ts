@@ -245,6 +245,30 @@ describe('transaction: signals, crashes and concurrency with a real sdlc bump', 
     assert.equal(text.stdout.trim(), 'Nothing to recover: no change was interrupted in this repository.');
   });
 
+  it('kill -9 after the tags exist (held in a post-index-change hook of the index step): the next run finishes the release', async () => {
+    const { dir, ctl } = repoWithHook();
+    writeFileSync(path.join(ctl, 'go'), ''); // the pre-commit hook lets the commit through
+    const hook = path.join(dir, '.git', 'hooks', 'post-index-change');
+    // Only the real index (the release's temporary index comes with GIT_INDEX_FILE set).
+    writeFileSync(hook, `#!/bin/sh\n[ -n "$GIT_INDEX_FILE" ] && exit 0\ntouch "${ctl}/index-reached"\nn=0\nwhile [ ! -e "${ctl}/index-go" ]; do sleep 0.01; n=$((n+1)); [ $n -gt 2000 ] && exit 0; done\n`);
+    chmodSync(hook, 0o755);
+    const before = state(dir);
+    const child = spawnCli(['bump', '--json', '--cwd', dir]);
+    const done = finished(child);
+    await until(() => existsSync(path.join(ctl, 'index-reached')), 60_000, 'the index step');
+    child.kill('SIGKILL');
+    await done;
+    writeFileSync(path.join(ctl, 'index-go'), '');
+    assert.equal(git(dir, 'rev-parse', 'v1.5.0^{commit}'), git(dir, 'rev-parse', 'HEAD'), 'the tag exists');
+    const r = await runCli(['bump', '--recover', '--json', '--cwd', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { recovered: { action: string; message: string } };
+    assert.equal(doc.recovered.action, 'completed');
+    assert.match(doc.recovered.message, /had created its commit and tags, so it was finished/);
+    assertReleased(dir, before, 'completed by recovery');
+    assert.deepEqual(auditEntries(dir).map((e) => [e.action, e.result, e.after?.action]), [['version.bump.recover', 'success', 'completed']]);
+  });
+
   it('10 bumps at once: exactly one release, a clean tree, the others refused with "another release is running"', async () => {
     const { dir, ctl } = repoWithHook();
     const before = state(dir);
