@@ -49,7 +49,9 @@ export async function releaseCommand(context: CliContext, args: { values: Option
   }
 
   const options = githubOptionsFromEnv(context.env);
-  const github = await createGitHub({ ...options, logger: context.logger });
+  // SDLC_GITHUB_WRITE_SPACING_MS lowers the 1 s spacing of GitHub writes (tests), as for sdlc deploy.
+  const spacing = Number(context.env.SDLC_GITHUB_WRITE_SPACING_MS ?? '');
+  const github = await createGitHub({ ...options, logger: context.logger, ...(context.env.SDLC_GITHUB_WRITE_SPACING_MS && Number.isFinite(spacing) ? { throttle: { writeSpacingMs: spacing } } : {}) });
   const audit = { log: new AuditLog(resolveAuditPath(git.root, await git.gitDir(), config.audit?.path), { logger: context.logger }), actor: await resolveActor('cli', git, { env: context.env }), repository: git.root };
   const releases = new Releases(github, repo, { logger: context.logger, audit, token: options.token });
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveActor } from '../../core/audit/actor';
 import { assertValidConfig, loadConfig } from '../../core/config/config';
-import { SdlcError } from '../../core/errors';
+import { SdlcError, errorMessage } from '../../core/errors';
 import { Releases, type ReleaseInfo } from '../../core/github/releases';
 import { artifactsOf, buildPackages, changelogSection, deleteArtifact, deleteBuild, type ArtifactInfo } from '../../core/packaging';
 import type { AuditService } from '../audit';
@@ -189,11 +189,25 @@ export function packageCommands(deps: Deps): CommandSpec[] {
       await audit.record(model.repo, 'tag.push', { tag, remote: remote.name }, () => model.repo.git.push({ remote: remote.name, ref: `refs/tags/${tag}` }));
     }
     const withAudit = await auditedReleases(model);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Publishing ${tag}`, cancellable: true }, (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return withAudit.publish({ tag: tag as string, notes, assets, draft, prerelease: a.prerelease, makeLatest: a.latest, onFailure: a.onFailure, replace: a.replace, requireRemoteTag: true, signal: controller.signal, onProgress: (m) => progress.report({ message: m }) });
-    });
+    let result;
+    try {
+      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Publishing ${tag}`, cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return withAudit.publish({ tag: tag as string, notes, assets, draft, prerelease: a.prerelease, makeLatest: a.latest, onFailure: a.onFailure, replace: a.replace, requireRemoteTag: true, signal: controller.signal, onProgress: (m) => progress.report({ message: m }) });
+      });
+    } catch (e) {
+      // The user chooses what happens to the draft a failed publish left behind.
+      const leftover = interactive && a.onFailure === undefined ? await withAudit.findByTag(tag).catch(() => null) : null;
+      if (leftover?.draft) {
+        await store.refresh();
+        const choice = await vscode.window.showErrorMessage(`${errorMessage(e)}`, 'Keep Draft', 'Delete Draft');
+        if (choice === 'Delete Draft') await withAudit.deleteRelease(leftover.id);
+        await store.refresh();
+        throw new Cancelled();
+      }
+      throw e;
+    }
     await store.refresh();
     if (interactive) {
       void vscode.window.showInformationMessage(`${result.created ? 'Published' : 'Updated'} ${tag}${result.release.draft ? ' (draft)' : ''}: ${result.uploaded.length} uploaded, ${result.skipped.length} already there.`, 'Open on GitHub').then((x) => x && vscode.env.openExternal(vscode.Uri.parse(result.release.htmlUrl)));

@@ -204,7 +204,7 @@ describe('packaging: GitHub Releases (fake GitHub)', function () {
     git(dir, 'commit', '-q', '-m', 'docs: changelog');
     git(dir, 'tag', 'v1.0.0');
     const asset = file('app.tgz', 'bytes');
-    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh().url };
+    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh().url, SDLC_GITHUB_WRITE_SPACING_MS: '0' };
     const r = await runInProcess(['release', '--cwd', dir, '--tag', 'v1.0.0', '--asset', asset, '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { tag: string; draft: boolean; created: boolean; assets: Array<{ name: string; size: number }> };
