@@ -11,10 +11,17 @@ export class RepositoryQueue {
 
   constructor(private readonly onIdle: () => void = () => {}) {}
 
+  /** How many tasks have started so far: a task that sees `started` one above an earlier task's knows nothing ran between them. */
+  started = 0;
+
   /** Runs `task` after everything queued before it has settled (fulfilled or rejected). */
   run<T>(task: () => Promise<T>): Promise<T> {
     this.size++;
-    const result = this.tail.then(task, task);
+    const start = () => {
+      this.started++;
+      return task();
+    };
+    const result = this.tail.then(start, start);
     this.tail = result.then(
       () => this.settled(),
       () => this.settled(),
@@ -32,6 +39,8 @@ export class RepositoryQueue {
 }
 
 const queues = new Map<string, RepositoryQueue>();
+/** `started` of forgotten queues, so the count of a repository never goes back. */
+const startedOfForgotten = new Map<string, number>();
 
 /** The queue of the repository at `root` (created on first use, forgotten when idle). */
 export function queueFor(root: string): RepositoryQueue {
@@ -39,8 +48,12 @@ export function queueFor(root: string): RepositoryQueue {
   let q = queues.get(key);
   if (!q) {
     const created: RepositoryQueue = new RepositoryQueue(() => {
-      if (queues.get(key) === created && created.pending === 0) queues.delete(key);
+      if (queues.get(key) === created && created.pending === 0) {
+        queues.delete(key);
+        startedOfForgotten.set(key, created.started);
+      }
     });
+    created.started = startedOfForgotten.get(key) ?? 0;
     q = created;
     queues.set(key, q);
   }

@@ -51,6 +51,11 @@ export function createGit(root: string, options: CreateGitOptions = {}): Git {
 class SimpleGitRepository implements Git {
   private readonly logger: Logger;
   private gitDirPromise: Promise<string> | undefined;
+  /**
+   * The first page of HEAD's log, read alongside a snapshot('current') (the first screen needs both);
+   * `log()` takes it only when it is the very next task on the repository (nothing can have moved HEAD).
+   */
+  private firstPage: { turn: number; page: Promise<CommitInfo[]> } | undefined;
 
   constructor(
     readonly root: string,
@@ -185,6 +190,15 @@ class SimpleGitRepository implements Git {
     // inside it the reads are independent and run side by side (they only read refs and objects;
     // status runs with --no-optional-locks so it never takes the index lock).
     return this.exclusive(async () => {
+      this.firstPage = undefined;
+      if (mode === 'current') {
+        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`]).then(
+          (r) => parseLog(r.stdout),
+          () => null, // an empty repository, …: log() reads (and reports) on its own
+        );
+        this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
+        this.firstPage.page.catch(() => undefined);
+      }
       // In 'all' mode the commit graph of every branch and remote-tracking branch is read alongside
       // the refs (rather than after them, with the exact tips): on a large repository this read is the
       // longest, and upstreams are always local or remote-tracking branches.
@@ -363,6 +377,13 @@ class SimpleGitRepository implements Git {
     if (options.skip) args.push(`--skip=${Math.max(0, Math.floor(options.skip))}`);
     args.push(`--max-count=${Math.max(0, Math.floor(options.limit ?? 50))}`);
     if (ref) args.push(ref, '--');
+    const limit = Math.max(0, Math.floor(options.limit ?? 50));
+    const prefetched = this.firstPage;
+    if (!ref && !options.skip && limit <= FIRST_PAGE && prefetched) {
+      this.firstPage = undefined;
+      const page = await this.exclusive(async () => (queueFor(this.root).started === prefetched.turn + 1 ? prefetched.page.catch(() => null) : null));
+      if (page) return page.slice(0, limit).map((r) => ({ ...r }));
+    }
     try {
       return parseLog(await this.stdout(args)).map((r) => ({ ...r }));
     } catch (e) {
@@ -517,6 +538,9 @@ async function detectOperation(gitDir: string): Promise<RepoOperation> {
   const i = found.indexOf(true);
   return i >= 0 ? OPERATION_MARKERS[i][1] : null;
 }
+
+/** Commits of HEAD read alongside snapshot('current'): a page of 50 and the one that tells whether there are more. */
+const FIRST_PAGE = 101;
 
 /* ------------------------------------------------------------------ graph cache */
 

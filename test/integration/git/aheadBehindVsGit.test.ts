@@ -129,3 +129,34 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     await check('again');
   });
 });
+
+describe('the first page of the log, read alongside snapshot(current)', function () {
+  this.timeout(120000);
+  after(cleanupTempDirs);
+
+  it('log() right after the snapshot takes it (no second git log); after another task on the repository it reads again', async () => {
+    const repo = await makeRepo({ commits: 5 });
+    const lines: string[] = [];
+    const keep = (m: string | Error) => void lines.push(String(m));
+    const g = createGit(repo, { logger: { trace: keep, debug: keep, info: keep, warn: keep, error: keep } });
+    const fresh = await createGit(repo).log({ limit: 3 });
+    await g.snapshot({ aheadBehind: 'current' });
+    const logsDuringSnapshot = lines.filter((l) => l.startsWith('> git log')).length;
+    assert.equal(logsDuringSnapshot, 1, 'the page is read inside the snapshot');
+    assert.deepEqual(await g.log({ limit: 3 }), fresh);
+    assert.equal(lines.filter((l) => l.startsWith('> git log')).length, 1, 'log() took the page read with the snapshot');
+    // a task in between (here a branch created through the same queue): the page is read again
+    await g.snapshot({ aheadBehind: 'current' });
+    await g.createBranch('side');
+    await commit(repo, 'one more');
+    const after = await g.log({ limit: 3 });
+    assert.equal(after[0].subject, 'one more');
+    assert.equal(lines.filter((l) => l.startsWith('> git log')).length, 3);
+    // an empty repository: no page, log() answers on its own
+    const empty = await makeTempDir('sdlc-empty-');
+    await git(empty, ['init', '-q']);
+    const e = createGit(empty);
+    await e.snapshot({ aheadBehind: 'current' });
+    assert.deepEqual(await e.log(), []);
+  });
+});
