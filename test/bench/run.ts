@@ -16,6 +16,7 @@ import { bundleSize } from './bundleSize';
 import { versioningBench } from './versioning';
 import { junitBench } from './junit';
 import { aheadBehindShapes } from './aheadBehindShapes';
+import { bumpProcess } from './bumpProcess';
 import { healthBench } from './health';
 import { packagingBench } from './packaging';
 
@@ -24,7 +25,7 @@ import { packagingBench } from './packaging';
  * - issue 4: conventional-commit bump + changelog vs `conventional-recommended-bump` (10,000 commits since the last tag)
  * - issue 5: JUnit report parse
  */
-const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, junitBench, healthBench, packagingBench];
+const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, bumpProcess, junitBench, healthBench, packagingBench];
 
 async function main(): Promise<number> {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
