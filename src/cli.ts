@@ -121,10 +121,25 @@ function stderrLogger(io: CliIo, secrets: string[], flags: Pick<GlobalFlags, 'js
   };
 }
 
+/**
+ * A write to a stream whose reader went away (`sdlc … | head`) is dropped instead of crashing with
+ * EPIPE: the command still runs to its end, so a change in progress is never cut off by the pipe.
+ */
+function pipeSafeWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 if (require.main === module) {
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: pipeSafeWriter(process.stdout),
+    stderr: pipeSafeWriter(process.stderr),
     env: process.env,
     cwd: process.cwd(),
   };

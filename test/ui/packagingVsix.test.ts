@@ -33,7 +33,8 @@ describe('UI: the .vsix built by sdlc package installs into code-server and acti
 
   it('installs, activates, and shows the Packages view', async () => {
     const harness = await loadHarness();
-    const bin = await harness.ensureCodeServer();
+    await harness.ensureCodeServer();
+    const bin = harness.CS_BIN;
     // 1. The .vsix, built the way `npm run package` builds it (dist/ is built by the test:ui script).
     const out = await run(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'package', '--target', 'vsix', '--out', path.join(work, 'artifacts'), '--json']);
     const doc = JSON.parse(out) as { artifacts: Array<{ path: string; bytes: number; sha256: string }> };

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../log';
 import { redact, secretValuesFromEnv } from '../secrets';
 import { formatCommand, parseCommandLine } from './command';
 import type { ReportFormat, TestReport } from './model';
-import { parseReport } from './parse';
+import { parseReport, readReportFile } from './parse';
 import { killTree, type ProcessTrees } from './processTree';
 import type { TestSuite } from './suite';
 
@@ -48,8 +48,6 @@ export interface SuiteRunResult {
 
 const DEFAULT_MAX_REPORT_OUTPUT = 50 * 1024 * 1024;
 const TAIL_CHARS = 64 * 1024;
-/** A report file older than the run by more than this was not written by it. */
-const STALE_SLACK_MS = 2000;
 /** After the process exits, how long a grandchild may keep its stdout open before we stop reading. */
 const CLOSE_GRACE_MS = 2000;
 /** A partial line held back for redaction is passed on once it is this long. */
@@ -199,7 +197,7 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
   try {
     const { format, path: reportPath } = suite.report;
     result.report = reportPath
-      ? await readReportFile(suite, format, reportPath, started, exit.code)
+      ? await readSuiteReport(suite, format, reportPath, started, exit.code)
       : parseStdout(suite, format, Buffer.concat(stdoutChunks).toString('utf8'), stdoutOverflow, maxStdout, exit.code);
   } catch (e) {
     result.reportError = e instanceof SdlcError ? e : new SdlcError('ReportUnreadable', errorMessage(e), { cause: e });
@@ -208,23 +206,23 @@ export async function runSuite(suite: TestSuite, options: RunSuiteOptions = {}):
   return result;
 }
 
-async function readReportFile(suite: TestSuite, format: ReportFormat, reportPath: string, started: number, exitCode: number | null): Promise<TestReport> {
+/**
+ * The suite's report file through the streaming reader (JUnit read in chunks, encodings and BOMs,
+ * size caps), with the suite's exit code added to the messages that a failed run explains.
+ */
+async function readSuiteReport(suite: TestSuite, format: ReportFormat, reportPath: string, started: number, exitCode: number | null): Promise<TestReport> {
   const file = path.resolve(suite.cwd, reportPath);
-  const failedRun = exitCode !== 0 ? ` The command exited with code ${exitCode}; it probably failed before writing the report — see its output.` : '';
-  let stat: Awaited<ReturnType<typeof fs.stat>>;
   try {
-    stat = await fs.stat(file);
-  } catch {
-    throw new SdlcError('ReportMissing', `The suite "${suite.name}" wrote no report at ${file}.${failedRun}`, {
-      hint: 'Check report.path in .sdlc.json: it is relative to the suite\'s cwd.',
-    });
+    return await readReportFile(file, format, { cwd: suite.cwd, notBefore: started, owner: `"${suite.name}"` });
+  } catch (e) {
+    if (!(e instanceof SdlcError)) throw e;
+    const failedRun = exitCode !== 0 ? ` The command exited with code ${exitCode}; it probably failed before writing the report — see its output.` : '';
+    if (e.code === 'ReportMissing') {
+      throw new SdlcError('ReportMissing', `The suite "${suite.name}" wrote no report at ${file}.${failedRun}`, { hint: 'Check report.path in .sdlc.json: it is relative to the suite\'s cwd.', cause: e });
+    }
+    if (failedRun && (e.code === 'ReportStale' || e.code === 'MalformedReport')) throw new SdlcError(e.code, e.message + failedRun, { ...e.options, cause: e });
+    throw e;
   }
-  if (stat.mtimeMs < started - STALE_SLACK_MS) {
-    throw new SdlcError('ReportMissing', `The report ${file} was not written by this run of "${suite.name}" (last changed ${new Date(stat.mtimeMs).toISOString()}).${failedRun}`);
-  }
-  const text = await fs.readFile(file, 'utf8');
-  if (text.trim() === '') throw new SdlcError('MalformedReport', `The report ${file} of "${suite.name}" is empty.${failedRun}`, { usage: true });
-  return parseReport(text, format, { cwd: suite.cwd });
 }
 
 function parseStdout(suite: TestSuite, format: ReportFormat, stdout: string, overflow: boolean, max: number, exitCode: number | null): TestReport {

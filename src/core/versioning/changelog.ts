@@ -71,13 +71,20 @@ export function prependChangelog(existing: string | null | undefined, section: s
   if (existing?.startsWith('\uFEFF')) return '\uFEFF' + prependChangelog(existing.slice(1), section);
   const old = existing ?? '';
   const eol = /\r\n/.test(old) ? '\r\n' : '\n';
-  const block = (eol === '\n' ? section : section.replace(/\r?\n/g, '\r\n')).replace(/(\r?\n)*$/, eol);
+  const block = withoutTrailingNewlines(eol === '\n' ? section : section.replace(/\r?\n/g, '\r\n')) + eol;
   if (old === '') return `# Changelog${eol}${eol}${block}`;
   const head = headOf(old);
   const rest = old.slice(head.length);
   const headSep = head === '' || /(\r?\n){2}$/.test(head) ? '' : /\r?\n$/.test(head) ? eol : eol + eol;
   const restSep = rest === '' || /^\r?\n/.test(rest) ? '' : eol;
   return head + headSep + block + restSep + rest;
+}
+
+/** `text` without its trailing line breaks, in linear time (`/(\r?\n)*$/` backtracks quadratically on `\n\r` runs). */
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\n') end -= text[end - 2] === '\r' ? 2 : 1;
+  return text.slice(0, end);
 }
 
 /** The `# Title` and intro before the first `## ` heading; empty when the file does not start with a title. */

@@ -100,8 +100,8 @@ describe('testing/runner (real processes)', function () {
       const past = new Date(Date.now() - 3600_000);
       await fs.utimes(old, past, past);
       const r = await runSuite(suite({ command: ['sh', 'write-junit.sh'], cwd, env: { MODE: 'none' }, report: { format: 'junit', path: 'reports/junit.xml' } }));
-      assert.equal(r.reportError?.code, 'ReportMissing');
-      assert.match(r.reportError?.message ?? '', /not written by this run/);
+      assert.equal(r.reportError?.code, 'ReportStale');
+      assert.match(r.reportError?.message ?? '', /not written by this run of "fixture".*exited with code 2/);
     });
   });
 

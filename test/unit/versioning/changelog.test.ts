@@ -62,6 +62,12 @@ describe('versioning/changelog', () => {
     assert.equal(prependChangelog('# Changelog', '## 1.0.0\n'), '# Changelog\n\n## 1.0.0\n');
   });
 
+  it('trims a section\'s trailing line breaks in linear time (a 600,000-character run of \\n\\r ends in one line break)', () => {
+    const run = '\n\r'.repeat(300_000);
+    assert.equal(prependChangelog(null, `## 1.0.0${run}x\n\n\n`), '# Changelog\n\n## 1.0.0' + run + 'x\n');
+    assert.equal(prependChangelog('# Changelog\r\n', `## 1.0.0\n\n`), '# Changelog\r\n\r\n## 1.0.0\r\n');
+  });
+
   it('property: the old file stays byte for byte (title on top, everything else as the suffix)', () => {
     const text = fc.oneof(
       fc.string({ unit: 'binary' }),
