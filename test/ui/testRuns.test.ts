@@ -42,7 +42,7 @@ describe('Test Runs UI', function () {
     await openSdlcContainer(page);
     await setSideBarWidth(page, 560);
     // Room for Test Runs: fold the other views of the container.
-    for (const name of ['Repositories', 'Versions']) {
+    for (const name of ['Repositories', 'Versions', 'Packages', 'Deployments']) {
       const header = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: name });
       if (await header.count()) await header.first().click();
     }

@@ -15,7 +15,7 @@ export type DeploymentsNode =
   | { kind: 'deployment'; root: string; deployment: DeploymentSummary }
   | { kind: 'pendingGroup'; root: string; runs: PendingRun[] }
   | { kind: 'pending'; root: string; run: PendingRun; environment: string; canApprove: boolean; reviewers: string[] }
-  | { kind: 'message'; text: string };
+  | { kind: 'message'; text: string; icon?: string; tooltip?: string; command?: vscode.Command };
 
 const HEALTH_ICON: Record<string, [string, string | undefined]> = {
   healthy: ['pass', 'testing.iconPassed'],
@@ -41,7 +41,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
   getChildren(node?: DeploymentsNode): DeploymentsNode[] {
     if (!node) {
       const repos = this.store.repositories;
-      if (repos.length === 0) return [{ kind: 'message', text: 'No git repository in the workspace.' }];
+      if (repos.length === 0) return [{ kind: 'message', text: 'No git repository in the workspace.', icon: 'info' }];
       return repos.length === 1 ? this.repoChildren(repos[0]) : repos.map((repo) => ({ kind: 'repo', repo }));
     }
     switch (node.kind) {
@@ -65,16 +65,16 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
     const root = repo.repo.root;
     switch (repo.state) {
       case 'loading':
-        if (repo.environments.length === 0) return [{ kind: 'message', text: 'Loading environments…' }];
+        if (repo.environments.length === 0) return [{ kind: 'message', text: 'Loading environments…', icon: 'loading~spin' }];
         break;
       case 'signedOut':
-        return [{ kind: 'message', text: 'Sign in to GitHub to see environments and deployments.' }];
+        return [{ kind: 'message', text: 'Sign in to GitHub to see environments and deployments.', icon: 'sign-in', command: { command: 'sdlc.github.signIn', title: 'Sign in to GitHub' } }];
       case 'noGitHub':
-        return [{ kind: 'message', text: `${repo.repo.name} has no GitHub remote.` }];
+        return [{ kind: 'message', text: `${repo.repo.name} has no GitHub remote.`, icon: 'info', tooltip: 'Deployments, environments and their approvals live on GitHub: add a remote that points to github.com (or your GitHub Enterprise host) to see them here. Health checks of targets in .sdlc.json still run from the CLI (sdlc health).' }];
       case 'error':
-        return [{ kind: 'message', text: `Could not load deployments: ${repo.error ?? 'unknown error'}` }];
+        return [{ kind: 'message', text: `Could not load deployments: ${repo.error ?? 'unknown error'}`, icon: 'error', command: { command: 'sdlc.showLog', title: 'Show Log' } }];
       case 'ready':
-        if (repo.environments.length === 0) return [{ kind: 'message', text: 'No environments on GitHub or in .sdlc.json.' }];
+        if (repo.environments.length === 0) return [{ kind: 'message', text: 'No environments on GitHub or in .sdlc.json.', icon: 'info', tooltip: 'Create an environment in the repository\'s settings on GitHub, or add one under "environments" in .sdlc.json.' }];
     }
     const out: DeploymentsNode[] = [];
     if (repo.pending.length) out.push({ kind: 'pendingGroup', root, runs: repo.pending });
@@ -142,8 +142,13 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
         item.contextValue = node.canApprove ? 'pending canApprove' : 'pending';
         return item;
       }
-      case 'message':
-        return new vscode.TreeItem(node.text);
+      case 'message': {
+        const item = new vscode.TreeItem(node.text);
+        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.tooltip = node.tooltip;
+        item.command = node.command;
+        return item;
+      }
     }
   }
 

@@ -94,7 +94,7 @@ export class PackagesTree implements vscode.TreeDataProvider<PackagesNode>, vsco
       out.push({
         kind: 'message',
         id: `${model.repo.root}:empty`,
-        label: 'No package targets',
+        label: 'No package targets: add "packageTargets" to .sdlc.json',
         icon: 'info',
         tooltip: 'No packageTargets in .sdlc.json and no package.json, pyproject.toml, Cargo.toml or Go main package at the root.',
       });
