@@ -93,6 +93,8 @@ export interface SdlcConfig {
   packages?: string[];
   versioning?: { tagFormat?: string; changelog?: string | false; preset?: string; versionFiles?: Array<{ path: string; pattern: string }> };
   tests?: TestSuiteConfig[];
+  /** The kind of a suite detected from package.json scripts, by script name, where the guess from its name and command is wrong. */
+  testKinds?: Record<string, TestKind>;
   packageTargets?: PackageTargetConfig[];
   environments?: EnvironmentConfig[];
   /** Promotion order of environments, e.g. ["staging", "production"]. */

@@ -132,6 +132,7 @@ export const CONFIG_RULE: Rule = {
       },
     },
     tests: { type: 'array', items: test, uniqueBy: 'name' },
+    testKinds: { type: 'map', values: { type: 'string', enum: TEST_KINDS } },
     packageTargets: { type: 'array', items: packageTarget, uniqueBy: 'name' },
     environments: { type: 'array', items: environment, uniqueBy: 'name' },
     promotion: strings,

@@ -9,7 +9,14 @@ import { detectSuites, type SuiteRunResult, type TestReport, type TestSuite } fr
 export async function loadSuites(repoRoot: string): Promise<TestSuite[]> {
   const config = assertValidConfig(await loadConfig(repoRoot));
   if (config.tests && config.tests.length > 0) return config.tests.map((t) => suiteFromConfig(repoRoot, t));
-  return detectSuites(repoRoot);
+  const suites = await detectSuites(repoRoot);
+  for (const suite of suites) {
+    if (!config.testKinds || !Object.hasOwn(config.testKinds, suite.name)) continue;
+    const guess = `${suite.kind}, because ${suite.kindReason ?? 'of its name'}`;
+    suite.kind = config.testKinds[suite.name];
+    suite.kindReason = `set in .sdlc.json "testKinds" (the guess was ${guess})`;
+  }
+  return suites;
 }
 
 export function suiteFromConfig(repoRoot: string, t: TestSuiteConfig): TestSuite {
