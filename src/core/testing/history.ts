@@ -23,6 +23,8 @@ export interface TestRunRecord {
   results: Record<string, TestStatus>;
   /** For CI runs: where they come from (workflow run URL). */
   url?: string;
+  /** What the report's reader noticed (declared totals that disagree, a plan not reached, a truncated file …). */
+  warnings?: string[];
 }
 
 export interface FailedTest {
@@ -51,6 +53,9 @@ interface HistoryFile {
   version: 1;
   runs: TestRunRecord[];
 }
+
+/** Warnings kept per run record (a report can say the same thing many times). */
+const MAX_WARNINGS = 20;
 
 export function createRunRecord(
   report: TestReport,
@@ -82,6 +87,7 @@ export function createRunRecord(
     results,
   };
   if (meta.url) record.url = meta.url;
+  if (report.warnings?.length) record.warnings = report.warnings.slice(0, MAX_WARNINGS).map((w) => (w.length > MAX_MESSAGE ? `${w.slice(0, MAX_MESSAGE)}…` : w));
   return record;
 }
 
@@ -236,6 +242,7 @@ function isRecord(v: unknown): v is TestRunRecord {
     r.counts !== null &&
     Array.isArray(r.failed) &&
     typeof r.results === 'object' &&
-    r.results !== null
+    r.results !== null &&
+    (r.warnings === undefined || (Array.isArray(r.warnings) && r.warnings.every((w) => typeof w === 'string')))
   );
 }

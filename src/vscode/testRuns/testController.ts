@@ -212,6 +212,7 @@ export class SuiteTestController implements vscode.Disposable {
             run.appendOutput('\r\nCancelled.\r\n', undefined, item);
           } else if (!outcome.error) {
             this.report(run, item, entry, suite, outcome.report, targets !== undefined);
+            for (const w of outcome.report.warnings ?? []) run.appendOutput(`\x1b[33m! ${redact(w).replace(/\r?\n/g, '\r\n')}\x1b[0m\r\n`, undefined, item);
           }
         } catch (e) {
           if (item) run.errored(item, new vscode.TestMessage(errorMessage(e)));

@@ -193,6 +193,7 @@ export class TestRunsStore implements vscode.Disposable {
       if (result.cancelled) return { cancelled: true, suite: suite.name };
       // A filtered re-run: the tests the filter left out (node --test reports them skipped) are not part of it.
       const report = result.report ? (options.only ? onlyTargets(result.report, options.only) : result.report) : reportFromExit(suite, result);
+      for (const w of report.warnings ?? []) this.log.warn(`[Tests] ${suite.name}: ${w}`);
       const { branch, commit } = await revision;
       const record = createRunRecord(report, { suite: suite.name, kind: suite.kind, branch, commit });
       try {

@@ -148,10 +148,10 @@ export class TestRunsTree implements vscode.TreeDataProvider<TestRunsNode> {
         const { run } = node;
         const item = new vscode.TreeItem(`${run.suite}: ${countsText(run)}`, run.failed.length ? Collapsed : None);
         item.id = `testRuns:${node.entry.repo.root}:run:${run.id}`;
-        item.description = [formatTime(run.time), [run.branch ?? 'detached', run.commit?.slice(0, 7)].filter(Boolean).join(' '), run.kind, formatDuration(run.durationMs), run.source === 'ci' ? 'CI' : undefined]
+        item.description = [formatTime(run.time), [run.branch ?? 'detached', run.commit?.slice(0, 7)].filter(Boolean).join(' '), run.kind, formatDuration(run.durationMs), run.source === 'ci' ? 'CI' : undefined, run.warnings?.length ? count(run.warnings.length, 'warning') : undefined]
           .filter(Boolean)
           .join(' · ');
-        item.tooltip = `${run.suite} (${run.kind}, ${run.source}) at ${new Date(run.time).toLocaleString()}\n${run.branch ?? 'detached HEAD'} ${run.commit ?? ''}\n${countsText(run)} in ${formatDuration(run.durationMs)}${run.url ? `\n${run.url}` : ''}`;
+        item.tooltip = `${run.suite} (${run.kind}, ${run.source}) at ${new Date(run.time).toLocaleString()}\n${run.branch ?? 'detached HEAD'} ${run.commit ?? ''}\n${countsText(run)} in ${formatDuration(run.durationMs)}${run.url ? `\n${run.url}` : ''}${(run.warnings ?? []).map((w) => `\n⚠ ${w}`).join('')}`;
         item.iconPath = outcomeIcon(run);
         item.contextValue = `run ${run.source}${run.failed.length ? ' hasFailures' : ''}`;
         return item;

@@ -35,6 +35,19 @@ describe('testing/history', () => {
     assert.match(r.time, /^2025-/);
   });
 
+  it('keeps the report\'s warnings (at most 20) with the run, and they survive the file; malformed ones drop the record', async () => {
+    const report = new ReportBuilder().build(1);
+    const warned = createRunRecord({ ...report, warnings: Array.from({ length: 25 }, (_, i) => `the plan promised ${i + 6}, 5 reported`) }, { suite: 'tap', kind: 'unit', branch: 'main', commit: 'c', time: new Date(clock) });
+    assert.equal(warned.warnings?.length, 20);
+    assert.equal(warned.warnings?.[0], 'the plan promised 6, 5 reported');
+    assert.equal(createRunRecord(report, { suite: 'tap', kind: 'unit', branch: 'main', commit: 'c' }).warnings, undefined);
+    const file = path.join(dir, 'history.json');
+    await appendRun(file, warned);
+    assert.deepEqual((await loadHistory(file))[0].warnings, warned.warnings);
+    await fs.writeFile(file, JSON.stringify({ version: 1, runs: [{ ...warned, warnings: 'not a list' }, { ...warned, id: 'ok', warnings: undefined }] }));
+    assert.deepEqual((await loadHistory(file)).map((r) => r.id), ['ok']);
+  });
+
   it('keeps the newest 50 runs (or the limit) in a JSON file, written atomically', async () => {
     const file = path.join(dir, 'nested', 'history.json');
     assert.deepEqual(await loadHistory(file), []);
