@@ -140,10 +140,10 @@ export async function detectSuites(repoRoot: string): Promise<TestSuite[]> {
       cwd: repoRoot,
       origin: 'detected',
     };
-    const reporter = reporterFor(body);
+    const reporter = reporterFor(body, name);
     if (reporter) {
       (suite.command as string[]).push('--', ...reporter.args);
-      suite.report = { format: reporter.format };
+      suite.report = reporter.path ? { format: reporter.format, path: reporter.path } : { format: reporter.format };
       suite.runner = reporter.runner;
     }
     const group = await findGroup(name, body, { scripts: new Map(all), testScripts: testScripts.map(([n]) => n), repoRoot });
@@ -179,12 +179,44 @@ function isTestScript(name: string): boolean {
 }
 
 /** Only when the script is a single plain runner call, so `--` arguments reach that runner. */
-function reporterFor(script: string): { format: ReportFormat; args: string[]; runner: 'mocha' | 'node-test' } | undefined {
+function reporterFor(script: string, name: string): { format: ReportFormat; args: string[]; runner: 'mocha' | 'node-test'; path?: string } | undefined {
   if (/&&|\|\||[;|\n]/.test(script) || /--reporter\b|--test-reporter\b/.test(script)) return undefined;
   if (/^(?:npx\s+)?mocha(?:\s|$)/.test(script)) return { format: 'mocha-json', args: ['--reporter', 'json'], runner: 'mocha' };
+  if (wrapsMocha(script)) {
+    // c8 / nyc print their coverage table on stdout after mocha's JSON: the report goes to a file
+    // (mocha ≥ 9.2 `--reporter-option output=`), under node_modules/.cache as other tools' caches do.
+    const file = path.join('node_modules', '.cache', 'sdlc', 'reports', `${name.replace(/[^\w.-]/g, '_')}.json`);
+    return { format: 'mocha-json', args: ['--reporter', 'json', '--reporter-option', `output=${file}`], runner: 'mocha', path: file };
+  }
   // node takes options only before the first file: add the reporter only to a files-free `node --test`.
   if (/^node(?:\s+--\S+)*\s+--test(?:\s+--\S+)*\s*$/.test(script)) return { format: 'tap', args: ['--test-reporter=tap'], runner: 'node-test' };
   return undefined;
+}
+
+/**
+ * Whether the script is mocha behind coverage or environment wrappers — `c8 mocha …`,
+ * `nyc --silent mocha …`, `cross-env NODE_ENV=test c8 mocha …` — which pass the arguments npm
+ * appends on to mocha.
+ */
+function wrapsMocha(script: string): boolean {
+  const w = script.trim().split(/\s+/);
+  let i = w[0] === 'npx' ? 1 : 0;
+  let wrapped = false;
+  for (;;) {
+    if (w[i] === 'c8' || w[i] === 'nyc') {
+      i++;
+      while (w[i]?.startsWith('-')) {
+        const option = w[i++];
+        // `--exclude dist`: a value after an option without `=` (never the program itself).
+        if (!option.includes('=') && w[i] !== undefined && !w[i].startsWith('-') && !['mocha', 'c8', 'nyc', 'cross-env'].includes(w[i])) i++;
+      }
+    } else if (w[i] === 'cross-env') {
+      i++;
+      while (w[i] !== undefined && /^[A-Za-z_]\w*=/.test(w[i])) i++;
+    } else break;
+    wrapped = true;
+  }
+  return wrapped && w[i] === 'mocha';
 }
 
 interface ScriptContext {

@@ -108,6 +108,25 @@ describe('testing/suite', () => {
       assert.ok(suites.every((s) => s.cwd === dir && s.origin === 'detected' && s.group === undefined && s.kindReason));
     });
 
+    it('mocha behind c8 / nyc / cross-env writes its JSON report to a file (the coverage table owns stdout)', async () => {
+      await write({
+        test: 'c8 mocha --enable-source-maps ./test/*.mjs --require ./test/before.mjs --timeout=24000',
+        'test:esm': 'cross-env NODE_ENV=test nyc --exclude dist --silent mocha test/esm',
+        'test:tool': 'c8 node tool.js',
+        'test:own': 'c8 mocha --reporter spec',
+      });
+      const suites = await detectSuites(dir);
+      assert.deepEqual(
+        suites.map((s) => [s.name, (s.command as string[]).join(' '), s.report ?? null]),
+        [
+          ['test', 'npm test --silent -- --reporter json --reporter-option output=node_modules/.cache/sdlc/reports/test.json', { format: 'mocha-json', path: 'node_modules/.cache/sdlc/reports/test.json' }],
+          ['test:esm', 'npm run test:esm --silent -- --reporter json --reporter-option output=node_modules/.cache/sdlc/reports/test_esm.json', { format: 'mocha-json', path: 'node_modules/.cache/sdlc/reports/test_esm.json' }],
+          ['test:tool', 'npm run test:tool --silent', null],
+          ['test:own', 'npm run test:own --silent', null],
+        ],
+      );
+    });
+
     it('no package.json → no suites; invalid JSON → a clear error', async () => {
       assert.deepEqual(await detectSuites(dir), []);
       await fs.writeFile(path.join(dir, 'package.json'), '{ nope');
