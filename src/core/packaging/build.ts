@@ -284,7 +284,7 @@ async function buildTarget(target: PackageTarget, o: TreeBuild): Promise<BuiltPa
         const how = result.exitCode === null ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`;
         const tail = lastLines(result.tail);
         const last = tail.split('\n').at(-1)?.trim() ?? '';
-        throw new SdlcError('BuildFailed', `The build of "${target.name}" failed: ${path.basename(plan.argv[i][0])} ${how}${last ? `: ${last.slice(0, 300)}` : ''}. Its last lines:\n${tail || '(no output)'}`);
+        throw new SdlcError('BuildFailed', `The build of "${target.name}" failed: ${path.basename(plan.argv[i][0])} ${how}${last ? `: ${last.slice(0, 300).replace(/\.+$/, '')}` : ''}. Its last lines:\n${tail || '(no output)'}`);
       }
       npmPackJson = result.stdout;
     }
