@@ -671,8 +671,8 @@ export class AheadBehindCounter {
 export function countAheadBehind(
   graph: CommitGraph,
   pairs: ReadonlyArray<{ key: string; left: string; right: string }>,
+  counter: AheadBehindCounter = new AheadBehindCounter(graph),
 ): Map<string, { ahead: number; behind: number }> {
-  const counter = new AheadBehindCounter(graph);
   const out = new Map<string, { ahead: number; behind: number }>();
   const seen = new Map<string, { ahead: number; behind: number }>();
   for (const p of pairs) {

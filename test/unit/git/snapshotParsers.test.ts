@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RepositoryQueue } from '../../../src/core/git/repositoryQueue';
-import { parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, shortenRefName, sortTags } from '../../../src/core/git/snapshotParsers';
+import { parseBranchRefs, parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, shortenRefName, sortTags } from '../../../src/core/git/snapshotParsers';
 
 const Z = '\0';
 
@@ -61,6 +61,18 @@ describe('snapshot parsers', () => {
       { name: 'origin/main', remote: 'origin', sha: 'aaa' },
       { name: 'up/stream/dev', remote: 'up/stream', sha: 'ccc' },
     ]);
+  });
+
+  it('for-each-ref of refs/heads and refs/remotes in one read: the same rows as the two parsers', () => {
+    const heads = `refs/heads/main${Z}aaa${Z}refs/remotes/origin/main${Z}\nrefs/heads/solo${Z}bbb${Z}${Z}\n`;
+    const remotes = `refs/remotes/origin/HEAD${Z}aaa${Z}${Z}refs/remotes/origin/main\nrefs/remotes/origin/main${Z}aaa${Z}${Z}\nrefs/remotes/up/stream/dev${Z}ccc${Z}${Z}\n`;
+    const both = parseBranchRefs(heads + remotes, ['origin', 'up/stream']);
+    assert.deepEqual(both.local, parseLocalBranches(heads));
+    // parseRemoteBranches reads REMOTE_BRANCH_FORMAT (no upstream column)
+    assert.deepEqual(both.remote, parseRemoteBranches(remotes.replaceAll(`${Z}${Z}`, Z), ['origin', 'up/stream']));
+    assert.deepEqual(both.remote.map((r) => r.name), ['origin/main', 'up/stream/dev']);
+    assert.deepEqual(both.remoteRefs, ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
+    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], remoteRefs: [] });
   });
 
   it('short upstream names as git prints %(upstream:short): shortest unambiguous form', () => {
