@@ -196,7 +196,9 @@ class OctokitGitHub implements GitHub {
       if (method === 'GET') {
         const etag = response.headers.etag;
         if (typeof etag === 'string' && etag && response.status === 200) {
-          this.cache.set(key, { etag, status: response.status, url: response.url, headers: response.headers, data: response.data });
+          // A copy: callers own the body they get (octokit's paginate rewrites `{ total_count, check_runs }`
+          // in place), and a later 304 must answer with the body as GitHub sent it.
+          this.cache.set(key, { etag, status: response.status, url: response.url, headers: response.headers, data: structuredClone(response.data) });
         } else if (cached) {
           this.cache.delete(key);
         }
@@ -207,7 +209,7 @@ class OctokitGitHub implements GitHub {
       if (cached && status === 304) {
         const fresh = ((e as { response?: { headers?: Headers } }).response?.headers ?? {}) as Headers;
         // The cached body with the current rate-limit headers.
-        return { status: cached.status, url: cached.url, data: cached.data, headers: { ...cached.headers, ...pickRateLimitHeaders(fresh) } };
+        return { status: cached.status, url: cached.url, data: structuredClone(cached.data), headers: { ...cached.headers, ...pickRateLimitHeaders(fresh) } };
       }
       throw classifyGitHubError(e, { authenticated: this.secrets.length > 0, secrets: this.secrets });
     }

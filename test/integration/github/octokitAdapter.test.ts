@@ -127,6 +127,17 @@ describe('GitHub adapter (octokit) against the fake GitHub', function () {
     assert.equal((await github.ciStatus(repo, 'e'.repeat(40))).state, 'none');
   });
 
+  it('the same commit\'s CI twice: the 304 answer gives the same checks (paginate must not rewrite the cached body)', async () => {
+    const sha = 'f'.repeat(40);
+    gh().state.addCheckRun('octo', 'app', sha, { name: 'build', status: 'completed', conclusion: 'success' });
+    const github = await client();
+    const first = await github.ciStatus(repo, sha);
+    const second = await github.ciStatus(repo, sha);
+    assert.equal(gh().requests.filter((r) => r.path === `/repos/octo/app/commits/${sha}/check-runs` && r.headers['if-none-match']).length, 1, 'the second check-runs request was conditional');
+    assert.deepEqual(second, first);
+    assert.deepEqual(second.checks.map((c) => [c.name, c.state]), [['build', 'success']]);
+  });
+
   it('answers a repeated request from the ETag cache: 304, no rate limit spent', async () => {
     for (let i = 1; i <= 3; i++) gh().state.addPull('octo', 'app', { title: `PR ${i}`, head: { ref: `t${i}`, sha: 'c'.repeat(40) }, base: { ref: 'main' } });
     const github = await client();
