@@ -7,7 +7,6 @@
  */
 import { errorMessage } from '../errors';
 import type { GitHubRepoRef } from '../git/git';
-import { ciStatusFrom, type CheckRunLike, type CommitStatusLike } from '../github/ci';
 import type { CiState, GitHub } from '../github/github';
 
 export type TickOutcome =
@@ -76,16 +75,7 @@ export class ContinuousDelivery {
   }
 }
 
-/**
- * CI state of a commit through plain requests (first 100 statuses and check runs). `GitHub.ciStatus`
- * goes through octokit.paginate, whose answer to a repeated (304) check-runs request came back as a
- * nameless pending check here, which would keep a watched head "pending" forever.
- */
-export async function commitCiState(github: Pick<GitHub, 'request'>, repo: GitHubRepoRef, sha: string): Promise<CiState> {
-  const params = { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100 };
-  const [combined, checks] = await Promise.all([
-    github.request<{ statuses?: CommitStatusLike[] }>('GET /repos/{owner}/{repo}/commits/{ref}/status', params),
-    github.request<{ check_runs?: CheckRunLike[] }>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', params),
-  ]);
-  return ciStatusFrom(combined.data.statuses ?? [], checks.data.check_runs ?? []).state;
+/** The CI state of a commit (its statuses and check runs, conditional requests against the ETag cache). */
+export async function commitCiState(github: Pick<GitHub, 'ciStatus'>, repo: GitHubRepoRef, sha: string): Promise<CiState> {
+  return (await github.ciStatus(repo, sha)).state;
 }
