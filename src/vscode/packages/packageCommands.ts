@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveActor } from '../../core/audit/actor';
@@ -65,6 +67,26 @@ async function pickModel(store: PackagesStore, repository: string | undefined, n
   const pick = await vscode.window.showQuickPick(all.map((m) => ({ label: m.repo.name, description: m.repo.root, m })), { placeHolder: 'Which repository?' });
   if (!pick) throw new Cancelled();
   return pick.m;
+}
+
+/**
+ * Shows `markdown` as a Markdown preview (of a temporary file: no untitled editor left asking to be
+ * saved) while `ask` runs, then closes the preview and removes the file.
+ */
+async function withNotesPreview<T>(tag: string, markdown: string, ask: () => Thenable<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sdlc-notes-'));
+  const file = path.join(dir, `${tag.replace(/[^\w.@-]+/g, '_')} release notes.md`);
+  try {
+    await fs.writeFile(file, markdown);
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true }));
+    return await ask();
+  } finally {
+    const label = `Preview ${path.basename(file)}`;
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === label || (t.input instanceof vscode.TabInputText && t.input.uri.fsPath === file));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /** Semver-like tags, newest first. */
@@ -176,9 +198,15 @@ export function packageCommands(deps: Deps): CommandSpec[] {
     const releases = await auditedReleases(model);
     let draft = a.draft ?? false;
     if (interactive) {
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# ${tag}\n\n${notes ?? '_GitHub will generate the notes from the pull requests and commits since the previous release._\n'}\n---\n\nAssets:\n${assets.map((f) => `- ${path.basename(f)}`).join('\n') || '- (none)'}\n- SHA256SUMS\n` });
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
-      const choice = await vscode.window.showInformationMessage(`Publish the GitHub release ${tag} with ${assets.length} asset${assets.length === 1 ? '' : 's'} + SHA256SUMS?`, { modal: true }, 'Publish', 'Publish as Draft');
+      const names = [...assets.map((f) => path.basename(f)), 'SHA256SUMS'];
+      const choice = await withNotesPreview(tag, `# ${tag}\n\n${notes ?? '_GitHub will generate the notes from the pull requests and commits since the previous release._\n'}\n---\n\n**Assets**\n\n${names.map((n) => `- ${n}`).join('\n')}\n`, () =>
+        vscode.window.showInformationMessage(
+          `Publish the GitHub release ${tag} with ${assets.length} asset${assets.length === 1 ? '' : 's'} + SHA256SUMS?`,
+          { modal: true, detail: `Assets: ${names.join(', ')}\nNotes: ${notes !== undefined ? `the ${version} section of the changelog` : "GitHub's generated notes"} (preview beside).\n\nPublish: created as a draft, each asset uploaded and its size checked, then made public. Publish as Draft: the same, left as a draft.` },
+          'Publish',
+          'Publish as Draft',
+        ),
+      );
       if (!choice) throw new Cancelled();
       draft = choice === 'Publish as Draft';
     }

@@ -33,11 +33,33 @@ export function formatBytes(n: number): string {
   return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
 
-function ago(iso: string | null): string {
+/** When a build was made, relative ("5 min ago") and short; the exact time is in the tooltip. */
+export function ago(iso: string | null, now = Date.now()): string {
+  if (!iso) return '';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return '';
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86400) return `${Math.floor(s / 86400)} day${s < 2 * 86400 ? '' : 's'} ago`;
+  return new Date(t).toLocaleDateString();
+}
+
+function exactTime(iso: string | null): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
+/** The tool a detected target is built with, and the manifest it was detected from. */
+const DETECTED: Record<string, { tool: string; from: string }> = {
+  npm: { tool: 'npm pack', from: 'package.json' },
+  vsix: { tool: 'vsce package', from: 'package.json (engines.vscode)' },
+  python: { tool: 'python3 -m build', from: 'pyproject.toml / setup.py' },
+  cargo: { tool: 'cargo package', from: 'Cargo.toml' },
+  go: { tool: 'go build -trimpath', from: 'go.mod with a main package' },
+};
 
 /** Maps the PackagesStore to tree items: [repository →] targets → versions → artifacts; Releases → release → assets. */
 export class PackagesTree implements vscode.TreeDataProvider<PackagesNode>, vscode.Disposable {
@@ -145,9 +167,16 @@ export class PackagesTree implements vscode.TreeDataProvider<PackagesNode>, vsco
         const builds = node.model.builds.filter((b) => b.record.target === t.name);
         const item = new vscode.TreeItem(t.name, builds.length ? Expanded : None);
         item.id = `target:${node.model.repo.root}:${t.name}`;
-        item.description = `${t.kind}${'dir' in t && t.dir !== '.' ? ` · ${t.dir}` : ''}${t.origin === 'recorded' ? ' · not configured' : ''}${builds.length === 0 ? ' · not built yet' : ''}`;
+        const tool = 'command' in t && t.command ? t.command : DETECTED[t.kind]?.tool;
+        const dir = 'dir' in t && t.dir !== '.' ? t.dir : '';
+        item.description = [t.kind !== t.name && t.kind !== 'command' ? t.kind : '', tool ?? '', dir, t.origin === 'recorded' ? 'no longer configured' : '', builds.length === 0 ? 'not built yet' : ''].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon('package');
-        item.tooltip = 'command' in t && t.command ? `${t.command}\nartifacts: ${(t.artifacts ?? []).join(', ')}` : `${t.kind} target (${t.origin})`;
+        item.tooltip =
+          t.origin === 'recorded'
+            ? `${t.name}: builds recorded in ${node.model.artifactsDir}; the target is no longer in .sdlc.json or detected.`
+            : t.origin === 'config'
+              ? `${t.name} (from .sdlc.json)\n${tool ?? ''}${dir ? ` in ${dir}` : ''}\nartifacts: ${('artifacts' in t ? (t.artifacts ?? []) : []).join(', ')}`
+              : `${t.name}: detected from ${DETECTED[t.kind]?.from ?? t.kind}${dir ? ` in ${dir}` : ''}\nbuilt with ${tool ?? t.kind}; artifacts in ${node.model.artifactsDir}`;
         item.contextValue = 'target';
         return item;
       }
@@ -157,9 +186,9 @@ export class PackagesTree implements vscode.TreeDataProvider<PackagesNode>, vsco
         item.id = `build:${node.build.folder}`;
         const marks = [r.dirty ? 'dirty' : '', r.tag ? `from ${r.tag}` : '', r.reproducible ? (r.reproducible.ok ? 'reproducible' : 'not reproducible') : ''].filter(Boolean);
         item.description = [ago(r.time), ...marks].filter(Boolean).join(' · ');
-        item.iconPath = new vscode.ThemeIcon(r.reproducible && !r.reproducible.ok ? 'warning' : r.dirty ? 'circle-filled' : 'versions');
+        item.iconPath = r.reproducible && !r.reproducible.ok ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : r.dirty ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('gitDecoration.modifiedResourceForeground')) : new vscode.ThemeIcon('versions');
         const md = new vscode.MarkdownString(
-          `**${r.target} ${r.version}**\n\ncommit \`${r.commit?.slice(0, 12) ?? 'none'}\`${r.dirty ? ' (dirty working tree)' : ''}  \n${r.tag ? `built from tag ${r.tag}  \n` : ''}${r.tool.name} ${r.tool.version ?? ''}  \n${r.time}${
+          `**${r.target} ${r.version}**\n\ncommit \`${r.commit?.slice(0, 12) ?? 'none'}\`${r.dirty ? ' (dirty working tree)' : ''}  \n${r.tag ? `built from tag ${r.tag}  \n` : ''}${r.tool.name} ${r.tool.version ?? ''}  \nbuilt ${exactTime(r.time)}${
             r.reproducible ? `\n\n${r.reproducible.ok ? 'Reproducible: two clean builds gave the same sha256.' : `Not reproducible: ${r.reproducible.differs.map((d) => d.name + (d.entries?.length ? ` (${d.entries.slice(0, 5).join(', ')})` : '')).join('; ')}`}` : ''
           }`,
         );
@@ -196,7 +225,7 @@ export class PackagesTree implements vscode.TreeDataProvider<PackagesNode>, vsco
         const flags = [rel.draft ? 'draft' : '', rel.prerelease ? 'prerelease' : '', rel.latest ? 'latest' : ''].filter(Boolean);
         item.description = [...flags, `${rel.assets.length} asset${rel.assets.length === 1 ? '' : 's'}`].join(' · ');
         item.iconPath = new vscode.ThemeIcon(rel.draft ? 'edit' : rel.latest ? 'star-full' : 'tag');
-        item.tooltip = new vscode.MarkdownString(`**${rel.tag}**${flags.length ? ` (${flags.join(', ')})` : ''}\n\n${rel.publishedAt ? `published ${rel.publishedAt}` : 'not published'}${rel.author ? ` by ${rel.author}` : ''}\n\n${rel.body ?? ''}`);
+        item.tooltip = new vscode.MarkdownString(`**${rel.tag}**${flags.length ? ` (${flags.join(', ')})` : ''}\n\n${rel.publishedAt ? `published ${exactTime(rel.publishedAt)}` : 'not published (draft)'}${rel.author ? ` by ${rel.author}` : ''}\n\n${rel.body ?? ''}`);
         item.contextValue = `release${rel.draft ? ' draft' : ''}`;
         return item;
       }
