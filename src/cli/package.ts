@@ -12,6 +12,7 @@ import { SdlcError } from '../core/errors';
 import { artifactsOf, buildPackages, type ArtifactInfo, type BuiltPackage, type GoPlatform } from '../core/packaging';
 import type { CommandOutput, OptionValues } from './args';
 import type { CliContext } from './context';
+import { formatBytes } from '../core/format';
 
 export async function packageCommand(context: CliContext, args: { values: OptionValues }): Promise<CommandOutput> {
   const v = args.values;
@@ -74,14 +75,3 @@ function formatPackages(artifacts: ArtifactInfo[], built: BuiltPackage[]): strin
   return lines.join('\n');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}

@@ -17,7 +17,7 @@ import type { CommandOutput, OptionValues } from './args';
 import { githubOf } from './bump';
 import type { CliContext } from './context';
 import { githubOptionsFromEnv } from './env';
-import { formatBytes } from './package';
+import { formatBytes } from '../core/format';
 
 export async function releaseCommand(context: CliContext, args: { values: OptionValues }): Promise<CommandOutput> {
   const v = args.values;

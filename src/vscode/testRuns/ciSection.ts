@@ -10,6 +10,7 @@ import { CommandIds } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 import type { TestRunsSection } from './testRunsNodes';
 import type { CiStore, Loadable, RepoCi } from './ciStore';
+import { formatBytes } from '../../core/format';
 
 const { Collapsed, None } = vscode.TreeItemCollapsibleState;
 
@@ -190,12 +191,6 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1048576).toFixed(1)} MB`;
 }
 
 function escape(text: string): string {
