@@ -8,6 +8,8 @@
  * from both tips. The work per pair is proportional to how far the two have diverged.
  */
 
+import { createHash } from 'node:crypto';
+
 export interface CommitGraph {
   /** sha → index */
   readonly index: ReadonlyMap<string, number>;
@@ -150,12 +152,37 @@ class HexShaIndex implements ReadonlyMap<string, number> {
     private readonly text: string,
     private readonly width: number,
     capacity: number,
+    restored?: { table: Int32Array; count: number },
   ) {
+    if (restored) {
+      // Shas back to back in `text` (see packed): sha i starts at i * width; the table as it was.
+      this.table = restored.table;
+      this.mask = restored.table.length - 1;
+      this.count = restored.count;
+      this.start = new Int32Array(restored.count);
+      for (let i = 0; i < restored.count; i++) this.start[i] = i * width;
+      return;
+    }
     let size = 16;
     while (size < capacity * 2) size *= 2;
     this.table = new Int32Array(size);
     this.mask = size - 1;
     this.start = new Int32Array(capacity);
+  }
+
+  /** The shas back to back (commit order) and the hash table: what `new HexShaIndex(shas, width, 0, { table, count })` restores. */
+  packed(): { shas: string; width: number; table: Int32Array; count: number } {
+    let shas = '';
+    const parts: string[] = [];
+    for (let i = 0; i < this.count; i++) {
+      parts.push(this.text.slice(this.start[i], this.start[i] + this.width));
+      if (parts.length === 4096) {
+        shas += parts.join('');
+        parts.length = 0;
+      }
+    }
+    shas += parts.join('');
+    return { shas, width: this.width, table: this.table, count: this.count };
   }
 
   get size(): number {
@@ -432,9 +459,10 @@ export class AheadBehindCounter {
   /** `sizeBudget`: segments the size walks may take before jumps are given up (default 4 per segment + 1,000). */
   constructor(
     private readonly graph: CommitGraph,
-    options: { sizeBudget?: number } = {},
+    options: { sizeBudget?: number; restore?: CounterState } = {},
   ) {
-    this.segments = buildSegments(graph);
+    const saved = options.restore;
+    this.segments = saved?.segments ?? buildSegments(graph);
     const m = this.segments.length.length;
     this.entryLeft = new Int32Array(m).fill(NONE);
     this.entryRight = new Int32Array(m).fill(NONE);
@@ -445,11 +473,24 @@ export class AheadBehindCounter {
     let levels = 1;
     while (1 << levels < n + 1) levels++;
     this.levels = levels;
+    if (saved) {
+      this.size = saved.size;
+      this.depth = saved.depth;
+      this.up = saved.up;
+      this.jumps = saved.jumps;
+      this.preparationWork = saved.preparationWork;
+      return;
+    }
     this.size = new Float64Array(n);
     this.depth = new Int32Array(n);
     this.up = new Int32Array(levels * n).fill(-1);
     this.preparationWork = this.prepare(options.sizeBudget ?? 4 * m + 1000);
     this.lastWork = 0;
+  }
+
+  /** What the constructor computed from the graph (for packCounter). */
+  saved(): CounterState {
+    return { segments: this.segments, size: this.size, depth: this.depth, up: this.up, jumps: this.jumps, preparationWork: this.preparationWork };
   }
 
   /**
@@ -688,4 +729,93 @@ export function countAheadBehind(
     out.set(p.key, { ...r });
   }
   return out;
+}
+
+/** What an AheadBehindCounter computes from its graph before the first count. */
+export interface CounterState {
+  readonly segments: Segments;
+  readonly size: Float64Array;
+  readonly depth: Int32Array;
+  readonly up: Int32Array;
+  readonly jumps: boolean;
+  readonly preparationWork: number;
+}
+
+const PACK_MAGIC = 0x5344_4c47; // "SDLG"
+const PACK_VERSION = 1;
+const PACK_HEADER = 16; // Float64 words
+/** The header, then the body's SHA-256 */
+const HEAD_BYTES = 8 * PACK_HEADER + 32;
+
+/**
+ * A prepared graph and its counter as one binary image, so that a later process gets both without
+ * parsing the rev-list text or computing segments and dominators again (a few typed-array views over
+ * the bytes read). `stamp` is two numbers the caller ties the image to (the size and modification time
+ * of the text it was made from); `unpackCounter` returns them for comparison. Null when the graph's
+ * index is not over fixed-width hex shas (the general parser's Map).
+ * Layout: a Float64 header, the sizes (Float64), then every Int32 array, then the shas back to back
+ * (latin1); a SHA-256 of all the rest, after the header, guards against a damaged file.
+ */
+export function packCounter(graph: CommitGraph, counter: AheadBehindCounter, stamp: readonly [number, number]): Uint8Array | null {
+  if (!(graph.index instanceof HexShaIndex)) return null;
+  const { shas, width, table, count } = graph.index.packed();
+  const st = counter.saved();
+  const seg = st.segments;
+  const n = graph.generation.length;
+  const ints = [graph.parentStart, graph.parentList, graph.generation, seg.segmentOf, seg.offsetOf, seg.length, seg.bottom, seg.bottomGeneration, seg.order, st.depth, st.up, table];
+  const intWords = ints.reduce((a, x) => a + x.length, 0);
+  const intBytes = HEAD_BYTES + 8 * n;
+  const total = intBytes + 4 * intWords + shas.length;
+  const buf = new Uint8Array(new ArrayBuffer(total));
+  const i32 = new Int32Array(buf.buffer, intBytes, intWords);
+  let at = 0;
+  for (const x of ints) {
+    i32.set(x, at);
+    at += x.length;
+  }
+  new Float64Array(buf.buffer, HEAD_BYTES, n).set(st.size);
+  for (let i = 0; i < shas.length; i++) buf[intBytes + 4 * intWords + i] = shas.charCodeAt(i);
+  const header = [PACK_MAGIC, PACK_VERSION, stamp[0], stamp[1], n, graph.parentList.length, seg.length.length, st.up.length / Math.max(1, n), width, table.length, st.jumps ? 1 : 0, st.preparationWork, count, 0, total];
+  new Float64Array(buf.buffer, 0, PACK_HEADER).set(header);
+  buf.set(digest(buf), 8 * PACK_HEADER);
+  return buf;
+}
+
+/** The graph and counter of `packCounter`'s image, with its stamp; null when the bytes are not a whole, intact image. */
+export function unpackCounter(bytes: Uint8Array): { graph: CommitGraph; counter: AheadBehindCounter; stamp: [number, number] } | null {
+  if (bytes.length < HEAD_BYTES) return null;
+  // Typed-array views need aligned offsets: copy when the bytes do not start on an 8-byte boundary.
+  const b = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  const h = new Float64Array(b.buffer, b.byteOffset, PACK_HEADER);
+  const [magic, version, stamp0, stamp1, n, edges, m, levels, width, tableSize, jumps, preparationWork, count, , total] = h;
+  if (magic !== PACK_MAGIC || version !== PACK_VERSION || total !== b.length || count !== n || (width !== 40 && width !== 64)) return null;
+  const intBytes = HEAD_BYTES + 8 * n;
+  const lengths = [n + 1, edges, n, n, n, m, m, m, n, n, levels * n, tableSize];
+  const intWords = lengths.reduce((a, x) => a + x, 0);
+  if (intBytes + 4 * intWords + n * width !== b.length || tableSize < 2 * n || (tableSize & (tableSize - 1)) !== 0) return null;
+  if (!digest(b).equals(b.subarray(8 * PACK_HEADER, HEAD_BYTES))) return null;
+  const i32 = new Int32Array(b.buffer, b.byteOffset + intBytes, intWords);
+  const arrays: Int32Array[] = [];
+  let at = 0;
+  for (const len of lengths) {
+    arrays.push(i32.subarray(at, at + len));
+    at += len;
+  }
+  const [parentStart, parentList, generation, segmentOf, offsetOf, length, bottom, bottomGeneration, order, depth, up, table] = arrays;
+  const shas = Buffer.from(b.buffer, b.byteOffset + intBytes + 4 * intWords, n * width).toString('latin1');
+  const index = new HexShaIndex(shas, width, 0, { table, count: n });
+  const graph: CommitGraph = { index, parentStart, parentList, generation };
+  const size = new Float64Array(b.buffer, b.byteOffset + HEAD_BYTES, n);
+  const counter = new AheadBehindCounter(graph, {
+    restore: { segments: { segmentOf, offsetOf, length, bottom, bottomGeneration, order }, size, depth, up, jumps: jumps === 1, preparationWork },
+  });
+  return { graph, counter, stamp: [stamp0, stamp1] };
+}
+
+/** SHA-256 of an image without its digest (the header, then everything after the digest). */
+function digest(image: Uint8Array): Buffer {
+  return createHash('sha256')
+    .update(image.subarray(0, 8 * PACK_HEADER))
+    .update(image.subarray(HEAD_BYTES))
+    .digest();
 }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
+import { unpackCounter } from '../../../src/core/git/aheadBehind';
 import { cleanupTempDirs, commit, git, makeRepo, makeTempDir } from '../../support/repos';
 
 /** A random commit DAG with branches and their upstreams, written in one `git fast-import`. */
@@ -114,7 +115,20 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     const cacheFile = path.join(dir, '.git', 'sdlc', 'graph-cache-v1');
     const before = await fs.readFile(cacheFile, 'utf8');
     assert.equal(before.trim().split('\n').length, 30, 'the cache holds the graph read');
+    // Next to the text, its prepared image, stamped with the text's size and time.
+    const image = async () => {
+      const [bytes, st] = await Promise.all([fs.readFile(`${cacheFile}.prepared`), fs.stat(cacheFile)]);
+      const unpacked = unpackCounter(bytes);
+      assert.ok(unpacked, 'the image is whole');
+      assert.deepEqual(unpacked.stamp, [st.size, st.mtimeMs], 'the image is stamped with the text it was made from');
+      return unpacked;
+    };
+    assert.equal((await image()).graph.index.size, 30);
     await check('from the cache alone');
+    // A damaged image is not used (the text is parsed) and is written anew.
+    await fs.writeFile(`${cacheFile}.prepared`, 'not an image');
+    await check('with a damaged image');
+    assert.equal((await image()).graph.index.size, 30);
     // new commits on a new branch and on an upstream, an upstream rewritten onto an older commit
     await git(dir, ['checkout', '-q', '-b', 'b9', 'b0']);
     await commit(dir, 'new 1');
@@ -126,6 +140,7 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     await check('after new commits');
     const after = await fs.readFile(cacheFile, 'utf8');
     assert.ok(after.startsWith(before) && after.trim().split('\n').length === 32, 'only the 2 new commits were appended');
+    assert.equal((await image()).graph.index.size, 32, 'the image follows the text');
     await check('again');
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { AheadBehindCounter, buildCommitGraph, countAheadBehind, parseCommitGraph, parseRevListParents } from '../../../src/core/git/aheadBehind';
+import { AheadBehindCounter, buildCommitGraph, countAheadBehind, packCounter, parseCommitGraph, parseRevListParents, unpackCounter } from '../../../src/core/git/aheadBehind';
 
 /** A random DAG: commit i has up to 3 parents among earlier commits (sometimes none: several roots). */
 const dag = fc
@@ -182,6 +182,40 @@ describe('ahead/behind in memory', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('property: a packed image (the graph cache\'s .prepared file) counts exactly like the graph it was made from; damaged images are refused', () => {
+    fc.assert(
+      fc.property(history, fc.boolean(), fc.nat(), ({ parents, tips, pairs }, budget, flip) => {
+        const sha = (i: number) => createHash('sha1').update(`commit ${i}`).digest('hex');
+        const rows = parents.map((ps, i) => [sha(i), ...ps.map(sha)].join(' ')).reverse();
+        const graph = parseCommitGraph(`${rows.join('\n')}\n`);
+        const counter = new AheadBehindCounter(graph, budget ? {} : { sizeBudget: 0 });
+        const image = packCounter(graph, counter, [1234, 5678.5]);
+        assert.ok(image);
+        // An offset that is not 8-aligned, as a Buffer from a pool may have.
+        const shifted = new Uint8Array(image.length + 3);
+        shifted.set(image, 3);
+        const back = unpackCounter(shifted.subarray(3));
+        assert.ok(back);
+        assert.deepEqual(back.stamp, [1234, 5678.5]);
+        assert.equal(back.counter.jumps, counter.jumps);
+        assert.equal(back.graph.index.size, parents.length);
+        const all = [...pairs, ...tips.slice(1).map((t, i) => [t, tips[i]] as [number, number])];
+        for (const [a, b] of all) assert.deepEqual(back.counter.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b}`);
+        assert.equal(back.graph.index.get(sha(parents.length)), undefined);
+        // One byte changed anywhere, or the image cut short: refused.
+        const damaged = image.slice();
+        const at = flip % damaged.length;
+        damaged[at] ^= 0x40;
+        assert.equal(unpackCounter(damaged), null, `byte ${at} of ${damaged.length} changed`);
+        assert.equal(unpackCounter(image.subarray(0, image.length - 4)), null);
+      }),
+      { numRuns: 100 },
+    );
+    // A graph parsed by the general parser (names of other widths) has no image.
+    const general = parseCommitGraph('a b\nb\n');
+    assert.equal(packCounter(general, new AheadBehindCounter(general), [0, 0]), null);
   });
 
   it('the fast parser refuses what is not rev-list text and the general one takes it (same graph)', () => {
