@@ -2,26 +2,74 @@
  * Every command of the CLI, in the order `sdlc --help` lists them. A command without `run` is part
  * of the design but not built yet: help marks it "coming soon" and running it fails with
  * NotImplemented (exit 1).
+ * Each command's module is loaded when that command runs (see load), so `sdlc repo` does not pay
+ * for initializing deploy, packaging or test-report code.
  */
 import type { CommandSpec } from './args';
-import { auditRecordCommand, auditVerifyCommand } from './audit';
-import { bumpCommand } from './bump';
-import { changelogCommand } from './changelog';
+import type * as Audit from './audit';
+import type * as Bump from './bump';
+import type * as Changelog from './changelog';
+import type * as Deploy from './deploy';
+import type * as Deployments from './deployments';
+import type * as Health from './health';
+import type * as Package from './package';
+import type * as Release from './release';
+import type * as Repo from './repo';
+import type * as Test from './test';
 import type { CliContext } from './context';
-import { deployCommand } from './deploy';
-import { deploymentsCommand } from './deployments';
-import { healthCommand } from './health';
-import { packageCommand } from './package';
-import { releaseCommand } from './release';
-import { repoCommand } from './repo';
-import { testCommand } from './test';
+
+/**
+ * A command's module, initialized on first use. A plain require of a literal path: esbuild bundles
+ * every command into dist/cli.js but runs a module's top level (and that of what only it imports) only
+ * when it is first required; under tsx (tests) CommonJS resolution finds the TypeScript file.
+ */
+interface CommandModules {
+  audit: typeof Audit;
+  bump: typeof Bump;
+  changelog: typeof Changelog;
+  deploy: typeof Deploy;
+  deployments: typeof Deployments;
+  health: typeof Health;
+  package: typeof Package;
+  release: typeof Release;
+  repo: typeof Repo;
+  test: typeof Test;
+}
+
+function load<K extends keyof CommandModules>(name: K): CommandModules[K] {
+  type T = CommandModules[K];
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (name) {
+    case 'audit':
+      return require('./audit') as T;
+    case 'bump':
+      return require('./bump') as T;
+    case 'changelog':
+      return require('./changelog') as T;
+    case 'deploy':
+      return require('./deploy') as T;
+    case 'deployments':
+      return require('./deployments') as T;
+    case 'health':
+      return require('./health') as T;
+    case 'package':
+      return require('./package') as T;
+    case 'release':
+      return require('./release') as T;
+    case 'repo':
+      return require('./repo') as T;
+    case 'test':
+      return require('./test') as T;
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
   {
     name: 'repo',
     summary: 'Show the repository: HEAD, upstream ahead/behind, branches, tags, remotes, working-tree changes.',
     options: {},
-    run: (context) => repoCommand(context),
+    run: (context) => load('repo').repoCommand(context),
   },
   {
     name: 'bump',
@@ -35,7 +83,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       push: { type: 'boolean', description: 'Push the commit and the tag.' },
       recover: { type: 'boolean', description: 'Only finish or undo a change that was interrupted (crash, kill -9), then stop.' },
     },
-    run: (context, args) => bumpCommand(context, args),
+    run: (context, args) => load('bump').bumpCommand(context, args),
   },
   {
     name: 'changelog',
@@ -44,7 +92,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       from: { type: 'string', value: 'REF', description: 'Start (exclusive).' },
       to: { type: 'string', value: 'REF', description: 'End (inclusive), default HEAD.' },
     },
-    run: (context, args) => changelogCommand(context, args),
+    run: (context, args) => load('changelog').changelogCommand(context, args),
   },
   {
     name: 'test',
@@ -55,7 +103,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       report: { type: 'string', value: 'FILE', description: 'Parse this report instead of running anything.' },
       format: { type: 'string', value: 'FORMAT', description: 'Format of --report: junit, tap or mocha-json.' },
     },
-    run: (context, args) => testCommand(context, args),
+    run: (context, args) => load('test').testCommand(context, args),
   },
   {
     name: 'package',
@@ -67,7 +115,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       out: { type: 'string', value: 'DIR', description: 'Artifacts folder (default <git dir>/sdlc/packages).' },
       platform: { type: 'string', multiple: true, value: 'OS/ARCH', description: 'Go targets: build for GOOS/GOARCH (repeatable; default the host).' },
     },
-    run: (context, args) => packageCommand(context, args),
+    run: (context, args) => load('package').packageCommand(context, args),
   },
   {
     name: 'release',
@@ -83,7 +131,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       replace: { type: 'boolean', description: 'Replace assets of a published release that have the same name and other content.' },
       'on-failure': { type: 'string', value: 'keep|delete', description: 'A draft created by a failed run: keep it to resume (default) or delete it.' },
     },
-    run: (context, args) => releaseCommand(context, args),
+    run: (context, args) => load('release').releaseCommand(context, args),
   },
   {
     name: 'deploy',
@@ -99,19 +147,19 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       rollback: { type: 'boolean', description: 'Redeploy the last successful ref of the environment (instead of --ref).' },
       promote: { type: 'boolean', description: 'Deploy the ref deployed in the previous environment of "promotion" (instead of --ref).' },
     },
-    run: (context, args) => deployCommand(context, args),
+    run: (context, args) => load('deploy').deployCommand(context, args),
   },
   {
     name: 'deployments',
     summary: 'Deployments per environment: what is deployed, status, history.',
     options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
-    run: (context, args) => deploymentsCommand(context, args),
+    run: (context, args) => load('deployments').deploymentsCommand(context, args),
   },
   {
     name: 'health',
     summary: 'Probe the health checks of the environments once (exit 1 when one is unhealthy).',
     options: { env: { type: 'string', value: 'NAME', description: 'Only this environment.' } },
-    run: (context, args) => healthCommand(context, args),
+    run: (context, args) => load('health').healthCommand(context, args),
   },
   {
     name: 'audit verify',
@@ -121,7 +169,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       'expect-head': { type: 'string', value: 'HASH', description: 'Fail unless the entry with this hash (the head printed last time) is still in the log, intact.' },
       'min-entries': { type: 'string', value: 'N', description: 'Fail unless the log holds at least N entries (catches an emptied or deleted log).' },
     },
-    run: (context, args) => auditVerifyCommand(context, args),
+    run: (context, args) => load('audit').auditVerifyCommand(context, args),
   },
   {
     name: 'audit record',
@@ -133,6 +181,6 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
       message: { type: 'string', value: 'TEXT', description: 'A note; for a failure, what went wrong.' },
       file: { type: 'string', value: 'FILE', description: 'Append to FILE instead of the repository\'s audit log.' },
     },
-    run: (context, args) => auditRecordCommand(context, args),
+    run: (context, args) => load('audit').auditRecordCommand(context, args),
   },
 ];
