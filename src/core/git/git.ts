@@ -116,6 +116,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extra environment for this call (e.g. GIT_TERMINAL_PROMPT=0 is always set). */
   env?: Record<string, string>;
+  /**
+   * The call only reads (no ref, index, config, object or work-tree change, no lock taken — e.g.
+   * `log`, `for-each-ref`, `rev-parse`, `tag --list`): it may run alongside other read-only calls on
+   * the repository (independent reads started together run side by side), never alongside any other
+   * call. Without it a call has the repository to itself.
+   */
+  readOnly?: boolean;
 }
 
 export interface PushOptions {

@@ -119,12 +119,15 @@ class SimpleGitRepository implements Git {
   }
 
   /** Runs `task` in this repository's turn; an abort while waiting rejects at once. */
-  private exclusive<T>(task: () => Promise<T>, signal?: AbortSignal, args: readonly string[] = []): Promise<T> {
+  private exclusive<T>(task: () => Promise<T>, signal?: AbortSignal, args: readonly string[] = [], shared = false): Promise<T> {
     if (signal?.aborted) return Promise.reject(classifyGitFailure(args, null, '', { aborted: true }));
-    const queued = queueFor(this.root).run(async () => {
-      if (signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true });
-      return task();
-    });
+    const queued = queueFor(this.root).run(
+      async () => {
+        if (signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true });
+        return task();
+      },
+      { shared },
+    );
     if (!signal) return queued;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(classifyGitFailure(args, null, '', { aborted: true }));
@@ -143,7 +146,7 @@ class SimpleGitRepository implements Git {
   }
 
   private async stdout(args: readonly string[], options: ExecOptions = {}): Promise<string> {
-    return (await this.exclusive(() => this.exec(args, options), options.signal, args)).stdout;
+    return (await this.exclusive(() => this.exec(args, options), options.signal, args, options.readOnly === true)).stdout;
   }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<string> {

@@ -147,4 +147,50 @@ describe('RepositoryQueue', () => {
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
     assert.deepEqual(events, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
+
+  it('shared tasks run alongside the shared tasks next to them, never alongside an exclusive one', async () => {
+    const q = new RepositoryQueue();
+    const events: string[] = [];
+    const gates = new Map<string, () => void>();
+    let exclusiveRunning = 0;
+    let sharedRunning = 0;
+    let maxShared = 0;
+    const task = (name: string, shared: boolean) =>
+      q.run(
+        async () => {
+          if (shared) {
+            assert.equal(exclusiveRunning, 0, `${name} started during an exclusive task`);
+            maxShared = Math.max(maxShared, ++sharedRunning);
+          } else {
+            assert.equal(exclusiveRunning + sharedRunning, 0, `${name} started while another task ran`);
+            exclusiveRunning++;
+          }
+          events.push(`start ${name}`);
+          await new Promise<void>((resolve) => gates.set(name, resolve));
+          events.push(`end ${name}`);
+          if (shared) sharedRunning--;
+          else exclusiveRunning--;
+          if (name === 'r2') throw new Error('a failed read frees its turn too');
+          return name;
+        },
+        { shared },
+      );
+    const open = async (name: string) => {
+      while (!gates.has(name)) await new Promise((r) => setImmediate(r));
+      gates.get(name)?.();
+    };
+    const all = Promise.allSettled([task('w1', false), task('r1', true), task('r2', true), task('r3', true), task('w2', false), task('r4', true)]);
+    await open('w1');
+    // r1, r2, r3 all start before any of them ends; w2 waits for all three
+    await Promise.all([open('r3'), open('r1'), open('r2')]);
+    await open('w2');
+    await open('r4');
+    const results = await all;
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.equal(maxShared, 3);
+    assert.deepEqual(events.slice(0, 5), ['start w1', 'end w1', 'start r1', 'start r2', 'start r3']);
+    assert.deepEqual(events.slice(8), ['start w2', 'end w2', 'start r4', 'end r4']);
+    assert.equal(q.started, 6);
+    assert.equal(q.pending, 0);
+  });
 });
