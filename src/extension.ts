@@ -16,7 +16,13 @@ import { COMMIT_SCHEME, commitContentProvider, repositoryCommands } from './vsco
 import { inspectRepositories } from './vscode/repositories/inspect';
 import { redactingLogChannel } from './vscode/redactingChannel';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns (the extension's exports): its own timing, read by the editor bench (test/bench/editor). */
+export interface ExtensionExports {
+  activation: { startedAt: number; durationMs: number };
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionExports {
+  const startedAt = performance.now();
   const log = redactingLogChannel(vscode.window.createOutputChannel('SDLC', { log: true }));
   const auth = new GitHubAuth(context.secrets, log);
   const store = new RepositoryStore({
@@ -87,7 +93,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void updateSignedIn(auth);
   void store.rescan();
-  log.info(`[Extension] activated (${CommandIds.refresh} and friends registered)`);
+  const durationMs = performance.now() - startedAt;
+  log.info(`[Extension] activated in ${durationMs.toFixed(1)} ms (${CommandIds.refresh} and friends registered)`);
+  return { activation: { startedAt, durationMs } };
 }
 
 async function updateSignedIn(auth: GitHubAuth): Promise<void> {
