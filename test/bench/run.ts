@@ -6,6 +6,7 @@
  *
  *   --only=NAME[,NAME]   run only the modules whose name contains NAME
  *   --repeats=N          timed runs per measurement (default 3; the median is reported)
+ *   --editor-runs=N      code-server runs of the editor bench (default 1)
  */
 import * as path from 'node:path';
 import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, printTable } from './context';
@@ -19,13 +20,14 @@ import { aheadBehindShapes } from './aheadBehindShapes';
 import { bumpProcess } from './bumpProcess';
 import { healthBench } from './health';
 import { packagingBench } from './packaging';
+import { editorBench } from './editor';
 
 /**
  * The benchmarks, run in this order. A later issue adds its module here, e.g.
  * - issue 4: conventional-commit bump + changelog vs `conventional-recommended-bump` (10,000 commits since the last tag)
  * - issue 5: JUnit report parse
  */
-const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, bumpProcess, junitBench, healthBench, packagingBench];
+const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, bumpProcess, junitBench, healthBench, packagingBench, editorBench];
 
 async function main(): Promise<number> {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
