@@ -9,6 +9,7 @@
  * Where the time goes, in process: the git reads the snapshot runs (side by side; the longest is the
  * graph), the graph (parse + segments + dominators), the count of every pair, and JSON.stringify.
  * Correctness: every branch's numbers equal git's `%(upstream:track)` (else BenchCorrectnessError).
+ * `--shapes=linear,merge,today` runs only the shapes whose label contains one of the words.
  * Ours is timed cold once (graph cache removed: the graph is read whole) and then as the median of
  * runs with the graph cache that run wrote (.git/sdlc/graph-cache-v1: only new commits are read).
  */
@@ -32,8 +33,11 @@ export const aheadBehindShapes: BenchModule = {
       ['linear, divergences up to 40,000', () => ensureShapeRepo(ctx.cacheDir, 'linear', ctx.log)],
       ['merge-heavy, branches of branches', () => ensureShapeRepo(ctx.cacheDir, 'merges', ctx.log)],
     ];
+    // --shapes=linear,merge runs only the shapes whose label contains one of the words.
+    const only = process.argv.find((a) => a.startsWith('--shapes='))?.slice('--shapes='.length).split(',').filter(Boolean);
     const rows: Row[] = [];
     for (const [label, ensure] of shapes) {
+      if (only && !only.some((o) => label.includes(o))) continue;
       const root = await ensure();
       const measurement = `all ahead/behind: ${label}`;
       ctx.log(`-- ${label} (${root})`);

@@ -7,6 +7,7 @@
  *   --only=NAME[,NAME]   run only the modules whose name contains NAME
  *   --repeats=N          timed runs per measurement (default 3; the median is reported)
  *   --editor-runs=N      code-server runs of the editor bench (default 1)
+ *   --shapes=WORD[,WORD] ahead/behind shapes to run (linear, merge, today; default all)
  */
 import * as path from 'node:path';
 import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, printTable } from './context';
