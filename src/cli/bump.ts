@@ -14,6 +14,7 @@
  * `--recover` only deals with an interrupted change.
  */
 import { promises as fs } from 'node:fs';
+import semver from 'semver';
 import * as path from 'node:path';
 import { resolveActor } from '../core/audit/actor';
 import { AuditLog, resolveAuditPath } from '../core/audit/auditLog';
@@ -21,9 +22,10 @@ import { assertValidConfig, formatProblem, loadConfig, type SdlcConfig } from '.
 import { SdlcError } from '../core/errors';
 import type { Git, GitHubRepoRef } from '../core/git/git';
 import { parseGitHubRemote } from '../core/github/remote';
-import { discoverPackages, owningPackage, planReleases } from '../core/versioning/monorepo';
-import { isReleaseType, parseVersion } from '../core/versioning/nextVersion';
-import type { PlanReleaseOptions, ReleasePlan } from '../core/versioning/plan';
+import { owningPackage } from '../core/versioning/monorepo';
+import { isReleaseType, RELEASE_TYPES } from '../core/versioning/nextVersion';
+import type { ReleasePlan } from '../core/versioning/plan';
+import { listPackages, planRepository, type PlanRepositoryOptions } from '../core/versioning/service';
 import { applyRelease, checkReleasePlans, type AppliedRelease } from '../core/versioning/release';
 import { describePending, filesBeforePending, pendingChange, prepareChange, type PreparedChange, type Recovery } from '../core/transaction/change';
 import { checkRelativePath, isInside } from '../core/transaction/containment';
@@ -44,6 +46,12 @@ export interface BumpDocument {
   files: string[];
   /* ---- extensions ---- */
   packageDir: string;
+  /** The ecosystem whose manifest holds the version (npm, lerna, cargo, python, …); null when only tags do. */
+  ecosystem: string | null;
+  /** Where the version lives, in one line. */
+  where: string | null;
+  /** Where `current` comes from: manifest, tag (no manifest, or a placeholder behind the tag) or none. */
+  currentSource: string | null;
   previousTag: string | null;
   warnings: string[];
   dryRun: boolean;
@@ -66,14 +74,7 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   const git = await context.openRepository();
   const config = await readConfig(context, git.root);
   checkConfiguredPaths(config);
-  const base: PlanReleaseOptions = {
-    bump,
-    preid,
-    tagFormat: config.versioning?.tagFormat,
-    changelog: config.versioning?.changelog,
-    github: await githubOf(git, context.env),
-  };
-  const versionFiles = config.versioning?.versionFiles ?? [];
+  const base: PlanRepositoryOptions = { bump, preid, config, github: await githubOf(git, context.env) };
 
   if (dryRun) {
     // An interrupted change is reported, and the plan reads its files as the real run will find
@@ -81,7 +82,7 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
     const pending = await pendingChange(git);
     const before = pending ? await filesBeforePending(git, pending) : null;
     const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
-    const { plans, single } = await plan(context, git, config, { ...base, ...(readFile ? { readFile } : {}) }, versionFiles, args.values.package, undefined);
+    const { plans, single } = await plan(context, git, { ...base, ...(readFile ? { readFile } : {}) }, args.values.package, undefined);
     const warnings: string[] = [];
     await checkReleasePlans(git, plans, { shallow: 'warn', warnings, pendingFiles: before ? new Set(before.keys()) : undefined });
     if (pending) warnings.unshift(describePending(pending));
@@ -102,7 +103,7 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
           text: recovered ? recovered.message : 'Nothing to recover: no change was interrupted in this repository.',
         };
       }
-      const { plans, single } = await plan(context, git, config, base, versionFiles, args.values.package, signal);
+      const { plans, single } = await plan(context, git, base, args.values.package, signal);
       const applied = await applyRelease(git, plans, { push, audit, signal, prepared });
       return output(plans.map((p) => document(p, applied, recovered)), single, applied, false, recovered);
     } catch (e) {
@@ -115,21 +116,24 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   });
 }
 
+/** Plans through the planning service (the Versions view uses the same): one package, or every changed one. */
 async function plan(
   context: CliContext,
   git: Git,
-  config: SdlcConfig,
-  base: PlanReleaseOptions,
-  versionFiles: NonNullable<NonNullable<SdlcConfig['versioning']>['versionFiles']>,
+  base: PlanRepositoryOptions,
   packageOption: OptionValues[string],
   signal: AbortSignal | undefined,
 ): Promise<{ plans: ReleasePlan[]; single: boolean }> {
   const head = (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
   if (!head) throw new SdlcError('EmptyRepository', 'The repository has no commits yet, so there is nothing to release. Commit something first.', { usage: true });
-  const dirs = await discoverPackages(git.root, config);
-  const chosen = typeof packageOption === 'string' ? await packageDir(git.root, context.cwd, packageOption) : cwdPackage(git.root, context.cwd, dirs);
+  const { dirs, units } = await listPackages(git.root, base.config, base.readFile);
+  const chosen = typeof packageOption === 'string' ? await packageDir(git.root, context.cwd, packageOption) : cwdPackage(git.root, context.cwd, dirs, units);
   const single = chosen !== null;
-  const plans = await planReleases(git, { ...base, packages: dirs, versionFiles, signal, ...(chosen !== null ? { only: [chosen] } : {}) });
+  const result = await planRepository(git, { ...base, signal, ...(chosen !== null ? { only: [chosen] } : {}) });
+  // A package that could not be planned stops the release: nothing is half done.
+  for (const p of result.packages) if (p.state.status === 'error') throw p.state.error;
+  const plans = result.plans;
+  for (const p of plans) for (const w of result.warnings) if (!p.warnings.includes(w)) p.warnings.push(w);
   if (!single && plans.length === 0) {
     throw new SdlcError('NothingToRelease', `No package of ${dirs.join(', ')} changed since its last release tag: nothing to release.`, { usage: true });
   }
@@ -178,7 +182,9 @@ function checkConfiguredPaths(config: SdlcConfig): void {
 /** Bad input is refused before anything is read: a release type, `auto`, or a semantic version. */
 function checkBump(bump: string): string {
   if (bump === 'auto' || isReleaseType(bump)) return bump;
-  parseVersion(bump.replace(/^v(?=\d)/, ''), 'version to bump to');
+  if (!semver.valid(bump.replace(/^v(?=\d)/, ''))) {
+    throw new SdlcError('InvalidVersion', `"${bump}" is neither a release type (auto, ${RELEASE_TYPES.join(', ')}) nor a semantic version such as 1.2.3.`, { usage: true });
+  }
   return bump;
 }
 
@@ -213,11 +219,13 @@ async function packageDir(root: string, cwd: string, dir: string): Promise<strin
 }
 
 /** The package holding cwd; `.` in a single-package repository; null at the top of a monorepo. */
-function cwdPackage(root: string, cwd: string, dirs: string[]): string | null {
+function cwdPackage(root: string, cwd: string, dirs: string[], units: Array<{ dir: string; members: string[] }> = []): string | null {
   if (dirs.length === 1 && dirs[0] === '.') return '.';
   const rel = path.relative(root, cwd).split(path.sep).join('/');
   const inside = owningPackage(dirs.filter((d) => d !== '.'), `${rel}/`);
-  return inside;
+  if (inside !== null) return inside;
+  // Inside a member of a fixed-mode unit: that unit.
+  return units.find((u) => u.members.some((m) => `${rel}/`.startsWith(`${m}/`)))?.dir ?? null;
 }
 
 function document(plan: ReleasePlan, applied: AppliedRelease | null, recovered: Recovery | null): BumpDocument {
@@ -232,6 +240,9 @@ function document(plan: ReleasePlan, applied: AppliedRelease | null, recovered: 
     changelog: plan.changelog,
     files: plan.files.map((f) => f.path),
     packageDir: plan.packageDir,
+    ecosystem: plan.ecosystem ?? null,
+    where: plan.where ?? null,
+    currentSource: plan.currentSource ?? null,
     previousTag: plan.previousTag,
     warnings: plan.warnings,
     dryRun: applied === null,
@@ -248,6 +259,7 @@ export function formatBump(docs: BumpDocument[], applied: AppliedRelease | null,
     lines.push(`  tag      ${d.tag}${d.previousTag ? ` (previous ${d.previousTag})` : ' (first release)'}`);
     lines.push(`  commits  ${d.commits.length}`);
     lines.push(`  files    ${d.files.join(', ')}`);
+    if (d.where) lines.push(`  version  ${d.where}${d.currentSource === 'tag' ? ' (current version from the last tag)' : ''}`);
     for (const w of d.warnings) lines.push(`  warning: ${w}`);
   }
   if (dryRun) lines.push('', 'Dry run: nothing was changed.', '', ...docs.map((d) => d.changelog));

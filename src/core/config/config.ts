@@ -91,7 +91,16 @@ export interface FreezeWindowConfig {
 export interface SdlcConfig {
   $schema?: string;
   packages?: string[];
-  versioning?: { tagFormat?: string; changelog?: string | false; preset?: string; versionFiles?: Array<{ path: string; pattern: string }> };
+  versioning?: {
+    tagFormat?: string;
+    changelog?: string | false;
+    preset?: string;
+    versionFiles?: Array<{ path: string; pattern: string }>;
+    /** Package folder → the ecosystem that owns it, where two could claim it. */
+    ecosystems?: Record<string, string>;
+    /** Package folders (or globs) never released. */
+    exclude?: string[];
+  };
   tests?: TestSuiteConfig[];
   /** The kind of a suite detected from package.json scripts, by script name, where the guess from its name and command is wrong. */
   testKinds?: Record<string, TestKind>;

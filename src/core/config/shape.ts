@@ -6,6 +6,8 @@ import type { Rule } from './validate';
 
 export const TEST_KINDS = ['unit', 'integration', 'regression', 'security', 'acceptance'] as const;
 export const REPORT_FORMATS = ['junit', 'tap', 'mocha-json'] as const;
+/** Ecosystems a package folder can be assigned to (`versioning.ecosystems`). */
+export const ECOSYSTEM_IDS = ['npm', 'lerna', 'cargo', 'python', 'maven', 'gradle', 'go', 'helm', 'dotnet'] as const;
 export const STRATEGY_TYPES = ['big-bang', 'phased', 'continuous', 'pull'] as const;
 
 const str: Rule = { type: 'string' };
@@ -129,6 +131,8 @@ export const CONFIG_RULE: Rule = {
         changelog: { type: 'anyOf', of: [nonEmpty, { type: 'boolean', const: false }] },
         preset: nonEmpty,
         versionFiles: { type: 'array', items: { type: 'object', required: ['path', 'pattern'], properties: { path: nonEmpty, pattern: nonEmpty } } },
+        ecosystems: { type: 'map', values: { type: 'string', enum: ECOSYSTEM_IDS } },
+        exclude: strings,
       },
     },
     tests: { type: 'array', items: test, uniqueBy: 'name' },

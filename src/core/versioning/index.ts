@@ -12,3 +12,5 @@ export * from './release';
 export * from './reverts';
 export * from './tagFormat';
 export * from './versionFiles';
+export * from './history';
+export * from './service';

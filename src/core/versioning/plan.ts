@@ -55,6 +55,15 @@ export interface ReleasePlan {
   changelog: string;
   files: PlannedFile[];
   warnings: string[];
+  /* ---- from the planning service (service.ts) ---- */
+  /** The ecosystem whose manifest holds the version; null when only tags do. */
+  ecosystem?: string | null;
+  /** One line for a person: where the version lives (the adapter's description). */
+  where?: string;
+  /** Where `current` came from: the manifest, the last release tag (none, or a placeholder behind it), or neither. */
+  currentSource?: 'manifest' | 'tag' | 'none';
+  /** Folders moved to `next` with this package (lerna fixed mode, Cargo members inheriting the workspace version). */
+  members?: string[];
 }
 
 /** Plans a release of one package: reads git and files, writes nothing. */

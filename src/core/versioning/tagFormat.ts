@@ -50,3 +50,25 @@ function requireName(template: string, name: string | null | undefined): string 
   }
   return name;
 }
+
+/**
+ * The default tag format of a package released with plain version tags: both `v1.2.3` and `1.2.3`
+ * name a release (as conventional-recommended-bump reads them); new tags are written `v${version}`,
+ * or `${version}` when `style` (the last release tag) has no `v`.
+ */
+export function lenientTagFormat(style?: string | null): TagFormat & { template: string } {
+  const bare = style !== undefined && style !== null && !style.startsWith('v');
+  return {
+    template: bare ? '${version}' : DEFAULT_TAG_FORMAT,
+    format: (version) => (bare ? version : `v${version}`),
+    parse(tag) {
+      const version = tag.startsWith('v') ? tag.slice(1) : tag;
+      return semver.valid(version) === version ? version : null;
+    },
+  };
+}
+
+/** A tag that names a semantic version somewhere in it (`release-1.2.3`, `pkg@1.2.3`, `v1.2.3-rc.1`). */
+export function looksLikeVersionTag(tag: string): boolean {
+  return /(^|[^0-9])\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(tag);
+}

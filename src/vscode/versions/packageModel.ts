@@ -14,6 +14,10 @@ export type PackageState =
 /** One releasable package of a repository: the root, or a folder of a monorepo. */
 export class PackageModel {
   state: PackageState = { status: 'loading' };
+  /** The ecosystem holding the version (npm, lerna, cargo, python, maven, gradle, go, helm, dotnet); null: tags only. */
+  ecosystem: string | null = null;
+  /** Where the version lives, in one line (the ecosystem adapter's description). */
+  where: string | null = null;
 
   constructor(
     readonly repo: RepositoryModel,

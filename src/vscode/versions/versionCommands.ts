@@ -3,10 +3,9 @@ import * as vscode from 'vscode';
 import { resolveActor } from '../../core/audit/actor';
 import { assertValidConfig, loadConfig } from '../../core/config/config';
 import { SdlcError, errorMessage } from '../../core/errors';
-import { discoverPackages, planReleases } from '../../core/versioning/monorepo';
 import { nextVersion, RELEASE_TYPES, type ReleaseType } from '../../core/versioning/nextVersion';
-import { planRelease, type PlanReleaseOptions, type ReleasePlan } from '../../core/versioning/plan';
-import type { VersionFileConfig } from '../../core/versioning/versionFiles';
+import type { ReleasePlan } from '../../core/versioning/plan';
+import { listPackages, planRepository, type PlanRepositoryOptions } from '../../core/versioning/service';
 import { applyRelease } from '../../core/versioning/release';
 import type { AuditService } from '../audit';
 import type { GitHubAuth } from '../auth';
@@ -86,9 +85,22 @@ interface Target {
 
 /** How a repository's packages are planned: `.sdlc.json` options and the discovered package folders. */
 interface Setup {
-  base: PlanReleaseOptions;
+  /** Options of the planning service (the same one the Versions view and `sdlc bump` use). */
+  base: PlanRepositoryOptions;
   dirs: string[];
-  versionFiles: VersionFileConfig[];
+}
+
+/** The plans of the service; a package that could not be planned stops the release (nothing half done). */
+async function plansOf(repo: RepositoryModel, options: PlanRepositoryOptions): Promise<ReleasePlan[]> {
+  const result = await planRepository(repo.git, options);
+  for (const p of result.packages) if (p.state.status === 'error') throw p.state.error;
+  for (const plan of result.plans) for (const w of result.warnings) if (!plan.warnings.includes(w)) plan.warnings.push(w);
+  return result.plans;
+}
+
+/** The same options without a changelog (quick picks only need the versions). */
+function withoutChangelog(base: PlanRepositoryOptions): PlanRepositoryOptions {
+  return { ...base, config: { ...base.config, versioning: { ...base.config?.versioning, changelog: false } } };
 }
 
 type PickItem = vscode.QuickPickItem & { bump?: string; ask?: 'prerelease' | 'exact' };
@@ -138,16 +150,15 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
   async function setup(repo: RepositoryModel): Promise<Setup> {
     const config = assertValidConfig(await loadConfig(repo.root));
     return {
-      base: { tagFormat: config.versioning?.tagFormat, changelog: config.versioning?.changelog, github: repo.githubRemote()?.github ?? null },
-      dirs: await discoverPackages(repo.root, config),
-      versionFiles: config.versioning?.versionFiles ?? [],
+      base: { config, github: repo.githubRemote()?.github ?? null },
+      dirs: (await listPackages(repo.root, config)).dirs,
     };
   }
 
   /** Every changed package of the repository: the recommended bumps first, then one release type for all. */
   async function askBumpAll(how: Setup, repo: RepositoryModel): Promise<{ bump: string; preid?: string }> {
     const plans = await withProgress('Reading commits since the last releases…', (signal) =>
-      planReleases(repo.git, { ...how.base, packages: how.dirs, versionFiles: how.versionFiles, bump: 'auto', changelog: false, signal }),
+      plansOf(repo, { ...withoutChangelog(how.base), bump: 'auto', signal }),
     );
     if (plans.length === 0) throw nothingChanged(how.dirs);
     const list = (next: (p: ReleasePlan) => string) => plans.map((p) => `${p.package} ${next(p)}`).join(', ');
@@ -164,14 +175,15 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
   }
 
   /** Quick pick: recommended first (with its reason), then patch / minor / major / prerelease / exact. */
-  async function askBump(base: PlanReleaseOptions, repo: RepositoryModel): Promise<{ bump: string; preid?: string }> {
+  async function askBump(base: PlanRepositoryOptions, dir: string, repo: RepositoryModel): Promise<{ bump: string; preid?: string }> {
     const { recommended, current } = await withProgress('Reading commits since the last release…', async (signal) => {
+      const quick = { ...withoutChangelog(base), only: [dir], signal };
       try {
-        const plan = await planRelease(repo.git, { ...base, bump: 'auto', changelog: false, signal });
+        const [plan] = await plansOf(repo, { ...quick, bump: 'auto' });
         return { recommended: plan, current: plan.current };
       } catch (e) {
         if (!(e instanceof SdlcError && e.code === 'NothingToRelease')) throw e;
-        const plan = await planRelease(repo.git, { ...base, bump: 'patch', changelog: false, signal });
+        const [plan] = await plansOf(repo, { ...quick, bump: 'patch' });
         return { recommended: null, current: plan.current };
       }
     });
@@ -257,10 +269,10 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
       throw new SdlcError('DirtyWorkTree', `The working tree has uncommitted changes (${dirty.slice(0, 10).map((f) => f.path).join(', ')}). Commit or stash them first, so the release commit holds only the release.`, { usage: true });
     }
     const how = await setup(repo);
-    const chosen = given ?? (all ? await askBumpAll(how, repo) : await askBump({ ...how.base, packageDir: dir }, repo));
+    const chosen = given ?? (all ? await askBumpAll(how, repo) : await askBump(how.base, dir, repo));
     // Planned together even for one package: its dependents' ranges on it follow the new version.
     const plans = await withProgress('Planning the release…', (signal) =>
-      planReleases(repo.git, { ...how.base, packages: how.dirs, versionFiles: how.versionFiles, bump: chosen.bump, preid: chosen.preid, signal, ...(all ? {} : { only: [dir] }) }),
+      plansOf(repo, { ...how.base, bump: chosen.bump, preid: chosen.preid, signal, ...(all ? {} : { only: [dir] }) }),
     );
     if (plans.length === 0) throw nothingChanged(how.dirs);
     const releases = plans.map(summary);

@@ -1,18 +1,21 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfig, type SdlcConfig } from '../../core/config/config';
-import { SdlcError, errorMessage } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import { scoped, type Logger } from '../../core/log';
-import { findLastRelease } from '../../core/versioning/lastRelease';
-import { manifestVersion, readManifest } from '../../core/versioning/manifest';
-import { discoverPackages, owningPackage, planReleases } from '../../core/versioning/monorepo';
-import { planRelease, type PlanReleaseOptions, type ReleasePlan } from '../../core/versioning/plan';
-import { compileTagFormat, DEFAULT_TAG_FORMAT, MONOREPO_TAG_FORMAT } from '../../core/versioning/tagFormat';
+import { planRepository } from '../../core/versioning/service';
 import { ContextKeys } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 import { toErrorInfo, type RepositoryStore } from '../repositories/repositoryStore';
 import { PackageModel, type PackageState } from './packageModel';
+
+interface PlannedView {
+  dir: string;
+  name: string;
+  ecosystem: string | null;
+  where: string | null;
+  state: PackageState;
+}
 
 export type VersionsState = 'loading' | 'noRepositories' | 'noPackages' | 'ready';
 
@@ -174,17 +177,15 @@ export class VersionsStore implements vscode.Disposable {
         (c) => c.config,
         (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
       );
-      const found = config instanceof Error ? config : await discoverPackages(repo.root, config).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-      const dirs = found instanceof Error ? ['.'] : found;
-      entry.monorepo = dirs.length > 1 || dirs[0] !== '.';
-      const planned =
-        found instanceof Error || config instanceof Error
-          ? [{ dir: '.', name: repo.name, state: { status: 'error' as const, error: toErrorInfo(found) } }]
-          : await this.planAll(repo, dirs, config);
+      const planned = config instanceof Error ? config : await this.planAll(repo, config).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      const list = planned instanceof Error ? [{ dir: '.', name: repo.name, ecosystem: null, where: null, state: { status: 'error' as const, error: toErrorInfo(planned) } }] : planned.packages;
+      entry.monorepo = planned instanceof Error ? false : planned.monorepo;
       const packages: PackageModel[] = [];
-      for (const p of planned) {
+      for (const p of list) {
         const model = entry.packages.find((m) => m.dir === p.dir) ?? new PackageModel(repo, p.dir, p.name);
         model.name = p.name;
+        model.ecosystem = p.ecosystem;
+        model.where = p.where;
         model.state = p.state;
         packages.push(model);
       }
@@ -200,83 +201,30 @@ export class VersionsStore implements vscode.Disposable {
   }
 
   /**
-   * The release every package would make now, planned together as `SDLC: Bump Version…` on the
-   * repository would (planReleases: internal dependency ranges follow, each file in one plan). When
-   * that fails, each package is planned alone so the error shows on the package it is about.
+   * The release every package would make now, from the planning service (the same plans as
+   * `SDLC: Bump Version…` and `sdlc bump`): one read of the history for all packages, each package
+   * with its ecosystem and where its version lives; a package that cannot be planned shows its error.
    */
-  private async planAll(repo: RepositoryModel, dirs: string[], config: SdlcConfig): Promise<Array<{ dir: string; name: string; state: PackageState }>> {
-    const base: PlanReleaseOptions = { tagFormat: config.versioning?.tagFormat, changelog: config.versioning?.changelog, github: repo.githubRemote()?.github ?? null };
-    const versionFiles = config.versioning?.versionFiles ?? [];
-    let together: ReleasePlan[] | undefined;
-    try {
-      together = await planReleases(repo.git, { ...base, packages: dirs, versionFiles });
-    } catch (e) {
-      if (dirs.length > 1) this.log.info(`${repo.name}: planning the packages together failed (${errorMessage(e)}); planning each alone`);
-    }
-    // The root found only because nothing else was (no `packages`, no workspaces) must look like a package.
-    const implicitRoot = dirs.length === 1 && dirs[0] === '.' && !config.packages?.length;
-    const out: Array<{ dir: string; name: string; state: PackageState }> = [];
-    for (const dir of dirs) {
-      const own = versionFiles.filter((vf) => owningPackage(dirs, vf.path.replace(/\\/g, '/')) === dir);
-      const planned = await this.plan(repo, dir, { ...base, versionFiles: own }, implicitRoot, together);
-      if (planned) out.push({ dir, ...planned });
-    }
-    return out;
-  }
-
-  /**
-   * The release a package would make now (taken from `together` when given, else planned alone), or
-   * null when the implicit root is not a package (no package.json and no release tag).
-   */
-  private async plan(
-    repo: RepositoryModel,
-    dir: string,
-    base: PlanReleaseOptions,
-    implicitRoot: boolean,
-    together: ReleasePlan[] | undefined,
-  ): Promise<{ name: string; state: PackageState } | null> {
-    const manifestPath = path.join(repo.root, ...(dir === '.' ? [] : dir.split('/')), 'package.json');
-    const manifestText = await fs.readFile(manifestPath, 'utf8').catch(() => null);
-    const relManifest = dir === '.' ? 'package.json' : `${dir}/package.json`;
-    let name = dir === '.' ? repo.name : path.posix.basename(dir);
-    try {
-      if (manifestText !== null) name = readManifest(manifestText, relManifest).name ?? name;
-    } catch {
-      /* reported by planRelease below, with line and column */
-    }
-    const hidden = (previousTag: string | null | undefined) => implicitRoot && manifestText === null && !previousTag;
-    /** No commits since the last release: `message` is planRelease's, else said the same way. */
-    const nothing = async (message?: string) => {
-      const format = compileTagFormat(base.tagFormat ?? (dir === '.' ? DEFAULT_TAG_FORMAT : MONOREPO_TAG_FORMAT), name);
-      const last = await findLastRelease(repo.git, format);
-      if (hidden(last?.tag)) return null;
-      const current = manifestText !== null ? manifestVersion(manifestText, relManifest) : (last?.version ?? '0.0.0');
-      return { name, state: { status: 'nothing' as const, current, lastTag: last?.tag ?? null, message: message ?? `No commits${dir === '.' ? '' : ` in ${dir}`} since ${last ? last.tag : 'the first commit'}: nothing to release.` } };
-    };
-    try {
-      if (together) {
-        const plan = together.find((p) => p.packageDir === dir);
-        if (!plan) return await nothing();
-        if (hidden(plan.previousTag)) return null;
-        return { name: plan.package, state: { status: 'ready', plan } };
+  private async planAll(repo: RepositoryModel, config: SdlcConfig): Promise<{ monorepo: boolean; packages: PlannedView[] }> {
+    const result = await planRepository(repo.git, { config, github: repo.githubRemote()?.github ?? null });
+    // A root with no manifest and no release tag, found only because nothing else was, is not a package.
+    const implicit = !config.packages?.length;
+    const packages: PlannedView[] = [];
+    for (const p of result.packages) {
+      if (implicit && p.dir === '.' && p.ecosystem === null && p.lastTag === null && p.state.status !== 'error') continue;
+      const where = p.where + (p.currentSource === 'tag' && p.lastTag ? ` (current version ${p.current ?? ''} from the tag ${p.lastTag})` : '');
+      const base = { dir: p.dir, name: p.name, ecosystem: p.ecosystem, where };
+      if (p.state.status === 'ready') {
+        const plan = p.state.plan;
+        for (const w of result.warnings) if (!plan.warnings.includes(w)) plan.warnings.push(w);
+        packages.push({ ...base, state: { status: 'ready', plan } });
+      } else if (p.state.status === 'nothing') {
+        packages.push({ ...base, state: { status: 'nothing', current: p.current ?? '0.0.0', lastTag: p.lastTag, message: p.state.message } });
+      } else {
+        packages.push({ ...base, state: { status: 'error', error: toErrorInfo(p.state.error) } });
       }
-      const plan = await planRelease(repo.git, { ...base, packageDir: dir });
-      if (hidden(plan.previousTag)) return null;
-      return { name: plan.package, state: { status: 'ready', plan } };
-    } catch (e) {
-      if (e instanceof SdlcError && e.code === 'NothingToRelease') {
-        try {
-          return await nothing(e.message);
-        } catch (inner) {
-          return { name, state: { status: 'error', error: toErrorInfo(inner) } };
-        }
-      }
-      if (implicitRoot && manifestText === null) {
-        this.log.info(`${repo.name}: ${dir} is not a package (${errorMessage(e)})`);
-        return null;
-      }
-      return { name, state: { status: 'error', error: toErrorInfo(e) } };
     }
+    return { monorepo: result.monorepo && packages.length > 0, packages };
   }
 
   private fire(pkg: PackageModel | undefined): void {

@@ -137,7 +137,7 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
         item.id = `${pkg.key}::package`;
         item.description = describeState(s);
         item.tooltip = packageTooltip(pkg);
-        item.iconPath = new vscode.ThemeIcon(s.status === 'error' ? 'error' : s.status === 'loading' ? 'loading~spin' : 'package', s.status === 'ready' ? new vscode.ThemeColor('charts.blue') : undefined);
+        item.iconPath = new vscode.ThemeIcon(s.status === 'error' ? 'error' : s.status === 'loading' ? 'loading~spin' : ecosystemIcon(pkg.ecosystem), s.status === 'ready' ? new vscode.ThemeColor('charts.blue') : undefined);
         item.resourceUri = vscode.Uri.file(pkg.absoluteDir);
         item.contextValue = s.status === 'ready' ? 'package releasable' : 'package';
         return item;
@@ -173,6 +173,7 @@ function packageTooltip(pkg: PackageModel): vscode.MarkdownString {
   const s = pkg.state;
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMd(pkg.name)}**${pkg.dir === '.' ? '' : ` — ${escapeMd(pkg.dir)}`}\n\n$(repo) ${escapeMd(pkg.repo.name)}`);
+  if (pkg.where) md.appendMarkdown(`\n\n$(${ecosystemIcon(pkg.ecosystem)}) ${pkg.ecosystem ? `${escapeMd(pkg.ecosystem)}: ` : ''}${escapeMd(pkg.where)}`);
   switch (s.status) {
     case 'ready': {
       const p = s.plan;
@@ -192,6 +193,24 @@ function packageTooltip(pkg: PackageModel): vscode.MarkdownString {
       md.appendMarkdown('\n\n$(loading~spin) reading commits…');
   }
   return md;
+}
+
+/** The icon of a package's ecosystem (codicons): npm, lerna, Rust, Python, Java, Go, Helm, .NET; a tag for tags-only packages. */
+export const ECOSYSTEM_ICONS: Readonly<Record<string, string>> = {
+  npm: 'package',
+  lerna: 'layers',
+  cargo: 'gear',
+  python: 'symbol-namespace',
+  maven: 'coffee',
+  gradle: 'coffee',
+  go: 'symbol-interface',
+  helm: 'compass',
+  dotnet: 'symbol-class',
+  versionFiles: 'file-code',
+};
+
+export function ecosystemIcon(ecosystem: string | null): string {
+  return ecosystem === null ? 'tag' : (ECOSYSTEM_ICONS[ecosystem] ?? 'package');
 }
 
 function escapeMd(text: string): string {

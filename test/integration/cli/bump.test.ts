@@ -8,7 +8,7 @@ import { cliProcessCommand, parseError, projectRoot, runInProcess, runProcess } 
 import { commit, git, initRepo, removeDir, tempDir, writeFile } from './tempRepo';
 
 const CONTRACT = ['package', 'current', 'next', 'releaseType', 'reason', 'tag', 'commits', 'changelog', 'files'];
-const EXTENSIONS = ['packageDir', 'previousTag', 'warnings', 'dryRun', 'commit', 'pushed', 'recovered'];
+const EXTENSIONS = ['packageDir', 'ecosystem', 'where', 'currentSource', 'previousTag', 'warnings', 'dryRun', 'commit', 'pushed', 'recovered'];
 
 interface BumpJson {
   package: string;
@@ -109,7 +109,8 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     const dir = singleRepo(dirs);
     const before = snapshot(dir);
     const cases: Array<[string[], string, RegExp]> = [
-      [['bump', '1.2'], 'InvalidVersion', /not a semantic version/],
+      [['bump', '1.2'], 'InvalidVersion', /"1\.2" is neither a release type \(auto, major, minor, patch, premajor, preminor, prepatch, prerelease, promote\) nor a semantic version/],
+      [['bump', 'foo'], 'InvalidVersion', /"foo" is neither a release type \(auto, major, minor, patch/],
       [['bump', '1.0.0'], 'VersionNotGreater', /1\.0\.0 is not greater than the current version 1\.4\.2/],
       [['bump', 'patch', '--preid', 'a b'], 'InvalidPreid', /prerelease id/],
       [['bump', '--dry-run', '--push'], 'BadUsage', /exclude each other/],

@@ -1,0 +1,93 @@
+/**
+ * The history of a repository read once for every package: ONE `git tag --merged` (the last release
+ * of each package) and ONE `git log --name-only` over the widest range any package needs (from the
+ * newest commit every package's last tag contains, to HEAD). Each package then takes its commits
+ * from that read: not reachable from its own tag, touching its folders.
+ */
+import type { ConventionalCommit } from './commits';
+import { loadMessageParser } from './conventionalParser';
+import type { GitRunner } from './gitRunner';
+import { pickLastRelease, type LastRelease } from './lastRelease';
+import type { TagFormat } from './tagFormat';
+
+/** A commit of the range and the files it changed (none for merges). */
+export interface HistoryCommit extends ConventionalCommit {
+  files: string[];
+}
+
+export interface History {
+  /** Newest first, as `git log` gives them. */
+  commits: HistoryCommit[];
+  /** sha → commit, for the walk from a tag. */
+  bySha: Map<string, HistoryCommit>;
+}
+
+const RS = '\x1e';
+const FIELD = '\x1f';
+const FORMAT = `${RS}${['%H', '%P', '%an', '%ae', '%aI', '%B'].join('%x1f')}`;
+
+/** `git tag --merged HEAD` lines (name, object, peeled object), read once. */
+export async function readTags(git: GitRunner, signal?: AbortSignal): Promise<string> {
+  return git.run(['tag', '--merged', 'HEAD', '--list', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)'], { signal });
+}
+
+/** The last release of a package from the output of `readTags`. */
+export function lastReleaseFrom(tags: string, format: TagFormat): LastRelease | null {
+  return pickLastRelease(tags, format, true);
+}
+
+/**
+ * Reads the commits every package needs: `HEAD` minus what every one of `bases` contains (their
+ * octopus merge base), or the whole history when a package has no release yet (`bases` holds null).
+ * Two git calls at most (merge-base, log).
+ */
+export async function readHistory(git: GitRunner, bases: ReadonlyArray<string | null>, signal?: AbortSignal): Promise<History> {
+  let exclude: string | null = null;
+  const shas = [...new Set(bases)];
+  if (shas.length > 0 && !shas.includes(null)) {
+    exclude = shas.length === 1 ? shas[0] : (await git.run(['merge-base', '--octopus', ...(shas as string[])], { signal }).catch(() => '')).trim() || null;
+  }
+  const args = ['log', '-z', '--name-only', '--no-renames', `--format=${FORMAT}`, '--encoding=UTF-8', '--no-color', '--no-show-signature', 'HEAD'];
+  if (exclude) args.push(`^${exclude}`);
+  args.push('--');
+  const [parse, out] = await Promise.all([loadMessageParser(), git.run(args, { signal })]);
+  const commits: HistoryCommit[] = [];
+  let current: HistoryCommit | null = null;
+  for (const token of out.split('\0')) {
+    const t = token.startsWith('\n') ? token.slice(1) : token;
+    if (t.startsWith(RS)) {
+      const fields = t.slice(1).split(FIELD);
+      if (fields.length < 6) continue;
+      const [sha, parentList, authorName, authorEmail, date] = fields;
+      const message = fields.slice(5).join(FIELD);
+      const parents = parentList ? parentList.split(' ') : [];
+      current = { sha, parents, merge: parents.length > 1, authorName, authorEmail, date, message, ...parse(message), files: [] };
+      commits.push(current);
+    } else if (t !== '' && current) current.files.push(t);
+  }
+  return { commits, bySha: new Map(commits.map((c) => [c.sha, c])) };
+}
+
+/** The commits of the range a tag already contains (walk from the tag through parents, inside the range). */
+export function reachable(history: History, from: string | null): Set<string> {
+  const seen = new Set<string>();
+  if (!from) return seen;
+  const stack = [from];
+  while (stack.length) {
+    const sha = stack.pop()!;
+    if (seen.has(sha)) continue;
+    const c = history.bySha.get(sha);
+    if (!c) continue; // outside the range: every base contains it and its ancestors
+    seen.add(sha);
+    stack.push(...c.parents);
+  }
+  return seen;
+}
+
+/** Non-merge commits since `tagSha` touching one of `paths` (`null`: any path; `.` is the whole tree). */
+export function commitsSince(history: History, tagSha: string | null, paths: readonly string[] | null): ConventionalCommit[] {
+  const released = reachable(history, tagSha);
+  const touches = (c: HistoryCommit) =>
+    paths === null || paths.includes('.') || c.files.some((f) => paths.some((p) => f === p || f.startsWith(`${p}/`)));
+  return history.commits.filter((c) => !c.merge && !released.has(c.sha) && touches(c)).map(({ files: _files, ...c }) => c);
+}

@@ -1,0 +1,602 @@
+/**
+ * The planning service: for a repository, every releasable package (found through the ecosystem
+ * adapters), where its version lives, its last release, its commits, its next release and the exact
+ * files the release writes. The Versions view and `sdlc bump` only present what it returns.
+ *
+ * - Packages: `packages` of `.sdlc.json` when set; else the root's ecosystem decides — a lerna.json
+ *   in fixed mode is ONE release unit (its version in lerna.json, tag `v${version}`, every changed
+ *   package moved to it); npm/yarn/pnpm workspaces, lerna independent and Cargo workspaces give one
+ *   package per member (a Cargo member with `version.workspace = true` moves with the workspace
+ *   version, released at the root); a private root package.json is not a package.
+ *   `versioning.ecosystems` (folder → ecosystem) settles a folder two ecosystems claim;
+ *   `versioning.exclude` (folders or globs) leaves packages out.
+ * - History: ONE `git tag --merged HEAD`, ONE `for-each-ref` of tag names and ONE `git log
+ *   --name-only` over the widest range any package needs (history.ts), whatever the number of packages.
+ * - The current version is the manifest's, unless it is behind the last release tag (a placeholder
+ *   such as 0.0.0-development): then it is the tag's (`currentSource: 'tag'`, and a warning).
+ * - Files: each adapter's edits (manifests, workspace roots, lockfiles, internal requirements),
+ *   `versioning.versionFiles`, and the changelog; each file in exactly one plan.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import semver from 'semver';
+import { SdlcError } from '../errors';
+import { assertInside } from '../transaction/containment';
+import type { Git, GitHubRepoRef } from '../git/git';
+import { DEFAULT_CHANGELOG_SECTIONS, prependChangelog, renderChangelogSection, type ChangelogSectionConfig } from './changelog';
+import { adapterFor, cargo, detectEcosystem, diskFiles, ECOSYSTEMS, lerna, lernaIndependent, matchSegment, npm, releaseEdits } from './ecosystems';
+import type { EcosystemAdapter, EcosystemId, FileEdit, RepoFiles } from './ecosystems';
+import { commitsSince, lastReleaseFrom, readHistory, readTags } from './history';
+import type { LastRelease } from './lastRelease';
+import { readManifest, setDependencyVersion, setLockfileWorkspaceVersion } from './manifest';
+import { discoverPackages, owningPackage } from './monorepo';
+import { isReleaseType, nextVersion, parseVersion, type ReleaseType } from './nextVersion';
+import type { PlannedFile, ReleasePlan } from './plan';
+import { recommendBump } from './recommend';
+import { compileTagFormat, lenientTagFormat, looksLikeVersionTag, MONOREPO_TAG_FORMAT, type TagFormat } from './tagFormat';
+import { setFileVersion, type VersionFileConfig } from './versionFiles';
+
+/** The keys of `.sdlc.json` the service reads. */
+export interface VersioningConfig {
+  packages?: readonly string[];
+  versioning?: {
+    tagFormat?: string;
+    changelog?: string | false;
+    versionFiles?: readonly VersionFileConfig[];
+    /** Folder (relative to the root, `.` for the root) → the ecosystem that owns it. */
+    ecosystems?: Readonly<Record<string, string>>;
+    /** Package folders (or globs: `*`, `?`, `**`) that are not released. */
+    exclude?: readonly string[];
+  };
+}
+
+export interface PlanRepositoryOptions {
+  config?: VersioningConfig;
+  /** `auto` (default), a release type, or an exact version. */
+  bump?: 'auto' | ReleaseType | string;
+  preid?: string;
+  github?: GitHubRepoRef | null;
+  /** YYYY-MM-DD of the release; default today (UTC). */
+  date?: string;
+  preMajor?: boolean;
+  sections?: readonly ChangelogSectionConfig[];
+  /** Plan only these package folders (a member of a fixed-mode monorepo stands for its unit); `NothingToRelease` is then an error. */
+  only?: readonly string[];
+  /** Reads a work-tree file by repository-relative path (null when missing). Default: the file system. */
+  readFile?: (relativePath: string) => Promise<string | null>;
+  signal?: AbortSignal;
+}
+
+export type PackageStatus =
+  | { status: 'ready'; plan: ReleasePlan }
+  | { status: 'nothing'; message: string }
+  | { status: 'error'; error: unknown };
+
+/** One releasable package (or fixed-mode unit) of the repository. */
+export interface PlannedPackage {
+  dir: string;
+  name: string;
+  /** null: no manifest, the version comes from the tags. */
+  ecosystem: EcosystemId | null;
+  /** One line for a person: where the version lives. */
+  where: string;
+  /** Folders that move with this unit (lerna fixed mode, Cargo members inheriting the workspace version). */
+  members: string[];
+  /** The current version (null when it could not be read). */
+  current: string | null;
+  /** Where `current` comes from: the manifest, the last release tag (no manifest, or a placeholder behind it), or neither (0.0.0). */
+  currentSource: 'manifest' | 'tag' | 'none';
+  lastTag: string | null;
+  state: PackageStatus;
+}
+
+export interface RepositoryPlan {
+  packages: PlannedPackage[];
+  /** The plans of the packages with something to release, in package order. */
+  plans: ReleasePlan[];
+  /** Packages in folders (or a fixed-mode unit of several): the view groups them under the repository. */
+  monorepo: boolean;
+  /** About the repository as a whole (e.g. version-like tags the tag format ignores). */
+  warnings: string[];
+}
+
+interface Unit {
+  dir: string;
+  name: string;
+  adapter: EcosystemAdapter | null;
+  /** The manifest whose edit is listed first. */
+  manifest: string | null;
+  where: string;
+  manifestVersion: string | null;
+  members: string[];
+  /** Commit filter: null = every commit. */
+  paths: string[] | null;
+  /** null = the lenient default (`v1.2.3` or `1.2.3`). */
+  tagTemplate: string | null;
+  /** Edits made by the workspace root's adapter together with the other members. */
+  inWorkspace: boolean;
+  warnings: string[];
+  error?: unknown;
+}
+
+interface Layout {
+  units: Unit[];
+  /** The workspace root adapter whose members are units (npm / lerna / Cargo), if any. */
+  workspace: EcosystemAdapter | null;
+  /** `.sdlc.json` `packages` given: the npm dependency follow-up of the explicit layout applies. */
+  explicit: boolean;
+}
+
+/** RepoFiles over the work tree, reads going through `readFile` when given (dry runs over a pending change). */
+function repoFiles(root: string, readFile?: (p: string) => Promise<string | null>): RepoFiles {
+  const disk = diskFiles(root);
+  // A manifest that is a symbolic link (e.g. to a file outside) is refused with the release's own
+  // containment error rather than read as absent (which would silently plan a tags-only release).
+  const read = async (file: string) => {
+    const text = await disk.read(file);
+    if (text === null && (await fs.lstat(path.join(root, ...file.split('/'))).catch(() => null))?.isSymbolicLink()) {
+      await assertInside(root, file, { what: 'The manifest' });
+    }
+    return text;
+  };
+  return { read: readFile ?? read, folders: (d) => disk.folders(d), fileNames: (d) => disk.fileNames(d) };
+}
+
+function basenameOf(root: string, dir: string): string {
+  return dir === '.' ? path.basename(root) : path.posix.basename(dir);
+}
+
+function checkEcosystems(config: VersioningConfig): Map<string, EcosystemId> {
+  const out = new Map<string, EcosystemId>();
+  for (const [dir, id] of Object.entries(config.versioning?.ecosystems ?? {})) {
+    if (id !== 'versionFiles' && !adapterFor(id as EcosystemId)) {
+      throw new SdlcError('InvalidConfig', `.sdlc.json versioning.ecosystems: "${id}" (for ${dir}) is not an ecosystem; use one of ${ECOSYSTEMS.map((a) => a.id).join(', ')}.`, { usage: true });
+    }
+    out.set(normalize(dir), id as EcosystemId);
+  }
+  return out;
+}
+
+function normalize(dir: string): string {
+  const d = path.posix.normalize(dir.replace(/\\/g, '/')).replace(/\/+$/, '').replace(/^\.\//, '');
+  return d === '' ? '.' : d;
+}
+
+/** Whether a folder matches one of the exclude globs (per segment; `**` any number of segments). */
+export function excludedBy(patterns: readonly string[], dir: string): boolean {
+  const parts = dir === '.' ? [] : dir.split('/');
+  const match = (p: string[], d: string[]): boolean => {
+    if (p.length === 0) return d.length === 0;
+    if (p[0] === '**') return match(p.slice(1), d) || (d.length > 0 && match(p, d.slice(1)));
+    return d.length > 0 && matchSegment(p[0], d[0]) && match(p.slice(1), d.slice(1));
+  };
+  return patterns.some((raw) => {
+    const n = normalize(raw);
+    return match(n === '.' ? [] : n.split('/'), parts);
+  });
+}
+
+/** A package folder as a unit: its ecosystem (detected, or chosen in .sdlc.json) and where its version lives. */
+async function makeUnit(root: string, dir: string, files: RepoFiles, choices: Map<string, EcosystemId>, forced?: EcosystemAdapter): Promise<Unit> {
+  const unit: Unit = { dir, name: basenameOf(root, dir), adapter: null, manifest: null, where: 'release tags (no manifest in this folder)', manifestVersion: null, members: [], paths: dir === '.' ? null : [dir], tagTemplate: null, inWorkspace: false, warnings: [] };
+  try {
+    const found = forced ? { adapter: forced, detected: await forced.detect(dir, files) } : await detectEcosystem(dir, files, choices.get(dir));
+    if (!found) return unit;
+    unit.adapter = found.adapter;
+    unit.manifest = found.detected?.manifests[0] ?? null;
+    const info = await found.adapter.readVersion(dir, files);
+    unit.name = info.name ?? unit.name;
+    unit.where = info.where;
+    unit.manifestVersion = info.version;
+    unit.warnings.push(...info.warnings);
+  } catch (e) {
+    unit.error = e;
+  }
+  return unit;
+}
+
+async function isPrivateRoot(files: RepoFiles): Promise<boolean> {
+  const text = await files.read('package.json');
+  if (text === null) return false;
+  try {
+    return readManifest(text, 'package.json').private;
+  } catch {
+    return false;
+  }
+}
+
+/** The release units of a repository (see the module comment). Reads files only. */
+async function layout(root: string, files: RepoFiles, config: VersioningConfig): Promise<Layout> {
+  const choices = checkEcosystems(config);
+  const exclude = config.versioning?.exclude ?? [];
+  const keep = (units: Unit[]) => units.filter((u) => !excludedBy(exclude, u.dir));
+  const tagFormat = config.versioning?.tagFormat ?? null;
+  const inFolder = (u: Unit) => (u.tagTemplate = tagFormat ?? (u.dir === '.' ? null : MONOREPO_TAG_FORMAT));
+
+  if (config.packages && config.packages.length > 0) {
+    const dirs = await discoverPackages(root, { packages: config.packages });
+    const units = await Promise.all(dirs.map((d) => makeUnit(root, d, files, choices)));
+    units.forEach(inFolder);
+    return { units: keep(units), workspace: null, explicit: true };
+  }
+
+  let rootFound: Awaited<ReturnType<typeof detectEcosystem>> = null;
+  try {
+    rootFound = await detectEcosystem('.', files, choices.get('.'));
+  } catch (e) {
+    return { units: [{ ...(await makeUnit(root, '.', files, new Map(), undefined)), error: e }], workspace: null, explicit: false };
+  }
+  const adapter = rootFound?.adapter ?? null;
+  const memberDirs = async (a: EcosystemAdapter) => ((await a.members?.('.', files)) ?? []).filter((d) => d !== '.' && !excludedBy(exclude, d));
+
+  if (adapter?.id === 'lerna') {
+    let members: string[];
+    let independent: boolean;
+    try {
+      independent = await lernaIndependent('.', files);
+      members = await memberDirs(lerna);
+    } catch (e) {
+      return { units: [{ ...(await makeUnit(root, '.', files, choices)), error: e }], workspace: null, explicit: false };
+    }
+    if (!independent) {
+      const unit = await makeUnit(root, '.', files, choices, lerna);
+      const rootManifest = await files.read('package.json');
+      unit.name = rootManifest === null ? unit.name : (safeName(rootManifest) ?? unit.name);
+      unit.members = members;
+      unit.paths = members;
+      unit.tagTemplate = tagFormat;
+      unit.inWorkspace = true;
+      return { units: [unit], workspace: lerna, explicit: false };
+    }
+    const units = await Promise.all(members.map((d) => makeUnit(root, d, files, choices, choices.has(d) ? undefined : npm)));
+    units.forEach(inFolder);
+    units.forEach((u) => (u.inWorkspace = u.adapter?.id === 'npm'));
+    if (!(await isPrivateRoot(files)) && (await files.read('package.json')) !== null) {
+      const r = await makeUnit(root, '.', files, choices, npm);
+      r.inWorkspace = true;
+      inFolder(r);
+      units.unshift(r);
+    }
+    return { units: keep(units), workspace: lerna, explicit: false };
+  }
+
+  if (adapter && (adapter.id === 'npm' || adapter.id === 'cargo')) {
+    let members: string[] = [];
+    try {
+      members = await memberDirs(adapter);
+    } catch (e) {
+      return { units: [{ ...(await makeUnit(root, '.', files, choices)), error: e }], workspace: null, explicit: false };
+    }
+    if (members.length) {
+      const units = await Promise.all(members.map((d) => makeUnit(root, d, files, choices)));
+      units.forEach(inFolder);
+      for (const u of units) u.inWorkspace = u.adapter === adapter;
+      if (adapter.id === 'cargo') {
+        // Members inheriting [workspace.package] version move with the workspace: one unit at the root.
+        const inheriting = units.filter((u) => u.adapter === cargo && !u.error && u.where.includes('[workspace.package]'));
+        const rest = units.filter((u) => !inheriting.includes(u));
+        const r = await makeUnit(root, '.', files, choices, cargo);
+        r.inWorkspace = true;
+        inFolder(r);
+        const rootUsed = !r.error || inheriting.length > 0;
+        if (inheriting.length) {
+          r.members = inheriting.map((u) => u.dir);
+          if (r.error && inheriting.length) {
+            // A virtual workspace: its version is [workspace.package] version, which every inheriting member names.
+            r.error = undefined;
+            r.where = inheriting[0].where;
+            r.manifestVersion = inheriting[0].manifestVersion;
+            r.manifest = 'Cargo.toml';
+            r.adapter = cargo;
+          }
+        }
+        return { units: keep(rootUsed ? [r, ...rest] : rest), workspace: cargo, explicit: false };
+      }
+      if (!(await isPrivateRoot(files))) {
+        const r = await makeUnit(root, '.', files, choices, adapter);
+        if (r.manifestVersion !== null || r.error === undefined) {
+          r.inWorkspace = true;
+          inFolder(r);
+          units.unshift(r);
+        }
+      }
+      return { units: keep(units), workspace: adapter, explicit: false };
+    }
+  }
+
+  const r = await makeUnit(root, '.', files, choices, adapter ?? undefined);
+  if (!adapter) r.adapter = null;
+  r.tagTemplate = tagFormat;
+  return { units: keep([r]), workspace: null, explicit: false };
+}
+
+function safeName(manifest: string): string | null {
+  try {
+    return readManifest(manifest).name;
+  } catch {
+    return null;
+  }
+}
+
+/** The package folders of a repository as the service sees them (fixed-mode members included, for `--package`). */
+export async function listPackages(root: string, config: VersioningConfig = {}, readFile?: (p: string) => Promise<string | null>): Promise<{ dirs: string[]; units: Array<{ dir: string; members: string[] }> }> {
+  const { units } = await layout(root, repoFiles(root, readFile), config);
+  return { dirs: units.map((u) => u.dir), units: units.map((u) => ({ dir: u.dir, members: u.members })) };
+}
+
+/** Plans every package of a repository (or `only` some). Reads git and files; writes nothing. */
+export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: PlanRepositoryOptions = {}): Promise<RepositoryPlan> {
+  const config = options.config ?? {};
+  const files = repoFiles(git.root, options.readFile);
+  const signal = options.signal;
+  const tagNamesP = git.run(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { signal }).then((out) => new Set(out.split('\n').filter(Boolean)));
+  tagNamesP.catch(() => undefined);
+  const tagsP = readTags(git, signal);
+  tagsP.catch(() => undefined);
+  const { units: found, workspace, explicit } = await layout(git.root, files, config);
+  let units = found;
+  const monorepo = units.length > 1 || units.some((u) => u.dir !== '.' || u.members.length > 0);
+  const tagFormat = config.versioning?.tagFormat;
+  if (units.length > 1 && tagFormat && !tagFormat.includes('${name}')) {
+    throw new SdlcError('InvalidTagFormat', `The tag format "${tagFormat}" has no \${name}, so the ${units.length} packages would share their tags; use e.g. "\${name}@\${version}".`, { usage: true });
+  }
+
+  // `only`: a folder that is a unit, a member of one, or (asked for explicitly) any folder.
+  let targets = units;
+  if (options.only) {
+    const wanted: Unit[] = [];
+    for (const raw of options.only) {
+      const dir = normalize(raw);
+      const unit = units.find((u) => u.dir === dir) ?? units.find((u) => u.members.includes(dir));
+      if (unit) {
+        if (!wanted.includes(unit)) wanted.push(unit);
+        continue;
+      }
+      const extra = await makeUnit(git.root, dir, files, checkEcosystems(config));
+      extra.tagTemplate = tagFormat ?? (dir === '.' ? null : MONOREPO_TAG_FORMAT);
+      units = [...units, extra];
+      wanted.push(extra);
+    }
+    targets = wanted;
+  }
+
+  const tags = await tagsP;
+  const formats = new Map<Unit, { format: TagFormat; last: LastRelease | null }>();
+  for (const u of units) {
+    try {
+      if (u.tagTemplate === null) {
+        const last = lastReleaseFrom(tags, lenientTagFormat());
+        formats.set(u, { format: lenientTagFormat(last?.tag), last });
+      } else {
+        const format = compileTagFormat(u.tagTemplate, u.name);
+        formats.set(u, { format, last: lastReleaseFrom(tags, format) });
+      }
+    } catch (e) {
+      u.error ??= e;
+    }
+  }
+  const warnings: string[] = [];
+  const ignored = tags
+    .split('\n')
+    .map((l) => l.split('\0')[0])
+    .filter((t) => t && looksLikeVersionTag(t) && ![...formats.values()].some((f) => f.format.parse(t) !== null));
+  if (ignored.length) {
+    const shown = ignored.slice(0, 3).join(', ') + (ignored.length > 3 ? ` and ${ignored.length - 3} more` : '');
+    warnings.push(`${ignored.length} tag${ignored.length === 1 ? '' : 's'} (${shown}) look${ignored.length === 1 ? 's' : ''} like a release but ${ignored.length === 1 ? 'does' : 'do'} not match the tag format; set versioning.tagFormat in .sdlc.json if ${ignored.length === 1 ? 'it is' : 'they are'} yours.`);
+  }
+
+  const live = targets.filter((u) => !u.error);
+  const history = live.length ? await readHistory(git, live.map((u) => formats.get(u)?.last?.sha ?? null), signal) : { commits: [], bySha: new Map() };
+  const tagNames = await tagNamesP;
+  const bump = options.bump ?? 'auto';
+
+  const results = new Map<Unit, PlannedPackage>();
+  const plans = new Map<Unit, ReleasePlan>();
+  for (const u of units) {
+    const f = formats.get(u);
+    const last = f?.last ?? null;
+    const pkg: PlannedPackage = {
+      dir: u.dir,
+      name: u.name,
+      ecosystem: u.adapter?.id ?? null,
+      where: u.where,
+      members: u.members,
+      current: null,
+      currentSource: 'none',
+      lastTag: last?.tag ?? null,
+      state: { status: 'nothing', message: '' },
+    };
+    results.set(u, pkg);
+    if (!targets.includes(u)) continue;
+    try {
+      if (u.error) throw u.error;
+      const { current: cur, source, warning } = current(u, last);
+      pkg.current = cur;
+      pkg.currentSource = source;
+      const planWarnings = [...u.warnings, ...(warning ? [warning] : []), ...warnings];
+      const commits = commitsSince(history, last?.sha ?? null, u.paths);
+      const where = u.dir === '.' ? '' : ` in ${u.dir}`;
+      if (commits.length === 0 && (bump === 'auto' || !options.only)) {
+        const message = `No commits${u.members.length && u.paths ? ' in its packages' : where} since ${last ? last.tag : 'the first commit'}: nothing to release.`;
+        if (options.only) throw new SdlcError('NothingToRelease', message, { usage: true });
+        pkg.state = { status: 'nothing', message };
+        continue;
+      }
+      const recommendation = recommendBump(commits, { preMajor: options.preMajor, currentVersion: cur });
+      const next = nextVersion(cur, bump === 'auto' ? recommendation.releaseType : bump, { preid: options.preid, recommended: recommendation.releaseType });
+      const tag = f!.format.format(next);
+      if (tagNames.has(tag)) throw new SdlcError('TagExists', `The tag ${tag} already exists; delete it or choose another version.`, { usage: true });
+      if (u.adapter?.checkNext) planWarnings.push(...(await u.adapter.checkNext(u.dir, files, next)));
+      const changelog = renderChangelogSection(commits, { version: next, tag, previousTag: last?.tag ?? null, date: options.date, github: options.github, sections: options.sections ?? DEFAULT_CHANGELOG_SECTIONS });
+      const plan: ReleasePlan = {
+        package: u.name,
+        packageDir: u.dir,
+        current: cur,
+        next,
+        releaseType: isReleaseType(bump) ? bump : bump === 'auto' ? recommendation.releaseType : 'exact',
+        reason: bump === 'auto' ? recommendation.reason : `${bump} requested (recommended: ${recommendation.releaseType}, ${recommendation.reason})`,
+        tag,
+        previousTag: last?.tag ?? null,
+        commits: commits.map((c) => ({ sha: c.sha, type: c.type, scope: c.scope, subject: c.subject, breaking: c.breaking })),
+        changelog,
+        files: [],
+        warnings: planWarnings,
+        ecosystem: u.adapter?.id ?? null,
+        where: u.where,
+        currentSource: source,
+        members: changedMembers(u, history, last?.sha ?? null),
+      };
+      plans.set(u, plan);
+      pkg.state = { status: 'ready', plan };
+    } catch (e) {
+      if (options.only) throw e;
+      pkg.state = { status: 'error', error: e };
+    }
+  }
+
+  if (plans.size > 0) await planFiles(git.root, files, units, plans, { workspace, explicit, config });
+  const ordered = units.filter((u) => plans.has(u)).map((u) => plans.get(u)!);
+  const packages = (options.only ? targets : units).map((u) => results.get(u)!);
+  return { packages, plans: ordered, monorepo, warnings };
+}
+
+/** Members of a fixed unit that move: for Cargo (inherited version) all of them, for lerna the ones with commits since the tag. */
+function changedMembers(u: Unit, history: Awaited<ReturnType<typeof readHistory>>, since: string | null): string[] {
+  if (u.members.length === 0) return [];
+  if (u.adapter?.id !== 'lerna') return [...u.members];
+  return u.members.filter((m) => commitsSince(history, since, [m]).length > 0);
+}
+
+function current(u: Unit, last: LastRelease | null): { current: string; source: PlannedPackage['currentSource']; warning: string | null } {
+  const manifest = u.manifestVersion;
+  if (manifest === null) return { current: last?.version ?? '0.0.0', source: last ? 'tag' : 'none', warning: null };
+  parseVersion(manifest, `version in ${u.where}`);
+  if (!last || semver.eq(manifest, last.version)) return { current: manifest, source: 'manifest', warning: null };
+  if (semver.lt(manifest, last.version)) {
+    return {
+      current: last.version,
+      source: 'tag',
+      warning: `${u.where} says ${manifest}, behind the last release tag ${last.tag}${semver.prerelease(manifest) ? ' (a placeholder)' : ''}; the current version is ${last.version}, from the tag.`,
+    };
+  }
+  return { current: manifest, source: 'manifest', warning: `${u.where} says ${manifest} but the last release tag is ${last.tag}; the next version is computed from ${manifest}.` };
+}
+
+/** Fills `plan.files` of every plan: adapter edits, dependency follow-ups, version files, changelogs; each file in one plan. */
+async function planFiles(
+  root: string,
+  files: RepoFiles,
+  units: Unit[],
+  plans: Map<Unit, ReleasePlan>,
+  how: { workspace: EcosystemAdapter | null; explicit: boolean; config: VersioningConfig },
+): Promise<void> {
+  const edits = new Map<string, { before: string | null; after: string }>();
+  const order: string[] = [];
+  const put = (e: FileEdit | PlannedFile) => {
+    const file = 'file' in e ? e.file : e.path;
+    const prev = edits.get(file);
+    if (prev && prev.after !== e.before) throw new SdlcError('ConflictingEdits', `Two edits of ${file} do not compose; release its packages one at a time.`);
+    if (!prev) order.push(file);
+    edits.set(file, { before: prev ? prev.before : e.before, after: e.after });
+  };
+  const view: RepoFiles = { read: async (f) => (edits.has(f) ? edits.get(f)!.after : files.read(f)), folders: (d) => files.folders(d), fileNames: (d) => files.fileNames(d) };
+
+  const primary = new Map<Unit, string | null>();
+  const together = [...plans.keys()].filter((u) => u.inWorkspace && how.workspace);
+  if (together.length) {
+    const moving = new Map<string, string>();
+    let rootVersion: string | null = null;
+    for (const u of together) {
+      const next = plans.get(u)!.next;
+      if (u.dir === '.') rootVersion = next;
+      else moving.set(u.dir, next);
+      for (const m of plans.get(u)!.members ?? []) moving.set(m, next);
+      primary.set(u, u.manifest);
+    }
+    const rootAdapter = how.workspace!.id === 'lerna' && rootVersion === null ? lerna : how.workspace!;
+    // Lerna independent: the root's own version (if planned) is its package.json, the workspace root is lerna.json.
+    const rootIsNpmPackage = how.workspace!.id === 'lerna' && together.some((u) => u.dir === '.' && u.adapter?.id === 'npm');
+    for (const e of await releaseEdits(rootIsNpmPackage ? npm : rootAdapter, '.', files, rootVersion, moving)) put(e);
+  }
+  for (const [u, plan] of plans) {
+    if (together.includes(u) || !u.adapter) continue;
+    const moving = new Map((plan.members ?? []).map((m) => [m, plan.next]));
+    for (const e of await releaseEdits(u.adapter, u.dir, view, u.adapter.id === 'go' ? null : plan.next, moving)) put(e);
+    primary.set(u, u.manifest);
+  }
+
+  // `.sdlc.json` packages (no workspace adapter): internal npm ranges in every package and the root lockfile follow.
+  if (how.explicit) {
+    const npmUnits = units.filter((u) => u.adapter?.id === 'npm');
+    for (const [u, plan] of plans) {
+      if (u.adapter?.id !== 'npm') continue;
+      for (const other of npmUnits) {
+        const manifest = other.dir === '.' ? 'package.json' : `${other.dir}/package.json`;
+        const text = await view.read(manifest);
+        if (text === null) continue;
+        const after = setDependencyVersion(text, plan.package, plan.next, manifest);
+        if (after !== text) put({ path: manifest, before: text, after });
+      }
+      if (u.dir !== '.') {
+        for (const lock of ['package-lock.json', 'npm-shrinkwrap.json']) {
+          const text = await view.read(lock);
+          if (text === null) continue;
+          const after = setLockfileWorkspaceVersion(text, u.dir, plan.next, lock);
+          if (after !== text) put({ path: lock, before: text, after });
+        }
+      }
+    }
+  }
+
+  // Assign each file to the plan of the deepest planned package holding it, else to the first plan.
+  const planned = [...plans.keys()];
+  const dirs = planned.map((u) => u.dir);
+  const ownerOf = (file: string) => {
+    const d = owningPackage(dirs, file);
+    return planned.find((u) => u.dir === d) ?? planned[0];
+  };
+  for (const file of order) {
+    const e = edits.get(file)!;
+    if (e.before === e.after) continue;
+    const u = ownerOf(file);
+    const list = plans.get(u)!.files;
+    const item = { path: file, before: e.before, after: e.after };
+    if (file === primary.get(u)) list.unshift(item);
+    else list.push(item);
+  }
+
+  // versioning.versionFiles (paths relative to the repository root) belong to the package holding them.
+  const allDirs = units.map((u) => u.dir);
+  for (const vf of how.config.versioning?.versionFiles ?? []) {
+    const p = normalize(vf.path);
+    const owner = owningPackage(allDirs, p);
+    const u = planned.find((x) => x.dir === owner || x.members.includes(owner ?? ''));
+    if (!u) continue;
+    const plan = plans.get(u)!;
+    const existing = plan.files.find((f) => f.path === p);
+    const text = existing ? existing.after : await files.read(p);
+    if (text === null) {
+      throw new SdlcError('VersionFileMissing', `The version file ${p} (versioning.versionFiles in .sdlc.json) does not exist; fix its path or create it.`, { usage: true });
+    }
+    const edited = setFileVersion(text, vf.pattern, plan.next, p);
+    const other = [...new Set(edited.found)].filter((v) => v !== plan.current && v !== plan.next);
+    if (other.length) plan.warnings.push(`${p} said ${other.join(', ')} rather than ${plan.current}; it is set to ${plan.next}.`);
+    if (existing) existing.after = edited.text;
+    else plan.files.push({ path: p, before: text, after: edited.text });
+  }
+
+  const changelog = how.config.versioning?.changelog;
+  if (changelog !== false) {
+    for (const [u, plan] of plans) {
+      const p = u.dir === '.' ? (changelog ?? 'CHANGELOG.md') : `${u.dir}/${changelog ?? 'CHANGELOG.md'}`;
+      const before = await files.read(p);
+      plan.files.push({ path: p, before, after: prependChangelog(before, plan.changelog) });
+    }
+  }
+  void root;
+}
+
+/** Reads a work-tree file (null when missing): the default reader. */
+export async function readWorkTree(root: string, relativePath: string): Promise<string | null> {
+  return fs.readFile(path.join(root, ...relativePath.split('/')), 'utf8').catch(() => null);
+}
