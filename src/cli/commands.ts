@@ -91,6 +91,7 @@ export const COMMANDS: ReadonlyArray<CommandSpec<CliContext>> = [
     options: {
       from: { type: 'string', value: 'REF', description: 'Start (exclusive).' },
       to: { type: 'string', value: 'REF', description: 'End (inclusive), default HEAD.' },
+      package: { type: 'string', value: 'DIR', description: 'Only the commits of this package folder, from its own last release tag.' },
     },
     run: (context, args) => load('changelog').changelogCommand(context, args),
   },

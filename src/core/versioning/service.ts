@@ -324,6 +324,21 @@ export async function listPackages(root: string, config: VersioningConfig = {}, 
   return { dirs: units.map((u) => u.dir), units: units.map((u) => ({ dir: u.dir, members: u.members })) };
 }
 
+/**
+ * One package folder as the service sees it, for readers of history that plan nothing (`sdlc
+ * changelog --package`): its name, its tag format (the lenient default at the root) and the folders
+ * whose commits are its own (null: every commit).
+ */
+export async function describePackage(root: string, dir: string, config: VersioningConfig = {}): Promise<{ dir: string; name: string; format: TagFormat; paths: string[] | null }> {
+  const files = repoFiles(root);
+  const { units } = await layout(root, files, config);
+  const d = normalize(dir);
+  const unit = units.find((u) => u.dir === d) ?? units.find((u) => u.members.includes(d)) ?? (await makeUnit(root, d, files, checkEcosystems(config)));
+  if (unit.error && !units.includes(unit)) throw unit.error;
+  const template = units.includes(unit) ? unit.tagTemplate : (config.versioning?.tagFormat ?? (d === '.' ? null : MONOREPO_TAG_FORMAT));
+  return { dir: unit.dir, name: unit.name, format: template === null ? lenientTagFormat() : compileTagFormat(template, unit.name), paths: unit.paths };
+}
+
 /** Plans every package of a repository (or `only` some). Reads git and files; writes nothing. */
 export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: PlanRepositoryOptions = {}): Promise<RepositoryPlan> {
   const config = options.config ?? {};

@@ -216,6 +216,14 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     const inside = await runInProcess(['bump', '--dry-run', '--json', '--cwd', path.join(dir, 'packages', 'cli')]);
     assert.equal(inside.code, 0, inside.stderr);
     assert.equal((JSON.parse(inside.stdout) as BumpJson).package, '@acme/cli', 'the package holding --cwd');
+
+    // sdlc changelog --package: that package's commits since its own tag (name@version).
+    commit(dir, 'packages/core/src/b.ts', 'b\n', 'fix(core): edge case');
+    commit(dir, 'packages/ui/src/b.ts', 'b\n', 'feat(ui): elsewhere');
+    const log = await runInProcess(['changelog', '--package', 'packages/core', '--json', '--cwd', dir]);
+    assert.equal(log.code, 0, log.stderr);
+    const logDoc = JSON.parse(log.stdout) as { from: string; package: string; commits: BumpJson['commits'] };
+    assert.deepEqual([logDoc.from, logDoc.package, logDoc.commits.map((c) => c.subject)], ['@acme/core@1.3.0', '@acme/core', ['edge case']]);
   });
 
   it('sdlc changelog --json: from the last tag, explicit ranges, markdown and commits; readable text without --json', async () => {
@@ -224,7 +232,7 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     let r = await runInProcess(['changelog', '--json', '--cwd', dir]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { from: string; to: string; markdown: string; commits: BumpJson['commits'] };
-    assert.deepEqual(Object.keys(doc), ['from', 'to', 'markdown', 'commits']);
+    assert.deepEqual(Object.keys(doc), ['from', 'to', 'markdown', 'commits', 'package', 'packageDir', 'date'], 'the contract keys, then extensions');
     assert.deepEqual([doc.from, doc.to, doc.commits.length], ['v1.4.2', 'HEAD', 2]);
     assert.match(doc.markdown, /^## \[Unreleased\]\(https:\/\/github\.com\/acme\/app\/compare\/v1\.4\.2\.\.\.HEAD\)/);
     assert.match(doc.markdown, /### Bug fixes\n\n\* crash on empty input \(\[[0-9a-f]{7}\]\(https:\/\/github\.com\/acme\/app\/commit\/[0-9a-f]{40}\)\)/);
@@ -232,8 +240,20 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     r = await runInProcess(['changelog', '--from', 'HEAD~1', '--to', 'HEAD', '--json', '--cwd', dir]);
     assert.deepEqual((JSON.parse(r.stdout) as typeof doc).commits.map((c) => c.subject), ['crash on empty input']);
 
+    // Dated by the tag, not today: an annotated tag made on 2020-02-03.
+    execFileSync('git', ['tag', '-a', '-m', 'v1.4.3', 'v1.4.3', 'HEAD~1'], { cwd: dir, env: { ...process.env, GIT_COMMITTER_DATE: '2020-02-03T10:00:00Z' } });
+    r = await runInProcess(['changelog', '--to', 'v1.4.3', '--json', '--cwd', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match((JSON.parse(r.stdout) as typeof doc).markdown, /^## \[1\.4\.3\]\(https:\/\/github\.com\/acme\/app\/compare\/v1\.4\.2\.\.\.v1\.4\.3\) \(2020-02-03\)\n/);
     r = await runInProcess(['changelog', '--to', 'v1.4.2', '--json', '--cwd', dir]);
     assert.match((JSON.parse(r.stdout) as typeof doc).markdown, /^## 1\.4\.2 /);
+    git(dir, 'tag', '-d', 'v1.4.3');
+
+    // --from / --to swapped: a clear error, not an empty section.
+    r = await runInProcess(['changelog', '--from', 'HEAD', '--to', 'v1.4.2', '--json', '--cwd', dir]);
+    assert.equal(r.code, 2);
+    assert.equal(parseError(r.stderr).code, 'NotAnAncestor');
+    assert.match(parseError(r.stderr).message, /--from HEAD is not an ancestor of --to v1\.4\.2/);
 
     r = await runInProcess(['changelog', '--cwd', dir]);
     assert.equal(r.code, 0);
