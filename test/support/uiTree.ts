@@ -115,6 +115,10 @@ export async function closeToasts(page: Page): Promise<string[]> {
 
 /** Moves keyboard focus to the editor area: no focus outline or inline actions in the picture. */
 export async function blurViews(page: Page): Promise<void> {
+  // Away from the side bar first: a hover left by the last click (e.g. "Views and More Actions...") would take the click.
+  const editor = await page.locator('.part.editor').boundingBox();
+  if (editor) await page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height - 40);
+  await page.locator('.context-view .hover-contents, .workbench-hover-container').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
   await page.locator('.part.editor').click({ position: { x: 40, y: 40 } });
 }
 

@@ -8,8 +8,9 @@
  * and prompts (QuickPick / InputBox, a modal naming a protected environment and the ref) for what is
  * missing. Changing commands need a trusted workspace (the command table checks it).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DeployRequest, DeployResult } from '../../core/deploy/deployer';
+import type { DeployEvent, DeployRequest, DeployResult } from '../../core/deploy/deployer';
 import { parseDispatchInputs, type DispatchInput } from '../../core/deploy/dispatchForm';
 import { activeFreeze } from '../../core/deploy/freeze';
 import { SdlcError } from '../../core/errors';
@@ -80,10 +81,13 @@ export function deploymentCommands(deps: { repos: RepositoryStore; store: Deploy
 
   async function pickRef(root: string): Promise<string> {
     const repo = repos.find(root)!;
-    const tags = (await repo.git.run(['tag', '--sort=-creatordate', '--list']).catch(() => '')).split('\n').filter(Boolean).slice(0, 30);
+    // Release tags by version, newest first (creation times tie when tags are made in the same second), then the others.
+    const all = (await repo.git.run(['tag', '--sort=-v:refname', '--list']).catch(() => '')).split('\n').filter(Boolean);
+    const isRelease = (t: string) => /^(?:.*@)?v?\d+\.\d+\.\d+$/.test(t);
+    const tags = [...all.filter(isRelease), ...all.filter((t) => !isRelease(t))].slice(0, 30);
     const branches = (await repo.git.run(['for-each-ref', '--format=%(refname:short)', 'refs/heads']).catch(() => '')).split('\n').filter(Boolean);
     const items: Array<vscode.QuickPickItem & { ref?: string }> = [
-      ...tags.map((t, i) => ({ label: t, description: i === 0 ? 'newest release tag' : 'tag', ref: t })),
+      ...tags.map((t, i) => ({ label: t, description: i === 0 && isRelease(t) ? 'newest release tag' : isRelease(t) ? 'release tag' : 'tag', ref: t })),
       ...branches.map((b) => ({ label: b, description: 'branch', ref: b })),
       { label: 'Another ref or a commit SHA…' },
     ];
@@ -109,40 +113,55 @@ export function deploymentCommands(deps: { repos: RepositoryStore; store: Deploy
     const form = parseDispatchInputs(text, file);
     const environments = (await deployer.environments()).map((e) => e.name);
     const values: Record<string, string> = { ...preset };
-    for (const input of form) {
-      if (values[input.name] !== undefined || (input.name === 'environment' && input.type !== 'string') || ['ref', 'version', 'target'].includes(input.name)) continue;
+    // ref / version / target / environment are filled in by the deployer; the rest is asked, in the workflow's order.
+    const asked = form.filter((input) => values[input.name] === undefined && !(input.name === 'environment' && input.type !== 'string') && !['ref', 'version', 'target'].includes(input.name));
+    for (const [index, input] of asked.entries()) {
       const fromConfig = cfg.deploy.inputs?.[input.name];
-      const value = await askInput(input, fromConfig === undefined ? input.default : fromConfig, environments);
+      const step = `Deploy ${ref} to ${env} · ${path.basename(file)} input ${index + 1}/${asked.length}`;
+      const value = await askInput(input, fromConfig === undefined ? input.default : fromConfig, environments, step);
       if (value !== undefined && value !== '') values[input.name] = value;
     }
     return values;
   }
 
-  async function askInput(input: DispatchInput, preset: unknown, environments: string[]): Promise<string | undefined> {
-    const title = `${input.name}${input.required ? ' (required)' : ''}${input.description ? ` — ${input.description}` : ''}`;
+  async function askInput(input: DispatchInput, preset: unknown, environments: string[], step: string): Promise<string | undefined> {
+    const title = `${step}: ${input.name}${input.required ? ' (required)' : ''}`;
+    const about = `${input.description ? `${input.description} — ` : ''}${input.type}${preset === undefined || preset === '' ? '' : `, default ${String(preset)}`}`;
     const options = input.type === 'boolean' ? ['true', 'false'] : input.type === 'choice' ? (input.options ?? []) : input.type === 'environment' ? environments : null;
     if (options) {
-      const pick = await vscode.window.showQuickPick(options.map((o) => ({ label: o, description: String(preset) === o ? 'default' : '' })), { title, placeHolder: title });
+      const pick = await vscode.window.showQuickPick(options.map((o) => ({ label: o, description: String(preset) === o ? 'default' : '' })), { title, placeHolder: about, ignoreFocusOut: true });
       if (!pick) throw new Cancelled();
       return pick.label;
     }
     const value = await vscode.window.showInputBox({
       title,
+      prompt: about,
       value: preset === undefined ? '' : String(preset),
-      validateInput: (v) => (input.type === 'number' && v.trim() !== '' && !Number.isFinite(Number(v)) ? 'a number' : input.required && !v && preset === undefined ? 'required' : undefined),
+      ignoreFocusOut: true,
+      validateInput: (v) =>
+        input.type === 'number' && v.trim() !== '' && !Number.isFinite(Number(v))
+          ? `${input.name} takes a number; "${v}" is not one`
+          : input.required && !v.trim() && (preset === undefined || preset === '')
+            ? `${input.name} is required`
+            : undefined,
     });
     if (value === undefined) throw new Cancelled();
     return value;
   }
 
   async function run(root: string, title: string, fn: (d: Awaited<ReturnType<DeploymentsStore['deployer']>>['deployer']) => Promise<DeployResult>): Promise<DeployResult> {
+    let wavePosition = '';
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       const { deployer } = await store.deployer(root, {
         signal: controller.signal,
-        onEvent: (e) => progress.report({ message: e.type === 'wave-start' ? (e.wave ? `wave ${e.index + 1}/${e.of}: ${e.wave}` : 'deploying…') : e.type === 'waiting' ? e.what : e.type === 'gate' ? `gate after ${e.wave}: ${e.passed ? 'passed' : 'failed'}` : e.type === 'dispatched' ? `run ${e.runId ?? ''} started` : e.type },
-        ),
+        onEvent: (e) => {
+          if (e.type === 'wave-start' && e.wave) wavePosition = `wave ${e.index + 1}/${e.of} (${e.wave})`;
+          progress.report({ message: progressMessage(e, wavePosition) });
+          // The view follows the rollout: each new deployment, run and gate shows up as it happens.
+          if (e.type === 'deployment-created' || e.type === 'dispatched' || e.type === 'gate' || e.type === 'rollback-wave') void store.refresh();
+        },
         approveWave: async (env, wave, ref) => (await vscode.window.showInformationMessage(`Wave ${wave} of ${ref} to ${env} is done and healthy. Continue with the next wave?`, { modal: true }, 'Continue')) === 'Continue',
       });
       return vscode.window.withProgress({ location: { viewId: ViewIds.deployments } }, () => fn(deployer));
@@ -286,5 +305,24 @@ export function deploymentCommands(deps: { repos: RepositoryStore; store: Deploy
     await deployer.review(args.runId, args.environment ? [args.environment] : [], state, comment);
     void store.refresh();
     return { runId: args.runId, state };
+  }
+}
+
+/** One line of the deploy progress notification for an event of the deployer. */
+function progressMessage(e: DeployEvent, wave: string): string {
+  const at = wave && e.type !== 'wave-start' && e.type !== 'rollback-wave' ? `${wave}: ` : '';
+  switch (e.type) {
+    case 'wave-start':
+      return e.wave ? `${wave}: deploying…` : 'deploying…';
+    case 'dispatched':
+      return `${at}workflow run ${e.runId ?? ''} started`;
+    case 'deployment-created':
+      return `${at}deployment #${e.deploymentId} created`;
+    case 'waiting':
+      return `${at}${e.what}`;
+    case 'gate':
+      return `${at}gate ${e.passed ? 'passed' : 'failed'} (${e.reason})`;
+    case 'rollback-wave':
+      return `rolling ${e.wave ?? 'the environment'} back to ${e.ref}…`;
   }
 }

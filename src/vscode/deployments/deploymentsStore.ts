@@ -61,6 +61,7 @@ export class DeploymentsStore implements vscode.Disposable {
   private failures = 0;
   private visible = false;
   private loading?: Promise<void>;
+  private again?: Promise<void>;
   /** The shortest `healthInterval` (seconds) of the configured environments, default 60. */
   private intervalSeconds = 60;
 
@@ -73,7 +74,9 @@ export class DeploymentsStore implements vscode.Disposable {
   ) {
     this.log = scoped(log, 'Deployments');
     this.subscriptions.push(
-      repos.onDidChange((r) => (r === undefined ? void this.refresh() : undefined)),
+      // A repository's remotes are known only once its first snapshot is read: one that looked
+      // remote-less at the first load is loaded again when its GitHub remote shows up.
+      repos.onDidChange((r) => (r === undefined || (this.entries.get(r.root)?.state === 'noGitHub' && r.githubRemote()) ? void this.refresh() : undefined)),
       auth.onDidChange(() => void this.refresh()),
     );
   }
@@ -101,11 +104,21 @@ export class DeploymentsStore implements vscode.Disposable {
     if (visible) this.scheduleProbe(0);
   }
 
+  /** Reloads every repository; a refresh asked for while one runs makes one more run after it (never lost, never two at once). */
   refresh(): Promise<void> {
-    this.loading ??= Promise.all(this.repos.repositories.map((r) => this.load(r))).then(
+    if (this.loading) {
+      this.again ??= this.loading.then(() => {
+        this.again = undefined;
+        return this.refresh();
+      });
+      return this.again;
+    }
+    this.loading = Promise.all(this.repos.repositories.map((r) => this.load(r))).then(
       () => {
         this.loading = undefined;
         this.changed.fire();
+        // Health of what was just loaded, at once (not a whole interval later) while the view is visible.
+        if (this.visible) this.scheduleProbe(0);
       },
       (e: unknown) => {
         this.loading = undefined;

@@ -11,6 +11,7 @@ export type DeploymentsNode =
   | { kind: 'repo'; repo: RepoDeployments }
   | { kind: 'environment'; root: string; view: EnvironmentView }
   | { kind: 'check'; root: string; environment: string; check: EnvironmentView['checks'][number] }
+  | { kind: 'target'; root: string; environment: string; target: TargetState }
   | { kind: 'history'; root: string; view: EnvironmentView }
   | { kind: 'deployment'; root: string; deployment: DeploymentSummary }
   | { kind: 'pendingGroup'; root: string; runs: PendingRun[] }
@@ -47,11 +48,14 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
     switch (node.kind) {
       case 'repo':
         return this.repoChildren(node.repo);
-      case 'environment':
+      case 'environment': {
+        const targets = targetStates(node.view);
         return [
-          ...node.view.checks.map((check): DeploymentsNode => ({ kind: 'check', root: node.root, environment: node.view.env.name, check })),
+          ...node.view.checks.filter((c) => !targets.length || c.target === null).map((check): DeploymentsNode => ({ kind: 'check', root: node.root, environment: node.view.env.name, check })),
+          ...targets.map((target): DeploymentsNode => ({ kind: 'target', root: node.root, environment: node.view.env.name, target })),
           ...(node.view.history.length ? [{ kind: 'history', root: node.root, view: node.view } as const] : []),
         ];
+      }
       case 'history':
         return node.view.history.map((deployment) => ({ kind: 'deployment', root: node.root, deployment }));
       case 'pendingGroup':
@@ -95,9 +99,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
         const item = new vscode.TreeItem(view.env.name, vscode.TreeItemCollapsibleState.Collapsed);
         const current = view.current;
         const latest = view.history[0];
-        item.description = [current ? `${current.ref}` : 'nothing deployed', latest && latest !== current ? `latest ${latest.ref}: ${latest.status}` : '', view.continuous ? 'continuous' : ''].filter(Boolean).join(' · ');
-        const [icon, color] = HEALTH_ICON[latest?.status === 'in-progress' ? 'unknown' : view.health];
-        item.iconPath = latest?.status === 'in-progress' ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        const targets = targetStates(view);
+        const deployed = targets.some((t) => t.current || t.running) ? describeTargets(targets) : [current ? `${current.ref}` : 'nothing deployed', latest && latest !== current ? `latest ${latest.ref}: ${latest.status}` : ''];
+        item.description = [...deployed, view.env.protected ? 'protected' : '', view.continuous ? 'continuous' : ''].filter(Boolean).join(' · ');
+        const running = latest?.status === 'in-progress' || targets.some((t) => t.running);
+        const [icon, color] = HEALTH_ICON[running ? 'unknown' : view.health];
+        item.iconPath = running ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         item.tooltip = environmentTooltip(view);
         item.contextValue = ['environment', view.env.protected ? 'protected' : '', view.continuous ? 'continuousOn' : 'continuousOff', current ? 'deployed' : ''].filter(Boolean).join(' ');
         item.id = `${node.root}\0env\0${view.env.name}`;
@@ -113,6 +120,24 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
         item.contextValue = 'healthCheck';
         return item;
       }
+      case 'target': {
+        const t = node.target;
+        const item = new vscode.TreeItem(t.name);
+        const health = worst(t.checks.map((c) => c.state));
+        const [icon, color] = HEALTH_ICON[health];
+        item.iconPath = t.running ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        const ref = t.running ? `${t.current?.ref ?? 'nothing'} → ${t.running.ref} ${t.running.statusState === 'queued' || t.running.statusState === 'pending' ? 'queued' : 'in progress'}` : (t.current?.ref ?? 'nothing deployed');
+        const checks = t.checks.length === 1 ? [`${t.checks[0].message} · ${Math.round(t.checks[0].latencyMs)} ms`] : t.checks.length ? [`${t.checks.filter((c) => c.state === 'healthy').length}/${t.checks.length} checks healthy`] : [];
+        item.description = [ref, ...checks].join(' · ');
+        const md = new vscode.MarkdownString();
+        md.appendMarkdown(`**${node.environment} / ${t.name}**\n\n`);
+        md.appendMarkdown(t.current ? `Deployed: \`${t.current.ref}\` (${t.current.sha.slice(0, 7)}) by ${t.current.creator ?? '?'}, ${exact(t.current.createdAt)}\n\n` : 'Nothing deployed yet\n\n');
+        if (t.running) md.appendMarkdown(`In progress: \`${t.running.ref}\` (#${t.running.id}${t.running.statuses[0]?.description ? `: ${t.running.statuses[0].description}` : ''})\n\n`);
+        for (const c of t.checks) md.appendMarkdown(`- ${c.name}: ${c.state} (${c.message}), p50 ${fmt(c.stats.p50)}, p95 ${fmt(c.stats.p95)}, uptime ${c.stats.uptime === null ? '–' : `${(c.stats.uptime * 100).toFixed(1)}%`}\n`);
+        item.tooltip = md;
+        item.contextValue = 'target';
+        return item;
+      }
       case 'history': {
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.iconPath = new vscode.ThemeIcon('history');
@@ -122,9 +147,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
       case 'deployment': {
         const d = node.deployment;
         const item = new vscode.TreeItem(`${d.ref}${d.target ? ` (${d.target})` : ''}`);
-        item.description = `${d.status} · ${d.creator ?? '?'} · ${d.createdAt}`;
+        item.description = `${d.status} · ${d.creator ?? '?'} · ${when(d.createdAt)}`;
         item.iconPath = new vscode.ThemeIcon(d.status === 'success' ? 'check' : d.status === 'failure' ? 'close' : d.status === 'in-progress' ? 'sync~spin' : 'circle-outline');
-        item.tooltip = `#${d.id} ${d.ref} (${d.sha.slice(0, 12)}) → ${d.environment}\n${d.statuses.map((s) => `${s.createdAt} ${s.state}${s.description ? `: ${s.description}` : ''}`).join('\n')}`;
+        item.tooltip = `#${d.id} ${d.ref} (${d.sha.slice(0, 12)}) → ${d.environment}${d.target ? ` (${d.target})` : ''}\ncreated ${exact(d.createdAt)} by ${d.creator ?? '?'}${d.description ? `: ${d.description}` : ''}\n${d.statuses.map((s) => `${exact(s.createdAt)} ${s.state}${s.description ? `: ${s.description}` : ''}`).join('\n')}`;
         item.contextValue = d.logUrl ? 'deployment withLog' : 'deployment';
         return item;
       }
@@ -164,6 +189,65 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
   }
 }
 
+/** What one target of an environment runs: its newest successful deployment and a newer one still going. */
+export interface TargetState {
+  name: string;
+  current: DeploymentSummary | null;
+  running: DeploymentSummary | null;
+  checks: EnvironmentView['checks'];
+}
+
+/** Per target of an environment with targets (empty for one without), from its newest-first history. */
+export function targetStates(view: EnvironmentView): TargetState[] {
+  return view.env.targets.map((name) => {
+    const mine = view.history.filter((d) => d.target === name);
+    const currentIndex = mine.findIndex((d) => d.status === 'success');
+    const runningIndex = mine.findIndex((d) => d.status === 'in-progress');
+    return {
+      name,
+      current: currentIndex >= 0 ? mine[currentIndex] : null,
+      running: runningIndex >= 0 && (currentIndex < 0 || runningIndex < currentIndex) ? mine[runningIndex] : null,
+      checks: view.checks.filter((c) => c.target === name),
+    };
+  });
+}
+
+/** "v1.2.0" when every target runs it, else "v1.2.0 on eu-1 · v1.0.0 on us-1, ap-1", plus what is in progress. */
+export function describeTargets(targets: readonly TargetState[]): string[] {
+  const byRef = new Map<string, string[]>();
+  for (const t of targets) {
+    const ref = t.current?.ref ?? 'nothing';
+    byRef.set(ref, [...(byRef.get(ref) ?? []), t.name]);
+  }
+  const refs = [...byRef.entries()];
+  const out = refs.length === 1 ? [refs[0][0] === 'nothing' ? 'nothing deployed' : refs[0][0]] : refs.map(([ref, names]) => `${ref} on ${names.join(', ')}`);
+  for (const t of targets) if (t.running) out.push(`${t.name} → ${t.running.ref} in progress`);
+  return out;
+}
+
+function worst(states: ReadonlyArray<string>): 'healthy' | 'degraded' | 'unhealthy' | 'unknown' {
+  if (states.includes('unhealthy')) return 'unhealthy';
+  if (states.includes('degraded')) return 'degraded';
+  return states.length && states.every((s) => s === 'healthy') ? 'healthy' : 'unknown';
+}
+
+/** A deployment's time, short: relative within a week ("3 h ago"), else the date. */
+export function when(iso: string, now = Date.now()): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86400) return `${Math.floor(s / 86400)} day${s < 2 * 86400 ? '' : 's'} ago`;
+  return new Date(t).toLocaleDateString();
+}
+
+function exact(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString();
+}
+
 function fmt(ms: number | null): string {
   return ms === null ? '–' : `${Math.round(ms)} ms`;
 }
@@ -171,7 +255,7 @@ function fmt(ms: number | null): string {
 function environmentTooltip(view: EnvironmentView): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${view.env.name}**${view.env.protected ? ' (protected)' : ''}\n\n`);
-  if (view.current) md.appendMarkdown(`Deployed: \`${view.current.ref}\` (${view.current.sha.slice(0, 7)}) by ${view.current.creator ?? '?'} at ${view.current.createdAt}\n\n`);
+  if (view.current) md.appendMarkdown(`Deployed: \`${view.current.ref}\` (${view.current.sha.slice(0, 7)}) by ${view.current.creator ?? '?'}, ${exact(view.current.createdAt)}\n\n`);
   else md.appendMarkdown('Nothing deployed yet\n\n');
   md.appendMarkdown(`Health: ${view.health}\n\n`);
   for (const c of view.checks) {
