@@ -18,9 +18,10 @@ const SKIPPED = new Set(['node_modules', '.git']);
 /**
  * Package folders relative to the root, `/`-separated, sorted; `.` for the root. Globs support `*`
  * and `**` per path segment and a leading `!` to exclude. A folder matched by a glob is a package
- * when it has a `package.json` (a literal folder is one even without).
+ * when it has a `package.json` (a literal folder is one even without), or when `isPackage` says so
+ * (the planning service: a manifest of any ecosystem).
  */
-export async function discoverPackages(root: string, config: { packages?: readonly string[] } = {}): Promise<string[]> {
+export async function discoverPackages(root: string, config: { packages?: readonly string[] } = {}, isPackage?: (dir: string) => Promise<boolean>): Promise<string[]> {
   let patterns = config.packages;
   if (!patterns || patterns.length === 0) {
     const text = await fs.readFile(path.join(root, 'package.json'), 'utf8').catch(() => null);
@@ -36,7 +37,7 @@ export async function discoverPackages(root: string, config: { packages?: readon
     const found = literal ? [pattern] : await expand(root, pattern.split('/'));
     for (const dir of found) {
       if (negative) exclude.add(dir);
-      else if (literal || (await exists(path.join(root, dir, 'package.json')))) include.add(dir);
+      else if (literal || (isPackage ? await isPackage(dir) : await exists(path.join(root, dir, 'package.json')))) include.add(dir);
     }
   }
   return [...include].filter((d) => !exclude.has(d)).sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a.localeCompare(b)));

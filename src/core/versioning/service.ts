@@ -214,7 +214,11 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
   const inFolder = (u: Unit) => (u.tagTemplate = tagFormat ?? (u.dir === '.' ? null : MONOREPO_TAG_FORMAT));
 
   if (config.packages && config.packages.length > 0) {
-    const dirs = await discoverPackages(root, { packages: config.packages });
+    const anyManifest = async (dir: string) => {
+      for (const a of ECOSYSTEMS) if (await a.detect(dir, files)) return true;
+      return false;
+    };
+    const dirs = await discoverPackages(root, { packages: config.packages }, anyManifest);
     const units = await Promise.all(dirs.map((d) => makeUnit(root, d, files, choices)));
     units.forEach(inFolder);
     return { units: keep(units), workspace: null, explicit: true };

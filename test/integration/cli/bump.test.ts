@@ -129,6 +129,36 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     assert.deepEqual(snapshot(dir), before);
   });
 
+  it('bad manifests of every ecosystem → exit 2 with file:line:column (where there is one), by --dry-run too; nothing written', async () => {
+    const cases: Array<[string, Record<string, string>, string[], string, RegExp]> = [
+      ['toml syntax', { 'Cargo.toml': '[package]\nname = "x"\nversion = "1.0.0\n' }, [], 'InvalidToml', /^Cargo\.toml:3:\d+: not valid TOML/],
+      ['no version', { 'Cargo.toml': '[package]\nname = "x"\n' }, [], 'MissingVersion', /^Cargo\.toml:1:1: no \[package\] version/],
+      ['no workspace version', { 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': '[package]\nname = "a"\nversion.workspace = true\n' }, [], 'MissingWorkspaceVersion', /^a\/Cargo\.toml:3:21: version\.workspace = true, but Cargo\.toml has no \[workspace\.package\] version/],
+      ['dynamic python version', { 'pyproject.toml': '[project]\nname = "p"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[tool.hatch.version]\npath = "src/p/__about__.py"\n' }, [], 'DynamicVersionFileNotFound', /^pyproject\.toml:10:8: the version file src\/p\/__about__\.py was not found/],
+      ['glob matching nothing', { 'package.json': '{\n  "name": "r",\n  "private": true,\n  "workspaces": ["packages/*", "tools/*"]\n}\n', 'packages/a/package.json': '{ "name": "a", "version": "1.0.0" }\n' }, [], 'NoWorkspaceMembers', /package\.json: the workspace pattern "tools\/\*" matches no folder/],
+      ['two ecosystems', { 'package.json': '{ "name": "x", "version": "1.0.0" }\n', 'Cargo.toml': '[package]\nname = "x"\nversion = "1.0.0"\n' }, [], 'AmbiguousEcosystem', /npm \(package\.json\) and cargo \(Cargo\.toml\) both claim this folder; choose one in \.sdlc\.json/],
+      ['maven child', { 'pom.xml': '<project>\n  <artifactId>p</artifactId>\n  <version>3.1.0</version>\n  <modules>\n    <module>core</module>\n  </modules>\n</project>\n', 'core/pom.xml': '<project>\n  <parent>\n    <artifactId>p</artifactId>\n    <version>3.1.0</version>\n  </parent>\n  <artifactId>core</artifactId>\n</project>\n' }, ['--package', 'core'], 'InheritedVersion', /^core\/pom\.xml:4:14: this module has no <version> of its own; it inherits 3\.1\.0/],
+    ];
+    for (const [what, files, extra, code, message] of cases) {
+      const dir = tempDir('sdlc-bump-bad-');
+      dirs.push(dir);
+      initRepo(dir);
+      for (const [file, text] of Object.entries(files)) writeFile(dir, file, text);
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', 'feat: start');
+      const before = snapshot(dir);
+      for (const dry of [['--dry-run'], []]) {
+        const r = await runInProcess(['bump', ...dry, ...extra, '--json', '--cwd', dir]);
+        assert.equal(r.code, 2, `${what} ${dry.join('')}: ${r.stderr}${r.stdout}`);
+        const error = parseError(r.stderr);
+        assert.equal(error.code, code, `${what}: ${error.message}`);
+        assert.match(error.message, message, what);
+      }
+      const { ['.git/sdlc/audit.jsonl']: _audit, ...rest } = snapshot(dir);
+      assert.deepEqual(rest, before, `${what}: nothing written`);
+    }
+  });
+
   it('invalid package.json → exit 2 with line and column; dirty tree → exit 2 naming the file; both change nothing', async () => {
     const dir = singleRepo(dirs);
     writeFile(dir, 'package.json', '{\n  "name": "app",\n  "version": "1.4.2",\n}\n');

@@ -17,7 +17,7 @@
  * toml-eslint-parser (Cargo.toml, Cargo.lock, pyproject.toml), `yaml` (Chart.yaml,
  * pnpm-workspace.yaml), htmlparser2 in XML mode (pom.xml, *.csproj, Directory.Build.props); line
  * scanners for the line formats (gradle.properties, setup.cfg, go.mod, Python `__version__ = "…"`).
- * These adapters are not yet wired into the planner, the Versions view or the CLI.
+ * The planning service (../service.ts) uses them for the Versions view, Bump Version and `sdlc bump`.
  */
 import { SdlcError } from '../../errors';
 import { cargo } from './cargo';
@@ -78,7 +78,7 @@ export async function detectEcosystem(dir: string, files: RepoFiles, choice?: Ec
   if (claims.length > 1) {
     throw new SdlcError(
       'AmbiguousEcosystem',
-      `${dir}: ${claims.map((f) => `${f.adapter.id} (${f.detected.manifests.join(', ')})`).join(' and ')} both claim this folder; choose one with "ecosystem" for this package in .sdlc.json.`,
+      `${dir}: ${claims.map((f) => `${f.adapter.id} (${f.detected.manifests.join(', ')})`).join(' and ')} both claim this folder; choose one in .sdlc.json: "versioning": { "ecosystems": { "${dir}": "${claims[0].adapter.id}" } }.`,
       { usage: true },
     );
   }

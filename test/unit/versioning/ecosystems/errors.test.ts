@@ -58,7 +58,7 @@ describe('versioning/ecosystems bad input: a clear message at file:line:column, 
 
   it('two ecosystems claiming one folder without a choice; lerna next to package.json is no conflict', async () => {
     const both = memoryFiles({ 'package.json': '{ "name": "x", "version": "1.0.0" }', 'Cargo.toml': '[package]\nname = "x"\nversion = "1.0.0"\n' });
-    await assert.rejects(detectEcosystem('.', both), /npm \(package\.json\) and cargo \(Cargo\.toml\) both claim this folder; choose one with "ecosystem"/);
+    await assert.rejects(detectEcosystem('.', both), /npm \(package\.json\) and cargo \(Cargo\.toml\) both claim this folder; choose one in \.sdlc\.json: "versioning": \{ "ecosystems": \{ "\.": "npm" \} \}/);
     assert.equal((await detectEcosystem('.', both, 'cargo'))!.adapter.id, 'cargo');
     await assert.rejects(detectEcosystem('.', both, 'helm'), /configured as helm, but no helm manifest is there/);
     assert.equal((await detectEcosystem('.', memoryFiles(loadFixture('lerna-fixed-pnpm'))))!.adapter.id, 'lerna');
