@@ -16,6 +16,7 @@ import { repoSnapshot } from './repoSnapshot';
 import { sdlcRepo } from './sdlcRepo';
 import { bundleSize } from './bundleSize';
 import { versioningBench } from './versioning';
+import { monorepoPlanBench } from './monorepoPlan';
 import { junitBench } from './junit';
 import { aheadBehindShapes } from './aheadBehindShapes';
 import { bumpProcess } from './bumpProcess';
@@ -28,7 +29,7 @@ import { editorBench } from './editor';
  * - issue 4: conventional-commit bump + changelog vs `conventional-recommended-bump` (10,000 commits since the last tag)
  * - issue 5: JUnit report parse
  */
-const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, bumpProcess, junitBench, healthBench, packagingBench, editorBench];
+const MODULES: readonly BenchModule[] = [repoSnapshot, sdlcRepo, aheadBehindShapes, bundleSize, versioningBench, monorepoPlanBench, bumpProcess, junitBench, healthBench, packagingBench, editorBench];
 
 async function main(): Promise<number> {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -20,6 +20,10 @@ export interface History {
   commits: HistoryCommit[];
   /** sha → commit, for the walk from a tag. */
   bySha: Map<string, HistoryCommit>;
+  /** Memo: tag sha → the commits of the range it contains. */
+  reachable?: Map<string, Set<string>>;
+  /** Memo: folder or file → positions of the commits touching it. */
+  byFolder?: Map<string, number[]>;
 }
 
 const RS = '\x1e';
@@ -68,10 +72,13 @@ export async function readHistory(git: GitRunner, bases: ReadonlyArray<string | 
   return { commits, bySha: new Map(commits.map((c) => [c.sha, c])) };
 }
 
-/** The commits of the range a tag already contains (walk from the tag through parents, inside the range). */
+/** The commits of the range a tag already contains (walk from the tag through parents, inside the range); memoised per tag. */
 export function reachable(history: History, from: string | null): Set<string> {
+  if (!from) return new Set();
+  const memo = (history.reachable ??= new Map());
+  const known = memo.get(from);
+  if (known) return known;
   const seen = new Set<string>();
-  if (!from) return seen;
   const stack = [from];
   while (stack.length) {
     const sha = stack.pop()!;
@@ -81,13 +88,49 @@ export function reachable(history: History, from: string | null): Set<string> {
     seen.add(sha);
     stack.push(...c.parents);
   }
+  memo.set(from, seen);
   return seen;
 }
 
-/** Non-merge commits since `tagSha` touching one of `paths` (`null`: any path; `.` is the whole tree). */
+/** Folder → positions (in `commits`) of the commits touching a file below it; built once per history. */
+function folderIndex(history: History): Map<string, number[]> {
+  if (history.byFolder) return history.byFolder;
+  const index = new Map<string, number[]>();
+  history.commits.forEach((c, i) => {
+    for (const file of c.files) {
+      for (let slash = file.lastIndexOf('/'); slash > 0; slash = file.lastIndexOf('/', slash - 1)) {
+        const dir = file.slice(0, slash);
+        const list = index.get(dir);
+        if (!list) index.set(dir, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+        else break; // this commit is already listed under this folder and every folder above it
+      }
+      const list = index.get(file);
+      if (!list) index.set(file, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  history.byFolder = index;
+  return index;
+}
+
+/** Non-merge commits since `tagSha` touching one of `paths` (`null`: any path; `.` is the whole tree), newest first. */
 export function commitsSince(history: History, tagSha: string | null, paths: readonly string[] | null): ConventionalCommit[] {
   const released = reachable(history, tagSha);
-  const touches = (c: HistoryCommit) =>
-    paths === null || paths.includes('.') || c.files.some((f) => paths.some((p) => f === p || f.startsWith(`${p}/`)));
-  return history.commits.filter((c) => !c.merge && !released.has(c.sha) && touches(c)).map(({ files: _files, ...c }) => c);
+  let positions: Iterable<number>;
+  if (paths === null || paths.includes('.')) positions = history.commits.keys();
+  else {
+    const index = folderIndex(history);
+    const set = new Set<number>();
+    for (const p of paths) for (const i of index.get(p) ?? []) set.add(i);
+    positions = [...set].sort((a, b) => a - b);
+  }
+  const out: ConventionalCommit[] = [];
+  for (const i of positions) {
+    const c = history.commits[i];
+    if (c.merge || released.has(c.sha)) continue;
+    const { files: _files, ...commit } = c;
+    out.push(commit);
+  }
+  return out;
 }

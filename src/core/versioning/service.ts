@@ -127,7 +127,7 @@ interface Layout {
   explicit: boolean;
 }
 
-/** RepoFiles over the work tree, reads going through `readFile` when given (dry runs over a pending change). */
+/** RepoFiles over the work tree (each file read once per planning), reads going through `readFile` when given (dry runs over a pending change). */
 function repoFiles(root: string, readFile?: (p: string) => Promise<string | null>): RepoFiles {
   const disk = diskFiles(root);
   // A manifest that is a symbolic link (e.g. to a file outside) is refused with the release's own
@@ -139,7 +139,36 @@ function repoFiles(root: string, readFile?: (p: string) => Promise<string | null
     }
     return text;
   };
-  return { read: readFile ?? read, folders: (d) => disk.folders(d), fileNames: (d) => disk.fileNames(d) };
+  // Planning reads each file many times (detection by every adapter, members, edits): once from disk is enough.
+  const texts = new Map<string, Promise<string | null>>();
+  const folders = new Map<string, Promise<string[]>>();
+  // Most reads are of manifests that are not there (each adapter looks for its own): one listing of the folder answers those.
+  const listings = new Map<string, Promise<Set<string> | null>>();
+  const listing = (dir: string) => {
+    let l = listings.get(dir);
+    if (!l) {
+      const full = path.join(root, ...(dir === '.' ? [] : dir.split('/')));
+      listings.set(dir, (l = fs.readdir(full, { withFileTypes: true }).then((es) => new Set(es.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name)), () => null)));
+    }
+    return l;
+  };
+  const present = async (file: string) => {
+    if (readFile) return true;
+    const slash = file.lastIndexOf('/');
+    const names = await listing(slash < 0 ? '.' : file.slice(0, slash));
+    return names === null || names.has(file.slice(slash + 1));
+  };
+  const cachedRead = (file: string) => {
+    let t = texts.get(file);
+    if (!t) texts.set(file, (t = present(file).then((yes) => (yes ? (readFile ?? read)(file) : null))));
+    return t;
+  };
+  const cachedFolders = (dir: string) => {
+    let f = folders.get(dir);
+    if (!f) folders.set(dir, (f = disk.folders(dir)));
+    return f;
+  };
+  return { read: cachedRead, folders: cachedFolders, fileNames: (d) => disk.fileNames(d) };
 }
 
 function basenameOf(root: string, dir: string): string {
