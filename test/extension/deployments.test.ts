@@ -93,7 +93,9 @@ describe('Deployments view', function () {
   it('a deployment waiting for review is the view badge; approving it from the view lets it proceed', async () => {
     github.state.deployments.dispatchOutcome = 'manual';
     const s = github.state;
-    const runRecord = s.addWorkflowRun('acme', 'deploy-app', { branch: 'main', sha: await headSha(root), name: 'Deploy', status: 'waiting', event: 'workflow_dispatch' });
+    // main on GitHub is still at v1.0.0: the approved run deploys that commit to production.
+    s.addBranch('acme', 'deploy-app', { name: 'main', sha: await headSha(root, 'v1.0.0') });
+    const runRecord = s.addWorkflowRun('acme', 'deploy-app', { branch: 'main', sha: await headSha(root, 'v1.0.0'), name: 'Deploy', status: 'waiting', event: 'workflow_dispatch' });
     s.deployments.pending.set(runRecord.id, ['production']);
     const pending = await waitFor('the pending approval', async () => {
       await run('sdlc.deployments.refresh');
@@ -114,7 +116,7 @@ describe('Deployments view', function () {
   it('compares environments and promotes what staging runs', async () => {
     const compare = await run<{ fromRef: string; toRef: string | null; commits: Array<{ subject: string }> }>('sdlc.deployments.compare', { repository: root, from: 'staging', to: 'production' });
     assert.equal(compare.fromRef, 'v1.1.0');
-    assert.equal(compare.toRef, null);
+    assert.equal(compare.toRef, 'main', 'production runs main (v1.0.0) since the approved run');
     assert.ok(compare.commits.some((c) => c.subject === 'feat: two'));
     github.state.deployments.dispatchOutcome = 'success';
     const promoted = await run<{ ref: string; kind: string }>('sdlc.deployments.promote', { repository: root, environment: 'production', confirm: true });

@@ -251,9 +251,10 @@ describe('UI: Deployments view', function () {
     await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: 'Deploy to production' }).first().click();
 
     // Wave 1 (eu-1) succeeds; its gate asks to continue.
-    await dialog.filter({ hasText: /Wave eu-1 of v1\.2\.0 to production is done and healthy/ }).waitFor({ timeout: 120000 });
+    await dialog.filter({ hasText: /Wave eu-1 \(1\/3\) of v1\.2\.0 to production is done and healthy/ }).waitFor({ timeout: 120000 });
+    assert.match(await dialog.innerText(), /Next: us-1\. Halt stops the rollout; the waves done keep v1\.2\.0\./);
     await wb!.screenshot('deployments-phased-gate', { keepHover: true });
-    await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: 'Continue' }).first().click();
+    await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: 'Continue with us-1' }).first().click();
 
     // Wave 2 (us-1) is in progress: the view and the progress notification say so.
     await waitForTree(page, VIEW, 'us-1 in progress', () => held.length === 1);
@@ -271,9 +272,9 @@ describe('UI: Deployments view', function () {
 
     // The pipeline finishes us-1; its gate and the last wave's gate are approved.
     addDeploymentStatus(github.state, held[0], { state: 'success' });
-    for (const wave of ['us-1', 'ap-1']) {
-      await dialog.filter({ hasText: new RegExp(`Wave ${wave} of v1\\.2\\.0`) }).waitFor({ timeout: 120000 });
-      await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: 'Continue' }).first().click();
+    for (const [wave, button] of [['us-1', 'Continue with ap-1'], ['ap-1', 'Finish Rollout']]) {
+      await dialog.filter({ hasText: `Wave ${wave} (` }).waitFor({ timeout: 120000 });
+      await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: button }).first().click();
     }
     await waitForRow(page, VIEW, ['production'], (r) => r.description === 'v1.2.0 · protected', 120000);
     for (const target of ['eu-1', 'us-1', 'ap-1']) await waitForRow(page, VIEW, ['production', target], (r) => r.description.startsWith('v1.2.0 · HTTP 200'));

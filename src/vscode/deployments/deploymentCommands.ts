@@ -162,7 +162,18 @@ export function deploymentCommands(deps: { repos: RepositoryStore; store: Deploy
           // The view follows the rollout: each new deployment, run and gate shows up as it happens.
           if (e.type === 'deployment-created' || e.type === 'dispatched' || e.type === 'gate' || e.type === 'rollback-wave') void store.refresh();
         },
-        approveWave: async (env, wave, ref) => (await vscode.window.showInformationMessage(`Wave ${wave} of ${ref} to ${env} is done and healthy. Continue with the next wave?`, { modal: true }, 'Continue')) === 'Continue',
+        approveWave: async (env, wave, ref) => {
+          progress.report({ message: `${wavePosition}: waiting for your approval` });
+          const cfg = (await store.deployer(root)).config.environments?.find((e) => e.name === env);
+          const waves = cfg?.strategy?.waves?.length ? cfg.strategy.waves : (cfg?.targets ?? []).map((t) => (typeof t === 'string' ? t : t.name));
+          const index = waves.indexOf(wave);
+          const next = index >= 0 ? waves[index + 1] : undefined;
+          const position = index >= 0 ? ` (${index + 1}/${waves.length})` : '';
+          const halt = cfg?.strategy?.gate?.rollback ? `Halt stops the rollout and rolls the waves done back to the previous ref.` : `Halt stops the rollout; the waves done keep ${ref}.`;
+          const go: vscode.MessageItem = { title: next ? `Continue with ${next}` : 'Finish Rollout' };
+          const answer = await vscode.window.showInformationMessage(`Wave ${wave}${position} of ${ref} to ${env} is done and healthy.`, { modal: true, detail: `${next ? `Next: ${next}.` : 'This was the last wave.'} ${halt}` }, go, { title: 'Halt', isCloseAffordance: true });
+          return answer === go;
+        },
       });
       return vscode.window.withProgress({ location: { viewId: ViewIds.deployments } }, () => fn(deployer));
     });
