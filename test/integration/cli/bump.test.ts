@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
 import { cloneRepo, commit as commitAsync, git as gitAsync } from '../../support/repos';
@@ -125,6 +125,28 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
       const error = parseError(r.stderr);
       assert.equal(error.code, code, argv.join(' '));
       assert.match(error.message, message);
+    }
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('a pnpm + lerna fixed-mode monorepo (issue 9): one unit at the lerna.json version, one tag, every file in `files`; --package of a member is that unit', async () => {
+    const dir = tempDir('sdlc-bump-lerna-');
+    dirs.push(dir);
+    initRepo(dir);
+    cpSync(path.join(projectRoot, 'test', 'fixtures', 'ecosystems', 'lerna-fixed-pnpm'), dir, { recursive: true });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'chore: init');
+    git(dir, 'tag', 'v21.2.2');
+    git(dir, 'tag', 'v1.0.1'); // the private root's version + 1: what the tool used to plan
+    commit(dir, 'packages/b/src/x.ts', 'x\n', 'fix(b): a bug');
+    const before = snapshot(dir);
+    for (const extra of [[], ['--package', 'packages/a']]) {
+      const r = await runInProcess(['bump', '--dry-run', ...extra, '--json', '--cwd', dir]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as BumpJson & { ecosystem: string; where: string };
+      assert.deepEqual([doc.current, doc.next, doc.tag, doc.ecosystem], ['21.2.2', '21.2.3', 'v21.2.3', 'lerna']);
+      assert.deepEqual(doc.files, ['lerna.json', 'packages/b/package.json', 'CHANGELOG.md']);
+      assert.match(doc.where, /^lerna\.json version \(fixed mode/);
     }
     assert.deepEqual(snapshot(dir), before);
   });

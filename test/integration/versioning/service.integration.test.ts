@@ -140,6 +140,26 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     assert.deepEqual(result.packages.map((p) => p.dir), ['packages/a']);
   });
 
+  it('a real release of a Cargo workspace: cargo metadata reads the new version and --locked agrees with Cargo.lock', async function () {
+    try {
+      execFileSync('cargo', ['--version'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    const r = fixtureRepo('cargo-workspace', repos);
+    r.tag('v2.13.1');
+    r.commit('feat(core): more', 'crates/core/src/more.rs');
+    const git = createGit(r.root);
+    const { plans } = await planRepository(git, {});
+    const done = await applyRelease(git, plans);
+    assert.deepEqual(done.tags, ['v2.14.0']);
+    const meta = JSON.parse(execFileSync('cargo', ['metadata', '--offline', '--no-deps', '--format-version', '1'], { cwd: r.root, encoding: 'utf8' })) as { packages: Array<{ name: string; version: string }> };
+    assert.deepEqual(meta.packages.map((p) => [p.name, p.version]).sort(), [['demo-cli', '2.14.0'], ['demo-core', '2.14.0']]);
+    execFileSync('cargo', ['metadata', '--offline', '--locked', '--format-version', '1'], { cwd: r.root, stdio: 'ignore' });
+    assert.equal(r.git('status', '--porcelain'), '');
+    assert.deepEqual(r.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(), ['CHANGELOG.md', 'Cargo.lock', 'Cargo.toml', 'crates/cli/Cargo.toml']);
+  });
+
   it('the release of a Cargo workspace rolls back Cargo.toml and Cargo.lock when a step fails (transaction core)', async () => {
     const r = fixtureRepo('cargo-workspace', repos);
     r.tag('v2.13.1');
