@@ -589,7 +589,7 @@ const GRAPH_CACHE = ['sdlc', 'graph-cache-v1'];
  * the counter again (on a 50,000-commit history that is most of a warm snapshot's own CPU time).
  */
 const GRAPH_IMAGE_SUFFIX = '.prepared';
-/** Beyond this the graph is read from git each time. */
+/** Beyond this the graph is read from git each time (and beyond this an image is not written). */
 const GRAPH_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
 async function graphCacheUsable(gitDir: string): Promise<boolean> {
@@ -652,7 +652,8 @@ async function writeGraphCache(file: string, text: string, prepared: PreparedGra
 
 async function writeGraphImage(file: string, prepared: PreparedGraph, stamp: { size: number; mtimeMs: number }): Promise<void> {
   const image = packCounter(prepared.graph, prepared.counter, [stamp.size, stamp.mtimeMs]);
-  if (image) await writeAtomically(file + GRAPH_IMAGE_SUFFIX, image);
+  // (About 150 bytes per commit, most of it the dominator tree's jump table: ~1.7 million commits fit.)
+  if (image && image.length <= GRAPH_CACHE_MAX_BYTES) await writeAtomically(file + GRAPH_IMAGE_SUFFIX, image);
 }
 
 async function writeAtomically(file: string, data: string | Uint8Array): Promise<boolean> {
