@@ -508,11 +508,13 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
   return { packages, plans: ordered, monorepo, warnings };
 }
 
-/** Members of a fixed unit that move: for Cargo (inherited version) all of them, for lerna the ones with commits since the tag. */
+/** Members of a fixed unit that move: for Cargo (inherited version) all of them, for lerna the ones with commits since the tag (all when none has). */
 function changedMembers(u: Unit, history: Awaited<ReturnType<typeof readHistory>>, since: string | null): string[] {
   if (u.members.length === 0) return [];
   if (u.adapter?.id !== 'lerna') return [...u.members];
-  return u.members.filter((m) => commitsSince(history, since, [m]).length > 0);
+  const changed = u.members.filter((m) => commitsSince(history, since, [m]).length > 0);
+  // An explicit bump with no package changed (lerna's --force-publish): every package moves, so lerna.json never runs ahead of all of them.
+  return changed.length ? changed : [...u.members];
 }
 
 function current(u: Unit, last: LastRelease | null): { current: string; source: PlannedPackage['currentSource']; warning: string | null } {

@@ -52,6 +52,27 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     assert.equal(r.git('status', '--porcelain'), '', 'planning writes nothing');
   });
 
+  it('lerna fixed mode, an explicit bump with no package changed: every package moves with lerna.json', async () => {
+    const r = fixtureRepo('lerna-fixed-pnpm', repos);
+    r.tag('v21.2.2');
+    r.commit('docs: readme', 'README.md');
+    const result = await planRepository(r.runner(), { bump: 'patch', only: ['.'] });
+    const [plan] = result.plans;
+    assert.deepEqual([plan.next, plan.tag, plan.members], ['21.2.3', 'v21.2.3', ['packages/a', 'packages/b']]);
+    assert.deepEqual(plan.files.map((f) => f.path).sort(), ['CHANGELOG.md', 'lerna.json', 'packages/a/package.json', 'packages/b/package.json']);
+  });
+
+  it('Go: the version comes from the tags; a breaking change without /v2 in the module path is a warning in the plan', async () => {
+    const r = fixtureRepo('go-module', repos);
+    r.tag('v1.4.0');
+    r.commit('feat!: new API');
+    const [pkg] = (await planRepository(r.runner(), {})).packages;
+    assert.deepEqual([pkg.ecosystem, pkg.current, pkg.currentSource], ['go', '1.4.0', 'tag']);
+    const plan = ready(pkg);
+    assert.deepEqual([plan.next, plan.tag, plan.files.map((f) => f.path)], ['2.0.0', 'v2.0.0', ['CHANGELOG.md']]);
+    assert.match(plan.warnings.join('\n'), /go\.mod: version 2\.0\.0 needs the module path to end in \/v2/);
+  });
+
   it('a Cargo workspace with an inherited version: one unit writing Cargo.toml, Cargo.lock and the path requirements', async () => {
     const r = fixtureRepo('cargo-workspace', repos);
     r.tag('v2.13.1');
