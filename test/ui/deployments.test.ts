@@ -246,7 +246,9 @@ describe('UI: Deployments view', function () {
     await pickRow(await quickInput(page, /What to deploy/), 'v1.2.0');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    assert.match(await dialog.innerText(), /Deploy v1\.2\.0 to the protected environment production\?[\s\S]*Required reviewers: octo/);
+    const confirm = await dialog.innerText();
+    assert.match(confirm, /Deploy v1\.2\.0 to the protected environment production\?/);
+    assert.match(confirm, /Now: v1\.0\.0\.\s+Phased: eu-1 → us-1 → ap-1, after each wave a gate \(health green and your approval\)\.\s+Required reviewers: octo\./);
     await wb!.screenshot('deployments-protected-confirm', { keepHover: true });
     await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: 'Deploy to production' }).first().click();
 

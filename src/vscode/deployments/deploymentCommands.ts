@@ -18,7 +18,7 @@ import { Cancelled, type CommandSpec } from '../commandTable';
 import { CommandIds, InternalCommandIds, ViewIds } from '../ids';
 import type { RepositoryStore } from '../repositories/repositoryStore';
 import type { DeploymentsStore } from './deploymentsStore';
-import type { DeploymentsNode, DeploymentsTree } from './deploymentsTree';
+import { describeTargets, targetStates, type DeploymentsNode, type DeploymentsTree } from './deploymentsTree';
 
 interface Args {
   repository?: string;
@@ -191,7 +191,16 @@ export function deploymentCommands(deps: { repos: RepositoryStore; store: Deploy
     const envs = await (await store.deployer(root)).deployer.environments();
     const e = envs.find((x) => x.name === env);
     if (!e?.protected) return;
-    const answer = await vscode.window.showWarningMessage(`${what} ${ref} to the protected environment ${env}?`, { modal: true, detail: e.reviewers.length ? `Required reviewers: ${e.reviewers.join(', ')}` : undefined }, `Deploy to ${env}`);
+    // What the person is about to change: what runs there now, how the rollout goes, who reviews.
+    const view = store.repositories.find((r) => r.repo.root === root)?.environments.find((v) => v.env.name === env);
+    const targets = view ? targetStates(view) : [];
+    const now = view ? (targets.some((t) => t.current || t.running) ? describeTargets(targets).join(' · ') : (view.current?.ref ?? 'nothing deployed')) : null;
+    const waves = e.strategy.waves?.length ? e.strategy.waves : e.targets;
+    const gate = e.strategy.gate ?? {};
+    const gates = [gate.health ? `health green${gate.healthSeconds ? ` for ${gate.healthSeconds} s` : ''}` : '', gate.approval ? 'your approval' : ''].filter(Boolean).join(' and ') || 'the wave succeeding';
+    const how = e.strategy.type === 'phased' && waves.length ? `Phased: ${waves.join(' → ')}, after each wave a gate (${gates})${gate.rollback ? '; a failed gate rolls the waves done back' : ''}.` : `Big bang: ${e.targets.length ? `${e.targets.join(', ')} at once` : 'all at once'}.`;
+    const detail = [now ? `Now: ${now}.` : '', how, e.reviewers.length ? `Required reviewers: ${e.reviewers.join(', ')}.` : ''].filter(Boolean).join('\n');
+    const answer = await vscode.window.showWarningMessage(`${what} ${ref} to the protected environment ${env}?`, { modal: true, detail }, `Deploy to ${env}`);
     if (!answer) throw new Cancelled();
   }
 
