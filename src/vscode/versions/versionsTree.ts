@@ -180,6 +180,7 @@ function packageTooltip(pkg: PackageModel): vscode.MarkdownString {
       md.appendMarkdown(`\n\n$(tag) ${escapeMd(p.current)} → **${escapeMd(p.next)}** (${p.releaseType})`);
       md.appendMarkdown(`\n\n$(info) ${escapeMd(p.reason)}`);
       md.appendMarkdown(`\n\n$(history) ${p.previousTag ? `${p.commits.length} commit${p.commits.length === 1 ? '' : 's'} since ${escapeMd(p.previousTag)}` : `no release tag yet: ${p.commits.length} commits since the first`}`);
+      if (p.members?.length) md.appendMarkdown(`\n\n$(layers) ${p.members.length} package${p.members.length === 1 ? '' : 's'} move${p.members.length === 1 ? 's' : ''} to ${escapeMd(p.next)}: ${p.members.map((m) => escapeMd(m)).join(', ')}`);
       md.appendMarkdown(`\n\nRelease as tag \`${p.tag}\`, touching ${p.files.map((f) => `\`${f.path}\``).join(', ')}`);
       break;
     }
