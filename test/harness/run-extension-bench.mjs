@@ -1,7 +1,8 @@
 // The editor bench (issue 11 §4): bundles test/bench/editor/index.ts to out/test/editor-bench/index.js
 // and runs it inside a real VS Code (code-server's extension host, opened by headless Chromium) with
 // the folder given as the workspace — the same launch as run-extension-tests.mjs, one test, no
-// fixtures. The numbers land in the JSON file named by SDLC_BENCH_OUT.
+// fixtures. The numbers land in the JSON file named by SDLC_BENCH_OUT; SDLC_EDITOR_BENCH_SKIP_REPOSITORIES=1
+// is passed on to the test (see test/bench/editor/editor.bench.ts).
 //   node test/harness/run-extension-bench.mjs <folder>       (needs `node esbuild.mjs` first: dist/extension.js)
 // Exit: 0 measured, 1 the bench test failed, 2 harness error or timeout (SDLC_TEST_TIMEOUT_S, default 900).
 import { existsSync } from 'node:fs';
@@ -44,6 +45,7 @@ async function main() {
 async function measure() {
   const env = {};
   if (process.env.SDLC_BENCH_OUT) env.SDLC_BENCH_OUT = path.resolve(process.env.SDLC_BENCH_OUT);
+  if (process.env.SDLC_EDITOR_BENCH_SKIP_REPOSITORIES) env.SDLC_EDITOR_BENCH_SKIP_REPOSITORIES = process.env.SDLC_EDITOR_BENCH_SKIP_REPOSITORIES;
   server = await startCodeServer({ folder, env, quiet: true });
   say(`code-server listening on port ${server.port}, folder ${folder}`);
   const { chromium } = await loadPlaywright();
