@@ -289,3 +289,34 @@ describe('UI: Deployments view', function () {
     await wb!.screenshot('deployments-phased-done');
   });
 });
+
+describe('UI: Deployments view, signed out and without a GitHub remote', function () {
+  this.timeout(240000);
+  let wb: Workbench | undefined;
+
+  before(async () => {
+    const workspace = await makeTempDir('sdlc-ui-deploy-empty-');
+    const site = path.join(workspace, 'site');
+    await makeRepo({ dir: site, commits: ['chore: initial commit'] });
+    await git(site, ['remote', 'add', 'origin', 'https://github.com/acme/site.git']);
+    await makeRepo({ dir: path.join(workspace, 'tools'), commits: ['chore: scripts'] });
+    wb = await openWorkbench({ folder: workspace, viewport: VIEWPORT, env: { GH_TOKEN: '', GITHUB_TOKEN: '' } });
+    await showOnlyView(wb.page, VIEW, 620);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await cleanupTempDirs();
+  });
+
+  it('offers to sign in and explains a repository without a GitHub remote (deployments-signed-out.png)', async () => {
+    const page = wb!.page;
+    const signIn = await waitForRow(page, VIEW, ['site', 'Sign in to GitHub to see environments and deployments']);
+    assert.equal(signIn.icon, 'codicon-account', 'the same as the Repositories and Packages views');
+    const noRemote = await waitForRow(page, VIEW, ['tools', 'No GitHub remote: environments and deployments live on GitHub']);
+    assert.equal(noRemote.icon, 'codicon-info');
+    await closeToasts(page);
+    await blurViews(page);
+    await wb!.screenshot('deployments-signed-out');
+  });
+});

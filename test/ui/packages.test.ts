@@ -208,6 +208,44 @@ describe('UI: Packages view', function () {
   });
 });
 
+describe('UI: Packages view, signed out and nothing to package', function () {
+  this.timeout(240000);
+  let wb: Workbench | undefined;
+
+  before(async () => {
+    const workspace = await makeTempDir('sdlc-ui-packages-empty-');
+    // site: an npm package with a GitHub remote, no token anywhere; tools: no manifest, no remote.
+    const site = path.join(workspace, 'site');
+    await makeRepo({ dir: site, commits: ['chore: initial commit'] });
+    await commit(site, 'feat: pages', { 'package.json': manifest('0.3.0').replace('webshop', 'site') });
+    await git(site, ['remote', 'add', 'origin', 'https://github.com/acme/site.git']);
+    await makeRepo({ dir: path.join(workspace, 'tools'), commits: ['chore: scripts'] });
+    wb = await openWorkbench({ folder: workspace, viewport: VIEWPORT, env: { GH_TOKEN: '', GITHUB_TOKEN: '' } });
+    await showOnlyView(wb.page, VIEW, 600);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await cleanupTempDirs();
+  });
+
+  it('says what to add and offers to sign in (packages-empty-signed-out.png)', async () => {
+    const page = wb!.page;
+    const site = await waitForRow(page, VIEW, ['site'], (r) => r.expanded === 'true' && r.icon === 'codicon-repo');
+    assert.equal(site.description, '');
+    await waitForRow(page, VIEW, ['site', 'npm'], (r) => r.description === 'npm pack · not built yet');
+    const signIn = await waitForRow(page, VIEW, ['site', 'Releases', 'Sign in to GitHub to see releases']);
+    assert.equal(signIn.icon, 'codicon-account');
+    const empty = await waitForRow(page, VIEW, ['tools', 'No package targets: add "packageTargets" to .sdlc.json']);
+    assert.equal(empty.icon, 'codicon-info');
+    const rows = await waitForTree(page, VIEW, 'the two repositories', (r) => (r.length >= 6 ? r : undefined));
+    assert.ok(!findRow(rows, ['tools', 'Releases']), 'no Releases group without a GitHub remote');
+    await closeToasts(page);
+    await blurViews(page);
+    await wb!.screenshot('packages-empty-signed-out');
+  });
+});
+
 /** The text of the Markdown preview (a webview: its document is in nested iframes). */
 async function markdownPreviewText(page: Page): Promise<string> {
   const deadline = Date.now() + 30000;

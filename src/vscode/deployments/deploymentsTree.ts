@@ -72,9 +72,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
         if (repo.environments.length === 0) return [{ kind: 'message', text: 'Loading environments…', icon: 'loading~spin' }];
         break;
       case 'signedOut':
-        return [{ kind: 'message', text: 'Sign in to GitHub to see environments and deployments.', icon: 'sign-in', command: { command: 'sdlc.github.signIn', title: 'Sign in to GitHub' } }];
+        return [{ kind: 'message', text: 'Sign in to GitHub to see environments and deployments', icon: 'account', command: { command: 'sdlc.github.signIn', title: 'Sign in to GitHub' } }];
       case 'noGitHub':
-        return [{ kind: 'message', text: `${repo.repo.name} has no GitHub remote.`, icon: 'info', tooltip: 'Deployments, environments and their approvals live on GitHub: add a remote that points to github.com (or your GitHub Enterprise host) to see them here. Health checks of targets in .sdlc.json still run from the CLI (sdlc health).' }];
+        return [{ kind: 'message', text: 'No GitHub remote: environments and deployments live on GitHub', icon: 'info', tooltip: 'Deployments, environments and their approvals live on GitHub: add a remote that points to github.com (or your GitHub Enterprise host) to see them here. Health checks of targets in .sdlc.json still run from the CLI (sdlc health).' }];
       case 'error':
         return [{ kind: 'message', text: `Could not load deployments: ${repo.error ?? 'unknown error'}`, icon: 'error', command: { command: 'sdlc.showLog', title: 'Show Log' } }];
       case 'ready':
