@@ -100,6 +100,8 @@ export interface SdlcConfig {
     ecosystems?: Record<string, string>;
     /** Package folders (or globs) never released. */
     exclude?: string[];
+    /** Helm charts: `appVersion` is set to the new version too. */
+    helm?: { appVersion?: boolean };
   };
   tests?: TestSuiteConfig[];
   /** The kind of a suite detected from package.json scripts, by script name, where the guess from its name and command is wrong. */

@@ -133,6 +133,7 @@ export const CONFIG_RULE: Rule = {
         versionFiles: { type: 'array', items: { type: 'object', required: ['path', 'pattern'], properties: { path: nonEmpty, pattern: nonEmpty } } },
         ecosystems: { type: 'map', values: { type: 'string', enum: ECOSYSTEM_IDS } },
         exclude: strings,
+        helm: { type: 'object', properties: { appVersion: bool } },
       },
     },
     tests: { type: 'array', items: test, uniqueBy: 'name' },

@@ -24,7 +24,7 @@ import { SdlcError } from '../errors';
 import { assertInside } from '../transaction/containment';
 import type { Git, GitHubRepoRef } from '../git/git';
 import { DEFAULT_CHANGELOG_SECTIONS, prependChangelog, renderChangelogSection, type ChangelogSectionConfig } from './changelog';
-import { adapterFor, cargo, detectEcosystem, diskFiles, ECOSYSTEMS, lerna, lernaIndependent, matchSegment, npm, releaseEdits } from './ecosystems';
+import { adapterFor, cargo, createHelmAdapter, detectEcosystem, diskFiles, ECOSYSTEMS, lerna, lernaIndependent, matchSegment, npm, releaseEdits } from './ecosystems';
 import type { EcosystemAdapter, EcosystemId, FileEdit, RepoFiles } from './ecosystems';
 import { commitsSince, lastReleaseFrom, readHistory, readTags } from './history';
 import type { LastRelease } from './lastRelease';
@@ -47,6 +47,8 @@ export interface VersioningConfig {
     ecosystems?: Readonly<Record<string, string>>;
     /** Package folders (or globs: `*`, `?`, `**`) that are not released. */
     exclude?: readonly string[];
+    /** Helm charts: `appVersion` follows the chart's version. */
+    helm?: { appVersion?: boolean };
   };
 }
 
@@ -186,6 +188,13 @@ function checkEcosystems(config: VersioningConfig): Map<string, EcosystemId> {
   return out;
 }
 
+/** The adapters with the configuration applied (`versioning.helm.appVersion`: Chart.yaml appVersion follows the release). */
+function adaptersOf(config: VersioningConfig): readonly EcosystemAdapter[] {
+  if (!config.versioning?.helm?.appVersion) return ECOSYSTEMS;
+  const helm = createHelmAdapter({ appVersion: true });
+  return ECOSYSTEMS.map((a) => (a.id === 'helm' ? helm : a));
+}
+
 function normalize(dir: string): string {
   const d = path.posix.normalize(dir.replace(/\\/g, '/')).replace(/\/+$/, '').replace(/^\.\//, '');
   return d === '' ? '.' : d;
@@ -206,10 +215,10 @@ export function excludedBy(patterns: readonly string[], dir: string): boolean {
 }
 
 /** A package folder as a unit: its ecosystem (detected, or chosen in .sdlc.json) and where its version lives. */
-async function makeUnit(root: string, dir: string, files: RepoFiles, choices: Map<string, EcosystemId>, forced?: EcosystemAdapter): Promise<Unit> {
+async function makeUnit(root: string, dir: string, files: RepoFiles, choices: Map<string, EcosystemId>, forced?: EcosystemAdapter, adapters: readonly EcosystemAdapter[] = ECOSYSTEMS): Promise<Unit> {
   const unit: Unit = { dir, name: basenameOf(root, dir), adapter: null, manifest: null, where: 'release tags (no manifest in this folder)', manifestVersion: null, members: [], paths: dir === '.' ? null : [dir], tagTemplate: null, inWorkspace: false, warnings: [] };
   try {
-    const found = forced ? { adapter: forced, detected: await forced.detect(dir, files) } : await detectEcosystem(dir, files, choices.get(dir));
+    const found = forced ? { adapter: forced, detected: await forced.detect(dir, files) } : await detectEcosystem(dir, files, choices.get(dir), adapters);
     if (!found) return unit;
     unit.adapter = found.adapter;
     unit.manifest = found.detected?.manifests[0] ?? null;
@@ -244,20 +253,20 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
 
   if (config.packages && config.packages.length > 0) {
     const anyManifest = async (dir: string) => {
-      for (const a of ECOSYSTEMS) if (await a.detect(dir, files)) return true;
+      for (const a of adaptersOf(config)) if (await a.detect(dir, files)) return true;
       return false;
     };
     const dirs = await discoverPackages(root, { packages: config.packages }, anyManifest);
-    const units = await Promise.all(dirs.map((d) => makeUnit(root, d, files, choices)));
+    const units = await Promise.all(dirs.map((d) => makeUnit(root, d, files, choices, undefined, adaptersOf(config))));
     units.forEach(inFolder);
     return { units: keep(units), workspace: null, explicit: true };
   }
 
   let rootFound: Awaited<ReturnType<typeof detectEcosystem>> = null;
   try {
-    rootFound = await detectEcosystem('.', files, choices.get('.'));
+    rootFound = await detectEcosystem('.', files, choices.get('.'), adaptersOf(config));
   } catch (e) {
-    return { units: [{ ...(await makeUnit(root, '.', files, new Map(), undefined)), error: e }], workspace: null, explicit: false };
+    return { units: [{ ...(await makeUnit(root, '.', files, new Map(), undefined, adaptersOf(config))), error: e }], workspace: null, explicit: false };
   }
   const adapter = rootFound?.adapter ?? null;
   const memberDirs = async (a: EcosystemAdapter) => ((await a.members?.('.', files)) ?? []).filter((d) => d !== '.' && !excludedBy(exclude, d));
@@ -269,10 +278,10 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
       independent = await lernaIndependent('.', files);
       members = await memberDirs(lerna);
     } catch (e) {
-      return { units: [{ ...(await makeUnit(root, '.', files, choices)), error: e }], workspace: null, explicit: false };
+      return { units: [{ ...(await makeUnit(root, '.', files, choices, undefined, adaptersOf(config))), error: e }], workspace: null, explicit: false };
     }
     if (!independent) {
-      const unit = await makeUnit(root, '.', files, choices, lerna);
+      const unit = await makeUnit(root, '.', files, choices, lerna, adaptersOf(config));
       const rootManifest = await files.read('package.json');
       unit.name = rootManifest === null ? unit.name : (safeName(rootManifest) ?? unit.name);
       unit.members = members;
@@ -281,11 +290,11 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
       unit.inWorkspace = true;
       return { units: [unit], workspace: lerna, explicit: false };
     }
-    const units = await Promise.all(members.map((d) => makeUnit(root, d, files, choices, choices.has(d) ? undefined : npm)));
+    const units = await Promise.all(members.map((d) => makeUnit(root, d, files, choices, choices.has(d) ? undefined : npm, adaptersOf(config))));
     units.forEach(inFolder);
     units.forEach((u) => (u.inWorkspace = u.adapter?.id === 'npm'));
     if (!(await isPrivateRoot(files)) && (await files.read('package.json')) !== null) {
-      const r = await makeUnit(root, '.', files, choices, npm);
+      const r = await makeUnit(root, '.', files, choices, npm, adaptersOf(config));
       r.inWorkspace = true;
       inFolder(r);
       units.unshift(r);
@@ -298,17 +307,17 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
     try {
       members = await memberDirs(adapter);
     } catch (e) {
-      return { units: [{ ...(await makeUnit(root, '.', files, choices)), error: e }], workspace: null, explicit: false };
+      return { units: [{ ...(await makeUnit(root, '.', files, choices, undefined, adaptersOf(config))), error: e }], workspace: null, explicit: false };
     }
     if (members.length) {
-      const units = await Promise.all(members.map((d) => makeUnit(root, d, files, choices)));
+      const units = await Promise.all(members.map((d) => makeUnit(root, d, files, choices, undefined, adaptersOf(config))));
       units.forEach(inFolder);
       for (const u of units) u.inWorkspace = u.adapter === adapter;
       if (adapter.id === 'cargo') {
         // Members inheriting [workspace.package] version move with the workspace: one unit at the root.
         const inheriting = units.filter((u) => u.adapter === cargo && !u.error && u.where.includes('[workspace.package]'));
         const rest = units.filter((u) => !inheriting.includes(u));
-        const r = await makeUnit(root, '.', files, choices, cargo);
+        const r = await makeUnit(root, '.', files, choices, cargo, adaptersOf(config));
         r.inWorkspace = true;
         inFolder(r);
         const rootUsed = !r.error || inheriting.length > 0;
@@ -326,7 +335,7 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
         return { units: keep(rootUsed ? [r, ...rest] : rest), workspace: cargo, explicit: false };
       }
       if (!(await isPrivateRoot(files))) {
-        const r = await makeUnit(root, '.', files, choices, adapter);
+        const r = await makeUnit(root, '.', files, choices, adapter, adaptersOf(config));
         if (r.manifestVersion !== null || r.error === undefined) {
           r.inWorkspace = true;
           inFolder(r);
@@ -337,7 +346,7 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
     }
   }
 
-  const r = await makeUnit(root, '.', files, choices, adapter ?? undefined);
+  const r = await makeUnit(root, '.', files, choices, adapter ?? undefined, adaptersOf(config));
   if (!adapter) r.adapter = null;
   r.tagTemplate = tagFormat;
   return { units: keep([r]), workspace: null, explicit: false };
@@ -366,7 +375,7 @@ export async function describePackage(root: string, dir: string, config: Version
   const files = repoFiles(root);
   const { units } = await layout(root, files, config);
   const d = normalize(dir);
-  const unit = units.find((u) => u.dir === d) ?? units.find((u) => u.members.includes(d)) ?? (await makeUnit(root, d, files, checkEcosystems(config)));
+  const unit = units.find((u) => u.dir === d) ?? units.find((u) => u.members.includes(d)) ?? (await makeUnit(root, d, files, checkEcosystems(config), undefined, adaptersOf(config)));
   if (unit.error && !units.includes(unit)) throw unit.error;
   const template = units.includes(unit) ? unit.tagTemplate : (config.versioning?.tagFormat ?? (d === '.' ? null : MONOREPO_TAG_FORMAT));
   return { dir: unit.dir, name: unit.name, format: template === null ? lenientTagFormat() : compileTagFormat(template, unit.name), paths: unit.paths };
@@ -400,7 +409,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
         if (!wanted.includes(unit)) wanted.push(unit);
         continue;
       }
-      const extra = await makeUnit(git.root, dir, files, checkEcosystems(config));
+      const extra = await makeUnit(git.root, dir, files, checkEcosystems(config), undefined, adaptersOf(config));
       extra.tagTemplate = tagFormat ?? (dir === '.' ? null : MONOREPO_TAG_FORMAT);
       units = [...units, extra];
       wanted.push(extra);

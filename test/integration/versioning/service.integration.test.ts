@@ -73,6 +73,19 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     assert.match(plan.warnings.join('\n'), /go\.mod: version 2\.0\.0 needs the module path to end in \/v2/);
   });
 
+  it('Helm: Chart.yaml version; appVersion follows only with versioning.helm.appVersion', async () => {
+    const r = fixtureRepo('helm', repos);
+    r.tag('v0.8.1');
+    r.commit('feat: new value');
+    const chart = (config: object) => planRepository(r.runner(), { config }).then((res) => ready(res.packages[0]).files.find((f) => f.path === 'Chart.yaml')!);
+    const plain = await chart({});
+    const follow = await chart({ versioning: { helm: { appVersion: true } } });
+    assert.match(plain.after, /^version: 0\.9\.0$/m);
+    assert.doesNotMatch(plain.after, /^appVersion: "?0\.9\.0/m);
+    assert.match(follow.after, /^version: 0\.9\.0$/m);
+    assert.match(follow.after, /^appVersion: "?0\.9\.0/m);
+  });
+
   it('a Cargo workspace with an inherited version: one unit writing Cargo.toml, Cargo.lock and the path requirements', async () => {
     const r = fixtureRepo('cargo-workspace', repos);
     r.tag('v2.13.1');
