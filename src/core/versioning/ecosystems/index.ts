@@ -20,6 +20,7 @@
  * The planning service (../service.ts) uses them for the Versions view, Bump Version and `sdlc bump`.
  */
 import { SdlcError } from '../../errors';
+import { readManifest } from '../manifest';
 import { cargo } from './cargo';
 import { dotnet } from './dotnet';
 import { go } from './go';
@@ -56,6 +57,16 @@ export function adapterFor(id: EcosystemId): EcosystemAdapter | undefined {
   return ECOSYSTEMS.find((a) => a.id === id);
 }
 
+async function hasVersion(files: RepoFiles, manifest: string): Promise<boolean> {
+  const text = await files.read(manifest);
+  if (text === null) return false;
+  try {
+    return readManifest(text, manifest).version !== null;
+  } catch {
+    return true; // a broken manifest still claims its folder (and reports its error)
+  }
+}
+
 /** Ecosystems that may share a folder with another without a choice: lerna.json sits next to package.json. */
 const IMPLIED: Partial<Record<EcosystemId, EcosystemId[]>> = { lerna: ['npm'] };
 
@@ -74,7 +85,12 @@ export async function detectEcosystem(dir: string, files: RepoFiles, choice?: Ec
     if (!chosen) throw new SdlcError('EcosystemNotFound', `${dir}: configured as ${choice}, but no ${choice} manifest is there (found: ${found.map((f) => f.adapter.id).join(', ') || 'none'}).`, { usage: true });
     return chosen;
   }
-  const claims = found.filter((f) => !found.some((g) => IMPLIED[g.adapter.id]?.includes(f.adapter.id)));
+  let claims = found.filter((f) => !found.some((g) => IMPLIED[g.adapter.id]?.includes(f.adapter.id)));
+  if (claims.length > 1) {
+    // A package.json without a version (tooling only: commitlint, husky …) next to another manifest claims nothing.
+    const versionless = await Promise.all(claims.map(async (c) => c.adapter.id === 'npm' && !(await hasVersion(files, c.detected.manifests[0]))));
+    claims = claims.filter((_, i) => !versionless[i]);
+  }
   if (claims.length > 1) {
     throw new SdlcError(
       'AmbiguousEcosystem',

@@ -63,6 +63,8 @@ describe('versioning/ecosystems bad input: a clear message at file:line:column, 
     await assert.rejects(detectEcosystem('.', both, 'helm'), /configured as helm, but no helm manifest is there/);
     assert.equal((await detectEcosystem('.', memoryFiles(loadFixture('lerna-fixed-pnpm'))))!.adapter.id, 'lerna');
     assert.equal(await detectEcosystem('.', memoryFiles({ 'README.md': 'x' })), null);
+    const tooling = memoryFiles({ 'package.json': '{ "private": true, "devDependencies": { "husky": "^9.0.0" } }', 'Cargo.toml': '[package]\nname = "x"\nversion = "1.0.0"\n' });
+    assert.equal((await detectEcosystem('.', tooling))!.adapter.id, 'cargo', 'a package.json without a version (tooling) claims nothing next to Cargo.toml');
   });
 
   it('a Maven child whose version is only inherited', async () => {
