@@ -111,7 +111,8 @@ describe('CI runs', function () {
       return s.notifications.some((n) => n.runId === lint.id) && !s.polling ? s : undefined;
     });
     assert.deepEqual(state.notifications.map((n) => n.message), ['Lint #3 on main: success']);
-    const polls = github.requests.filter((r) => r.path === '/repos/acme/ci-app/actions/runs');
+    // The Deployments view asks the same path for runs waiting for approval (status=waiting): not CI polls.
+    const polls = github.requests.filter((r) => r.path === '/repos/acme/ci-app/actions/runs' && r.query.status !== 'waiting');
     assert.ok(polls.some((r) => r.status === 304 && r.headers['if-none-match']), 'unchanged polls are conditional (304)');
     assert.ok(polls.every((r) => r.query.branch === 'main'));
   });

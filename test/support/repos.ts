@@ -67,7 +67,7 @@ export function registerTempDir(dir: string): void {
 
 export async function cleanupTempDirs(): Promise<void> {
   const dirs = tempDirs.splice(0);
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true, maxRetries: 10 })));
 }
 
 export interface TagSpec {

@@ -276,6 +276,10 @@ class SimpleGitRepository implements Git {
           const c = counts.get(br.name);
           if (c) Object.assign(br, c);
         }
+      } else if (graphRead) {
+        // Nothing to count, but the graph read (and its cache write) has started: the snapshot does not
+        // return while it still writes into the git directory.
+        await graphRead.catch(() => undefined);
       }
       const current = branches.find((b) => b.current);
       if (current && mode === 'current' && status.ahead !== null && status.behind !== null) {

@@ -65,7 +65,7 @@ describe('ahead/behind of every branch equals git on real repositories', functio
         for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), b.name);
         const lazy = await g.aheadBehind(snap.branches.map((b) => ({ branch: b.name, upstream: `origin/${b.name}` })));
         for (const b of snap.branches) assert.deepEqual([lazy.get(b.name)?.ahead, lazy.get(b.name)?.behind], expected.get(b.name), b.name);
-        await fs.rm(dir, { recursive: true, force: true });
+        await fs.rm(dir, { recursive: true, force: true, maxRetries: 10 }); // the graph cache may still be written in the background
       }),
       { numRuns: 15 },
     );
