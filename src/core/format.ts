@@ -10,3 +10,13 @@ export function formatBytes(n: number): string {
   }
   return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
+
+/** A past moment, short and relative within a week ("just now", "5 min ago", "3 h ago", "2 days ago"), else its date. */
+export function formatAgo(time: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - time) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86400) return `${Math.floor(s / 86400)} day${s < 2 * 86400 ? '' : 's'} ago`;
+  return new Date(time).toLocaleDateString();
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { formatBytes } from '../../src/core/format';
+import { formatAgo, formatBytes } from '../../src/core/format';
 
 describe('format: formatBytes', () => {
   it('bytes, then 1024-based units with one decimal under 10', () => {
@@ -17,5 +17,13 @@ describe('format: formatBytes', () => {
         assert.ok(Math.abs(Number(num) * scale - n) <= 0.05 * scale + (Number(num) >= 10 ? 0.5 * scale : 0), `${n} → ${formatBytes(n)}`);
       }),
     );
+  });
+});
+
+describe('format: formatAgo', () => {
+  it('relative within a week, then the date', () => {
+    const now = Date.UTC(2026, 0, 10, 12);
+    assert.deepEqual([now + 5000, now - 59_000, now - 5 * 60_000, now - 3 * 3600_000, now - 86400_000, now - 3 * 86400_000].map((t) => formatAgo(t, now)), ['just now', 'just now', '5 min ago', '3 h ago', '1 day ago', '3 days ago']);
+    assert.equal(formatAgo(now - 8 * 86400_000, now), new Date(now - 8 * 86400_000).toLocaleDateString());
   });
 });

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { DeploymentSummary } from '../../core/deploy/environments';
 import type { DeploymentsStore, EnvironmentView, PendingRun, RepoDeployments } from './deploymentsStore';
+import { formatAgo } from '../../core/format';
 
 export type DeploymentsNode =
   | { kind: 'repo'; repo: RepoDeployments }
@@ -235,12 +236,7 @@ function worst(states: ReadonlyArray<string>): 'healthy' | 'degraded' | 'unhealt
 export function when(iso: string, now = Date.now()): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.floor(s / 86400)} day${s < 2 * 86400 ? '' : 's'} ago`;
-  return new Date(t).toLocaleDateString();
+  return formatAgo(t, now);
 }
 
 function exact(iso: string): string {

@@ -4,6 +4,7 @@ import type { ReleaseAsset, ReleaseInfo } from '../../core/github/releases';
 import type { ArtifactRecord, BuiltPackage, PackageTarget } from '../../core/packaging';
 import { CommandIds } from '../ids';
 import type { PackagesModel, PackagesStore } from './packagesStore';
+import { formatAgo, formatBytes } from '../../core/format';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
@@ -21,29 +22,12 @@ export function isPackagesNode(value: unknown): value is PackagesNode {
   return typeof value === 'object' && value !== null && 'kind' in value && ('model' in value || (value as { kind: unknown }).kind === 'message');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
 /** When a build was made, relative ("5 min ago") and short; the exact time is in the tooltip. */
 export function ago(iso: string | null, now = Date.now()): string {
   if (!iso) return '';
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return '';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.floor(s / 86400)} day${s < 2 * 86400 ? '' : 's'} ago`;
-  return new Date(t).toLocaleDateString();
+  return formatAgo(t, now);
 }
 
 function exactTime(iso: string | null): string {
