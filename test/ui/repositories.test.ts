@@ -74,9 +74,18 @@ async function waitForRow(page: Page, labels: string[], check: (r: RowInfo) => b
   for (;;) {
     last = await findRow(page, labels);
     if (last && check(last)) return last;
-    if (Date.now() > deadline) throw new Error(`row ${labels.join(' › ')} not shown as expected within ${timeout} ms; last seen: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`row ${labels.join(' › ')} not shown as expected within ${timeout} ms; last seen: ${JSON.stringify(last)}\nrows rendered:\n${await renderedRows(page)}`);
+    }
     await page.waitForTimeout(200);
   }
+}
+
+/** The rendered rows of the view, one per line, indented by level, with their expanded state (for failures). */
+async function renderedRows(page: Page): Promise<string> {
+  const rows = await repositoriesPane(page).locator('.monaco-list-row').evaluateAll((els) =>
+    els.map((e) => ({ i: Number(e.getAttribute('data-index')), level: Number(e.getAttribute('aria-level')), expanded: e.getAttribute('aria-expanded'), text: (e.textContent ?? '').replace(/\s+/g, ' ').trim() })));
+  return rows.sort((a, b) => a.i - b.i).map((r) => `${'  '.repeat(r.level)}${r.expanded === 'true' ? '▾ ' : r.expanded === 'false' ? '▸ ' : ''}${r.text}`).join('\n');
 }
 
 /** The Repositories view's pane in the SDLC container (the whole side bar when it is the only view). */
@@ -258,7 +267,11 @@ describe('Repositories view (screenshots)', function () {
       await waitForRow(page, ['docs-site']);
       await setExpanded(page, ['docs-site'], false);
       await setExpanded(page, ['legacy-api'], false);
-      for (const group of ['Working Tree', 'Branches', 'Tags', 'Pull Requests']) await setExpanded(page, ['webapp', group], true);
+      // Twice: a click can land on a row the tree re-rendered under it (data keeps arriving), which
+      // toggles another group; the second pass checks every group and fixes any such stray toggle.
+      for (let pass = 0; pass < 2; pass++) {
+        for (const group of ['Working Tree', 'Branches', 'Tags', 'Pull Requests']) await setExpanded(page, ['webapp', group], true);
+      }
 
       // Branches: current first, ahead/behind of every branch, CI state of the head as the icon.
       const main = await waitForRow(page, ['webapp', 'Branches', 'main'], (r) => r.icon === 'codicon-pass-filled');

@@ -18,14 +18,16 @@ async function state(repo: string) {
   for (const f of ['package.json', 'CHANGELOG.md', 'package-lock.json']) {
     files[f] = await fs.readFile(path.join(repo, f), 'latin1').catch(() => null);
   }
-  const index = await fs.readFile(path.join(repo, '.git', 'index'));
+  // The index by content (mode, blob, stage, path), read before `git status`: its bytes are not
+  // comparable, since git smudges racily-clean entries and status rewrites them opportunistically.
+  const index = await git(repo, ['ls-files', '--stage']);
   return {
     files,
     head: (await git(repo, ['rev-parse', 'HEAD'])).trim(),
     branch: (await git(repo, ['symbolic-ref', 'HEAD'])).trim(),
     tags: (await git(repo, ['tag', '--list'])).trim(),
     status: await git(repo, ['status', '--porcelain=v1', '--untracked-files=all']),
-    index: index.toString('base64'),
+    index,
   };
 }
 
