@@ -404,6 +404,9 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
     const wanted: Unit[] = [];
     for (const raw of options.only) {
       const dir = normalize(raw);
+      if (dir === '..' || dir.startsWith('../') || path.posix.isAbsolute(dir) || path.win32.isAbsolute(raw)) {
+        throw new SdlcError('InvalidPackage', `The package folder "${raw}" must be inside the repository.`, { usage: true });
+      }
       const unit = units.find((u) => u.dir === dir) ?? units.find((u) => u.members.includes(dir));
       if (unit) {
         if (!wanted.includes(unit)) wanted.push(unit);

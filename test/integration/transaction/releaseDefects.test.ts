@@ -6,12 +6,18 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
-import { planRelease } from '../../../src/core/versioning/plan';
 import { applyRelease } from '../../../src/core/versioning/release';
+import { planRepository, type PlanRepositoryOptions } from '../../../src/core/versioning/service';
 import { parseError, runInProcess } from '../cli/cliRunner';
 import { commit, git, initRepo, removeDir, tempDir, writeFile } from '../cli/tempRepo';
 
 const PKG = (version: string) => `{\n  "name": "app",\n  "version": "${version}"\n}\n`;
+
+/** The root package's plan through the planning service (its errors thrown). */
+async function planRelease(g: ReturnType<typeof createGit>, options: PlanRepositoryOptions = {}) {
+  const { plans } = await planRepository(g, { ...options, only: ['.'] });
+  return plans[0];
+}
 
 function walk(dir: string, base = dir, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -149,7 +155,7 @@ describe('transaction: the release defects of issue 8 (real repositories)', func
       git(d, 'commit', '-q', '-m', 'chore: config');
     });
     const g = createGit(dir);
-    const plan = await planRelease(g, { changelog: 'docs/CHANGELOG.md' });
+    const plan = await planRelease(g, { config: { versioning: { changelog: 'docs/CHANGELOG.md' } } });
     const pkgBefore = readFileSync(path.join(dir, 'package.json'), 'utf8');
     await assert.rejects(
       // Someone puts a file where the changelog's folder would go: that write cannot happen.

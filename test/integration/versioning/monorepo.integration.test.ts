@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { discoverPackages, planReleases } from '../../../src/core/versioning/monorepo';
+import { discoverPackages } from '../../../src/core/versioning/monorepo';
+import { planRepository } from '../../../src/core/versioning/service';
 import { SdlcError } from '../../../src/core/errors';
 import { TempRepo } from './tempRepo';
 
 const pkg = (name: string, version: string, deps?: Record<string, string>) =>
   JSON.stringify({ name, version, ...(deps ? { dependencies: deps } : {}) }, null, 2) + '\n';
 
-describe('versioning/monorepo on real repositories', () => {
+describe('versioning/monorepo (package discovery, planning service) on real repositories', () => {
   const repos: TempRepo[] = [];
   const make = () => {
     const r = new TempRepo('sdlc-mono-');
@@ -39,7 +40,7 @@ describe('versioning/monorepo on real repositories', () => {
     r.commit('fix: b fix', 'packages/b/src.ts');
     const before = r.git('status', '--porcelain');
 
-    const plans = await planReleases(r.runner(), { date: '2024-05-01' });
+    const { plans } = await planRepository(r.runner(), { date: '2024-05-01' });
     assert.deepEqual(plans.map((p) => [p.package, p.next, p.tag]), [['a', '1.1.0', 'a@1.1.0'], ['b', '2.0.1', 'b@2.0.1']]);
     const all = plans.flatMap((p) => p.files);
     assert.equal(new Set(all.map((f) => f.path)).size, all.length, 'each file in exactly one plan');
@@ -50,6 +51,6 @@ describe('versioning/monorepo on real repositories', () => {
     assert.deepEqual([lock.packages['packages/a'].version, lock.packages['packages/b'].version], ['1.1.0', '2.0.1']);
     assert.equal(r.git('status', '--porcelain'), before, 'planning writes nothing');
 
-    await assert.rejects(planReleases(r.runner(), { tagFormat: 'v${version}' }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidTagFormat');
+    await assert.rejects(planRepository(r.runner(), { config: { versioning: { tagFormat: 'v${version}' } } }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidTagFormat');
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { SdlcError } from '../../../src/core/errors';
-import { planRelease } from '../../../src/core/versioning/plan';
+import type { ReleasePlan } from '../../../src/core/versioning/plan';
+import { planRepository, type PlanRepositoryOptions } from '../../../src/core/versioning/service';
 import { TempRepo } from './tempRepo';
 
 const usage = (code: string, message?: RegExp) => (e: unknown) => {
@@ -11,7 +12,15 @@ const usage = (code: string, message?: RegExp) => (e: unknown) => {
   return true;
 };
 
-describe('versioning/planRelease on a real repository (pure plan)', () => {
+/** The plan of one package folder (default the root) through the planning service; its errors thrown. */
+async function planOne(git: Parameters<typeof planRepository>[0], options: PlanRepositoryOptions & { packageDir?: string } = {}): Promise<ReleasePlan> {
+  const { packageDir, ...rest } = options;
+  const result = await planRepository(git, { ...rest, only: [packageDir ?? '.'] });
+  assert.equal(result.plans.length, 1, JSON.stringify(result.packages.map((p) => p.state)));
+  return result.plans[0];
+}
+
+describe('versioning/service: one package planned on a real repository (pure plan)', () => {
   const repos: TempRepo[] = [];
   const make = () => {
     const r = new TempRepo();
@@ -34,7 +43,10 @@ describe('versioning/planRelease on a real repository (pure plan)', () => {
     r.commit('fix: crash');
     const before = r.git('status', '--porcelain');
 
-    const plan = await planRelease(r.runner(), { date: '2024-05-01', github: { owner: 'acme', repo: 'demo' } });
+    const result = await planRepository(r.runner(), { date: '2024-05-01', github: { owner: 'acme', repo: 'demo' } });
+    assert.equal(result.monorepo, false);
+    assert.deepEqual(result.packages.map((p) => [p.dir, p.ecosystem, p.where, p.currentSource]), [['.', 'npm', 'package.json version', 'manifest']]);
+    const [plan] = result.plans;
     assert.deepEqual(
       [plan.package, plan.current, plan.next, plan.releaseType, plan.reason, plan.tag, plan.previousTag],
       ['demo', '1.2.3', '1.3.0', 'minor', '1 feature, 1 bug fix', 'v1.3.0', 'v1.2.3'],
@@ -52,48 +64,57 @@ describe('versioning/planRelease on a real repository (pure plan)', () => {
     assert.doesNotThrow(() => JSON.stringify(plan));
   });
 
-  it('explicit types, prerelease, exact version; creates a missing changelog', async () => {
+  it('explicit types, prerelease, exact version; creates a missing changelog; versioning.changelog false', async () => {
     const r = make();
     r.write('package.json', pkg);
     r.commitAll('feat: first');
     const git = r.runner();
-    const pre = await planRelease(git, { bump: 'prerelease', preid: 'rc' });
+    const pre = await planOne(git, { bump: 'prerelease', preid: 'rc' });
     assert.deepEqual([pre.next, pre.tag, pre.previousTag, pre.releaseType], ['1.3.0-rc.0', 'v1.3.0-rc.0', null, 'prerelease']);
     const changelog = pre.files.find((f) => f.path === 'CHANGELOG.md')!;
     assert.equal(changelog.before, null);
     assert.ok(changelog.after.startsWith('# Changelog\n\n## 1.3.0-rc.0 ('));
-    assert.equal((await planRelease(git, { bump: '2.0.0' })).releaseType, 'exact');
-    await assert.rejects(planRelease(git, { bump: '1.0.0' }), usage('VersionNotGreater'));
-    assert.equal((await planRelease(git, { bump: 'major', changelog: false })).files.length, 1);
+    assert.equal((await planOne(git, { bump: '2.0.0' })).releaseType, 'exact');
+    await assert.rejects(planOne(git, { bump: '1.0.0' }), usage('VersionNotGreater'));
+    assert.deepEqual((await planOne(git, { bump: 'major', config: { versioning: { changelog: false } } })).files.map((f) => f.path), ['package.json']);
   });
 
-  it('bad input: nothing to release, tag exists, invalid manifest', async () => {
+  it('bad input: nothing to release, tag exists, invalid manifest (file:line:column), invalid version', async () => {
     const r = make();
     r.write('package.json', pkg);
     r.commitAll('feat: first');
     r.tag('v1.2.3');
     const git = r.runner();
-    await assert.rejects(planRelease(git), usage('NothingToRelease', /since v1\.2\.3/));
+    await assert.rejects(planOne(git), usage('NothingToRelease', /since v1\.2\.3/));
     r.commit('fix: x');
     r.tag('v1.2.4'); // someone tagged by hand without bumping package.json
     r.commit('fix: y');
-    await assert.rejects(planRelease(git, { bump: 'patch' }), usage('TagExists', /v1\.2\.4 already exists/));
+    // The manifest is behind the tag v1.2.4: the tag is the current version, so patch gives 1.2.5.
+    assert.equal((await planOne(git, { bump: 'patch' })).tag, 'v1.2.5');
+    await assert.rejects(planOne(git, { bump: '1.2.4' }), usage('VersionNotGreater'));
+    r.write('package.json', '{\n  "name": "demo",\n  "version": "1.2.5"\n}\n');
+    r.git('checkout', '-q', '-b', 'side');
+    r.commit('fix: on a side branch', 'side.txt');
+    r.tag('v1.2.6'); // not in HEAD's history (so not the last release), but the name is taken
+    r.git('checkout', '-q', 'main');
+    await assert.rejects(planOne(git, { bump: '1.2.6' }), usage('TagExists', /v1\.2\.6 already exists/));
     r.write('package.json', '{\n  "name": "demo",\n  "version": "1.2.3"\n  "x": 1\n}\n');
-    await assert.rejects(planRelease(git), usage('InvalidJson', /^package\.json:4:3:/));
+    await assert.rejects(planOne(git), usage('InvalidJson', /^package\.json:4:3:/));
     r.write('package.json', '{ "name": "demo", "version": "one" }');
-    await assert.rejects(planRelease(git), usage('InvalidVersion', /"one" is not a semantic version/));
+    await assert.rejects(planOne(git), usage('InvalidVersion', /"one" is not a semantic version/));
   });
 
-  it('a package in a subfolder: its own tags (${name}@${version}) and only its commits', async () => {
+  it('a package in a subfolder: its own tags (${name}@${version}) and only its commits; a folder outside the repository is refused', async () => {
     const r = make();
     r.write('packages/core/package.json', '{ "name": "@acme/core", "version": "0.3.0" }\n');
     r.commitAll('feat(core): start');
     r.tag('@acme/core@0.3.0');
     r.commit('feat(ui)!: elsewhere', 'packages/ui/index.js');
     r.commit('fix(core): inside', 'packages/core/index.js');
-    const plan = await planRelease(r.runner(), { packageDir: 'packages/core/' });
+    const plan = await planOne(r.runner(), { packageDir: 'packages/core/' });
     assert.deepEqual([plan.package, plan.next, plan.tag, plan.commits.length], ['@acme/core', '0.3.1', '@acme/core@0.3.1', 1]);
     assert.deepEqual(plan.files.map((f) => f.path), ['packages/core/package.json', 'packages/core/CHANGELOG.md']);
-    await assert.rejects(planRelease(r.runner(), { packageDir: '../x' }), usage('InvalidPackage'));
+    await assert.rejects(planOne(r.runner(), { packageDir: '../x' }), usage('InvalidPackage'));
+    await assert.rejects(planOne(r.runner(), { packageDir: '/etc' }), usage('InvalidPackage'));
   });
 });

@@ -6,7 +6,7 @@ import { compileTagFormat } from '../../../src/core/versioning/tagFormat';
 import { peerReleaseType } from './peer';
 import { TempRepo } from './tempRepo';
 
-/** Our recommendation for the repository, the way planRelease gets it. */
+/** Our recommendation for the repository, the way the planning service (service.ts) gets it. */
 async function ours(repo: TempRepo, preMajor = false): Promise<string> {
   const git = repo.runner();
   const last = await findLastRelease(git, compileTagFormat('v${version}'));

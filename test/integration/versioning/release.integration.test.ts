@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { AuditLog } from '../../../src/core/audit/auditLog';
 import { SdlcError } from '../../../src/core/errors';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
-import { planRelease, type ReleasePlan } from '../../../src/core/versioning/plan';
 import { applyRelease } from '../../../src/core/versioning/release';
+import { planRepository } from '../../../src/core/versioning/service';
 import { startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
 import { cleanupTempDirs, cloneRepo, commit, git, makeRepo, makeTempDir } from '../../support/repos';
 
@@ -39,6 +39,13 @@ async function releasedRepo(): Promise<string> {
   await commit(repo, 'feat(api): search', { 'src/a.ts': 'a\n' });
   await commit(repo, 'fix: crash on start', { 'src/b.ts': 'b\n' });
   return repo;
+}
+
+/** The root package's plan through the planning service (its errors thrown). */
+async function planRoot(g: Parameters<typeof planRepository>[0]) {
+  const { plans } = await planRepository(g, { only: ['.'], date: '2024-05-01' });
+  assert.equal(plans.length, 1);
+  return plans[0];
 }
 
 const fails = (code: string, message?: RegExp) => (e: unknown) => {
@@ -75,7 +82,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('happy path: writes the files, commits, annotated tag with the changelog section, pushes both, audits', async () => {
     const repo = await withRemote('happy');
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     assert.equal(plan.next, '1.2.0');
     const { log, actor } = await audited(repo);
     const result = await applyRelease(g, plan, { push: true, audit: { log, actor } });
@@ -109,7 +116,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('refuses a dirty tree, naming the files; nothing changes', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     await fs.writeFile(path.join(repo, 'src', 'a.ts'), 'edited\n');
     const before = await state(repo);
     const { log, actor } = await audited(repo);
@@ -122,7 +129,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('refuses a detached HEAD; nothing changes', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     await git(repo, ['checkout', '-q', '--detach', 'HEAD']);
     const head = (await git(repo, ['rev-parse', 'HEAD'])).trim();
     await assert.rejects(applyRelease(g, plan), fails('DetachedHead', /detached/));
@@ -134,7 +141,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('refuses when the tag exists locally (made after planning)', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     await git(repo, ['tag', 'v1.2.0', 'HEAD~1']);
     const before = await state(repo);
     await assert.rejects(applyRelease(g, plan), fails('TagExists', /v1\.2\.0 already exists locally/));
@@ -147,7 +154,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
     await git(other, ['tag', 'v1.2.0']);
     await git(other, ['push', '-q', 'origin', 'v1.2.0']);
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const before = await state(repo);
     await assert.rejects(applyRelease(g, plan, { push: true }), fails('TagExists', /already exists on the remote origin/));
     assert.deepEqual(await state(repo), before);
@@ -156,7 +163,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('refuses a file changed since planning (ConcurrentChange); nothing changes', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     await commit(repo, 'docs: touch changelog', { 'CHANGELOG.md': OLD_LOG + '\n' });
     const before = await state(repo);
     await assert.rejects(applyRelease(g, plan), fails('ConcurrentChange', /CHANGELOG\.md changed since the release was planned/));
@@ -166,7 +173,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('an index locked mid-release (before the commit) → everything restored byte for byte', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const before = await state(repo);
     const lock = path.join(repo, '.git', 'index.lock');
     const { log, actor } = await audited(repo);
@@ -194,7 +201,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
     await fs.mkdir(path.dirname(hook), { recursive: true });
     await fs.writeFile(hook, '#!/bin/sh\necho "release commits are frozen" >&2\nexit 1\n', { mode: 0o755 });
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const before = await state(repo);
     await assert.rejects(applyRelease(g, plan), (e: unknown) => e instanceof SdlcError && /Everything was restored/.test(e.message));
     assert.deepEqual(await state(repo), before);
@@ -203,7 +210,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('a failing tag step (a ref lock in the way) → commit undone, files and index as before', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const before = await state(repo);
     const lock = path.join(repo, '.git', 'refs', 'tags', 'v1.2.0.lock');
     await assert.rejects(
@@ -217,7 +224,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
   it('a cancelled release (signal aborted during the tag step) is rolled back', async () => {
     const repo = await releasedRepo();
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const before = await state(repo);
     const controller = new AbortController();
     await assert.rejects(
@@ -233,7 +240,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
     await commit(other, 'fix: elsewhere');
     await git(other, ['push', '-q', 'origin', 'main']);
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const { log, actor } = await audited(repo);
     await assert.rejects(
       applyRelease(g, plan, { push: true, audit: { log, actor } }),
@@ -253,7 +260,7 @@ describe('versioning/applyRelease: the release transaction on real repositories'
     const repo = await releasedRepo();
     await git(repo, ['remote', 'add', 'origin', `${server.url}/missing.git`]);
     const g = createGit(repo);
-    const plan = await planRelease(g, { date: '2024-05-01' });
+    const plan = await planRoot(g);
     const before = await state(repo);
     await assert.rejects(applyRelease(g, plan, { push: true }), (e: unknown) => e instanceof SdlcError);
     assert.deepEqual(await state(repo), before);
@@ -267,7 +274,8 @@ describe('versioning/applyRelease: the release transaction on real repositories'
     await commit(repo, 'feat: a thing', { 'a/x.ts': 'x\n' });
     await commit(repo, 'fix: b thing', { 'b/y.ts': 'y\n' });
     const g = createGit(repo);
-    const plans: ReleasePlan[] = [await planRelease(g, { packageDir: 'a', date: '2024-05-01' }), await planRelease(g, { packageDir: 'b', date: '2024-05-01' })];
+    const { plans } = await planRepository(g, { config: { packages: ['a', 'b'] }, date: '2024-05-01' });
+    assert.equal(plans.length, 2);
     const result = await applyRelease(g, plans, { commitMessage: 'release: ${tag}' });
     assert.deepEqual(result.tags, ['a@1.1.0', 'b@2.0.1']);
     assert.equal((await git(repo, ['log', '-1', '--format=%s'])).trim(), 'release: a@1.1.0, b@2.0.1');
