@@ -21,7 +21,13 @@ describe('Deployments view', function () {
   const root = path.join(workspace, 'deploy-app');
   let github: FakeGitHub;
   let web: SwitchableEndpoint;
-  const view = () => run<{ pending: number; items: Item[] }>('sdlc.deployments._inspect');
+  // The view lists this repository's environments at the top when it is the workspace's only
+  // repository, under its own node when earlier suites left others: the items of deploy-app either way.
+  const view = async () => {
+    const v = await run<{ pending: number; items: Item[] }>('sdlc.deployments._inspect');
+    const own = v.items.find((i) => i.contextValue === 'repository' && i.label === 'deploy-app');
+    return { pending: v.pending, items: own ? (own.children ?? []) : v.items };
+  };
 
   before(async () => {
     web = await SwitchableEndpoint.start();

@@ -10,6 +10,7 @@ import './testRuns.test';
 import './ci.test';
 import './versions.test';
 import './packages.test';
+import './deployments.test';
 
 export function run(): Promise<void> {
   return runMocha();
