@@ -8,11 +8,11 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { SwitchableEndpoint } from '../integration/deploy/endpoints';
-import { assertNoViolations, startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
+import { assertNoViolations, startFakeGitHub, type FakeGitHub, type Fault } from '../support/fakeGithub';
 import type { DeploymentRecord } from '../support/fakeGithub/deploymentsState';
 import { addDeploymentStatus, createDeployment } from '../support/fakeGithub/routes/deployments';
 import { cleanupTempDirs, commit, git, headSha, makeRepo, makeTempDir, tag } from '../support/repos';
-import { blurViews, closeToasts, findRow, hoverRow, setExpanded, showOnlyView, waitForRow, waitForTree } from '../support/uiTree';
+import { blurViews, closeToasts, findRow, hoverRow, rowLocator, setExpanded, showOnlyView, waitForRow, waitForTree } from '../support/uiTree';
 import { openWorkbench, runCommand, type Workbench } from './driver';
 
 const TOKEN = 'ghp_uiDeploymentsTokenThatMustNeverBeShown01';
@@ -287,6 +287,44 @@ describe('UI: Deployments view', function () {
     await waitForTree(page, VIEW, 'the three waves in the history', (rows) => ['eu-1', 'us-1', 'ap-1'].every((t) => findRow(rows, ['production', 'History', `v1.2.0 (${t})`])));
     await blurViews(page);
     await wb!.screenshot('deployments-phased-done');
+  });
+
+  it('an environment going down turns red with a notification; a failing GitHub API is a row with a retry (deployments-unhealthy.png, deployments-github-error.png)', async () => {
+    const page = wb!.page;
+    endpoints.staging.mode = 'unhealthy';
+    try {
+      await runCommand(page, 'SDLC: Check Environment Health');
+      const staging = await waitForRow(page, VIEW, ['staging'], (r) => r.icon === 'codicon-error');
+      assert.match(staging.description, /^v1\.2\.0/);
+      await setExpanded(page, VIEW, ['staging'], true);
+      await waitForRow(page, VIEW, ['staging', endpoints.staging.url], (r) => r.icon === 'codicon-error' && /HTTP 503/.test(r.description));
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'staging is unhealthy (was healthy).' });
+      await toast.waitFor();
+      await blurViews(page);
+      await wb!.screenshot('deployments-unhealthy', { keepHover: true });
+    } finally {
+      endpoints.staging.mode = 'healthy';
+    }
+    await closeToasts(page);
+
+    // GitHub answers 502 for the environments: the error comes first, a click retries, and the
+    // environments of the last good load stay below it.
+    const fault: Fault = { match: { path: '/repos/acme/shop-api/environments' }, times: Infinity, respond: { status: 502 } };
+    github.faults.push(fault);
+    try {
+      await runCommand(page, 'SDLC: Refresh Deployments');
+      const error = await waitForRow(page, VIEW, ['Could not load deployments:'], (r) => r.icon === 'codicon-error');
+      assert.equal(error.label, 'Could not load deployments: GitHub had a server error (502) (click to retry)');
+      await waitForRow(page, VIEW, ['production'], (r) => r.description.startsWith('v1.2.0'));
+      await closeToasts(page);
+      await blurViews(page);
+      await wb!.screenshot('deployments-github-error');
+    } finally {
+      github.faults.splice(github.faults.indexOf(fault), 1);
+    }
+    // The retry (the row's command) loads again once GitHub answers.
+    await rowLocator(page, VIEW, await waitForRow(page, VIEW, ['Could not load deployments:'])).click();
+    await waitForTree(page, VIEW, 'the environments without the error row', (rows) => !rows.some((r) => r.label.startsWith('Could not load deployments')) && findRow(rows, ['staging']));
   });
 });
 

@@ -147,3 +147,14 @@ function formatSeconds(ms: number): string {
   const s = Math.max(0, Math.round(ms / 100) / 10);
   return s >= 90 ? `${Math.round(s / 60)} min` : `${s} s`;
 }
+
+/**
+ * A GitHub error message short enough for a tree row: without the request (`(GET /repos/…)`) and
+ * the trailing advice, which the tooltip and the log keep. Other messages pass unchanged.
+ */
+export function briefGitHubMessage(message: string): string {
+  return message
+    .replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) [^)]*\)/g, '')
+    .replace(/[;.]\s*(?:try again later|check the network and try again)\.?$/i, '')
+    .replace(/\.$/, '');
+}

@@ -170,7 +170,7 @@ export class DeploymentsStore implements vscode.Disposable {
       return;
     }
     try {
-      const { deployer, config } = await this.deployer(repo.root);
+      const { deployer } = await this.deployer(repo.root);
       const gh = await this.gh(repo.root);
       const envs = await deployer.environments();
       const views = await Promise.all(
@@ -182,7 +182,6 @@ export class DeploymentsStore implements vscode.Disposable {
       );
       const pending = await this.pendingRuns(gh).catch(() => []);
       this.entries.set(repo.root, { repo, state: 'ready', environments: views, pending });
-      void config;
     } catch (e) {
       this.entries.set(repo.root, { ...entry, state: 'error', error: errorMessage(e) });
     }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { DeploymentSummary } from '../../core/deploy/environments';
 import type { DeploymentsStore, EnvironmentView, PendingRun, RepoDeployments } from './deploymentsStore';
 import { formatAgo } from '../../core/format';
+import { briefGitHubMessage } from '../../core/github/classify';
 
 export type DeploymentsNode =
   | { kind: 'repo'; repo: RepoDeployments }
@@ -67,7 +68,6 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
   }
 
   private repoChildren(repo: RepoDeployments): DeploymentsNode[] {
-    const root = repo.repo.root;
     switch (repo.state) {
       case 'loading':
         if (repo.environments.length === 0) return [{ kind: 'message', text: 'Loading environments…', icon: 'loading~spin' }];
@@ -76,11 +76,26 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
         return [{ kind: 'message', text: 'Sign in to GitHub to see environments and deployments', icon: 'account', command: { command: 'sdlc.github.signIn', title: 'Sign in to GitHub' } }];
       case 'noGitHub':
         return [{ kind: 'message', text: 'No GitHub remote: environments and deployments live on GitHub', icon: 'info', tooltip: 'Deployments, environments and their approvals live on GitHub: add a remote that points to github.com (or your GitHub Enterprise host) to see them here. Health checks of targets in .sdlc.json still run from the CLI (sdlc health).' }];
-      case 'error':
-        return [{ kind: 'message', text: `Could not load deployments: ${repo.error ?? 'unknown error'}`, icon: 'error', command: { command: 'sdlc.showLog', title: 'Show Log' } }];
+      case 'error': {
+        // The error first (a click retries), then what the last good load showed, if anything.
+        const error: DeploymentsNode = {
+          kind: 'message',
+          text: `Could not load deployments: ${briefGitHubMessage(repo.error ?? 'unknown error')} (click to retry)`,
+          icon: 'error',
+          tooltip: `${repo.error ?? 'unknown error'}\n\n${repo.environments.length ? 'The environments below are from the last successful load. ' : ''}Click to retry; details are in the SDLC log (SDLC: Show Log).`,
+          command: { command: 'sdlc.deployments.refresh', title: 'Retry' },
+        };
+        if (repo.environments.length === 0) return [error];
+        return [error, ...this.environmentNodes(repo)];
+      }
       case 'ready':
         if (repo.environments.length === 0) return [{ kind: 'message', text: 'No environments on GitHub or in .sdlc.json.', icon: 'info', tooltip: 'Create an environment in the repository\'s settings on GitHub, or add one under "environments" in .sdlc.json.' }];
     }
+    return this.environmentNodes(repo);
+  }
+
+  private environmentNodes(repo: RepoDeployments): DeploymentsNode[] {
+    const root = repo.repo.root;
     const out: DeploymentsNode[] = [];
     if (repo.pending.length) out.push({ kind: 'pendingGroup', root, runs: repo.pending });
     out.push(...repo.environments.map((view): DeploymentsNode => ({ kind: 'environment', root, view })));

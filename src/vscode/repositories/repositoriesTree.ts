@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { briefGitHubMessage } from '../../core/github/classify';
 import type { CiStatus } from '../../core/github/github';
 import { CommandIds } from '../ids';
 import type { RepositoryModel } from './repositoryModel';
@@ -341,11 +342,7 @@ function branchTooltip(b: { name: string; sha: string; upstream: string | null; 
  * stays visible in a normal side bar; the full message (request, advice) stays in the tooltip.
  */
 function shortGitHubMessage(message: string): string {
-  return message
-    .replace(/^GitHub\s+/, '')
-    .replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) [^)]*\)/g, '')
-    .replace(/[;.]\s*(?:try again later|check the network and try again)\.?$/i, '')
-    .replace(/\.$/, '');
+  return briefGitHubMessage(message).replace(/^GitHub\s+/, '');
 }
 
 function ciColor(ci: CiStatus): vscode.ThemeColor | undefined {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { classifyGitHubError } from '../../../src/core/github/classify';
+import { briefGitHubMessage, classifyGitHubError } from '../../../src/core/github/classify';
 import { GitHubError, type GitHubErrorCode } from '../../../src/core/github/github';
 
 /** Shaped like octokit's RequestError: status, request, response with headers. */
@@ -98,5 +98,17 @@ describe('classifyGitHubError', () => {
     assert.ok(!c.message.includes(token));
     const n = classifyGitHubError(Object.assign(new Error(`connect to https://x:${token}@host failed`), { name: 'HttpError', status: 500 }), { secrets: [token] });
     assert.ok(!n.message.includes(token), n.message);
+  });
+});
+
+describe('briefGitHubMessage', () => {
+  it('drops the request and the trailing advice of a classified error, keeps what happened', () => {
+    const e = classifyGitHubError(httpError(502));
+    assert.match(e.message, /\(GET \/repos\/o\/r\/pulls\)/, 'the full message names the request');
+    assert.equal(briefGitHubMessage(e.message), 'GitHub had a server error (502)');
+  });
+
+  it('leaves other messages as they are', () => {
+    assert.equal(briefGitHubMessage('.sdlc.json: environments[0].name must be a string'), '.sdlc.json: environments[0].name must be a string');
   });
 });
