@@ -74,7 +74,10 @@ export interface DeployServices {
   approveWave?: (environment: string, wave: string, ref: string) => Promise<boolean>;
   onEvent?: (e: DeployEvent) => void;
   signal?: AbortSignal;
-  /** Poll interval of runs / statuses (default 5000 ms) and how long to follow one (default 1 h). */
+  /**
+   * Longest poll interval of runs / statuses (default 5000 ms; polls start at 1 s and grow by half
+   * each time up to it, so a quick pipeline is seen quickly) and how long to follow one (default 1 h).
+   */
   pollMs?: number;
   followTimeoutMs?: number;
   /** Interval between health probes of a gate (default 10000 ms). */
@@ -298,14 +301,14 @@ export class Deployer {
     let runId = dispatched.runId;
     let runUrl = dispatched.htmlUrl;
     const deadline = this.now() + (this.s.followTimeoutMs ?? 3_600_000);
-    while (runId === null) {
+    for (let attempt = 0; runId === null; attempt++) {
       const found = await this.s.github.findDispatchedRun(workflow, runRef, since);
       if (found) ({ runId, htmlUrl: runUrl } = found);
       else if (this.now() > deadline) throw new SdlcError('RunNotFound', `Dispatched ${workflow} on ${runRef}, but no run appeared. Look at the Actions tab of the repository.`);
-      else await this.wait(this.s.pollMs ?? 5000, this.s.signal);
+      else await this.wait(this.pollDelay(attempt), this.s.signal);
     }
     this.s.onEvent?.({ type: 'dispatched', wave, runId, url: runUrl });
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const run = await this.s.github.run(runId);
       runUrl = run.htmlUrl;
       if (FINAL_RUN.has(run.status)) {
@@ -314,7 +317,7 @@ export class Deployer {
       }
       if (run.status === 'waiting') this.s.onEvent?.({ type: 'waiting', wave, what: `run ${runId} waits for a review of its deployment` });
       if (this.now() > deadline) return { wave, status: 'failure', runId, runUrl, deploymentId: null, gate: null, message: `run ${runId} did not finish in time (${run.status}): ${runUrl}` };
-      await this.wait(this.s.pollMs ?? 5000, this.s.signal);
+      await this.wait(this.pollDelay(attempt), this.s.signal);
     }
   }
 
@@ -335,15 +338,20 @@ export class Deployer {
     }
     // Phased: the gate needs the wave done, so follow the statuses the pipeline reports.
     const deadline = this.now() + (this.s.followTimeoutMs ?? 3_600_000);
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const statuses = await this.s.github.statuses(d.id);
       const latest = statuses[0]?.state;
       if (latest === 'success') return { wave, status: 'success', runId: null, runUrl: statuses[0].logUrl, deploymentId: d.id, gate: null, message: `deployment #${d.id} succeeded` };
       if (latest === 'failure' || latest === 'error' || latest === 'inactive') return { wave, status: 'failure', runId: null, runUrl: statuses[0].logUrl, deploymentId: d.id, gate: null, message: `deployment #${d.id} reported ${latest}` };
       if (this.now() > deadline) return { wave, status: 'failure', runId: null, runUrl: null, deploymentId: d.id, gate: null, message: `deployment #${d.id} reported no final status in time` };
       this.s.onEvent?.({ type: 'waiting', wave, what: `deployment #${d.id}: ${latest ?? 'no status yet'}` });
-      await this.wait(this.s.pollMs ?? 5000, this.s.signal);
+      await this.wait(this.pollDelay(attempt), this.s.signal);
     }
+  }
+
+  /** The wait before poll `attempt + 1`: 1 s, 1.5 s, 2.25 s, … up to pollMs (GitHub answers unchanged polls with a free 304). */
+  private pollDelay(attempt: number): number {
+    return pollDelay(attempt, this.s.pollMs ?? 5000);
   }
 
   /** After a wave: health green (continuously for healthSeconds) and, when configured, an approval. */
@@ -385,4 +393,9 @@ export class Deployer {
       ...(error ? { error } : {}),
     });
   }
+}
+
+/** Poll back-off: 1 s growing by half each attempt, never above `maxMs`. */
+export function pollDelay(attempt: number, maxMs: number): number {
+  return Math.min(maxMs, Math.round(1000 * 1.5 ** Math.min(attempt, 30)));
 }
