@@ -7,113 +7,26 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { assertNoViolations, startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
 import { cleanupTempDirs, cloneRepo, commit, git, headSha, makeRepo, makeTempDir } from '../support/repos';
-import { dismissNotifications, openSdlcContainer, openWorkbench, reopenWorkbench, setSideBarWidth, viewHeader, type Workbench } from './driver';
+import * as tree from '../support/uiTree';
+import type { TreeRow } from '../support/uiTree';
+import { openWorkbench, reopenWorkbench, type Workbench } from './driver';
 
 const TOKEN = 'ghp_uiTestTokenThatMustNeverBeShown0123456789';
 const VIEWPORT = { width: 1280, height: 900 };
 const SIDEBAR_WIDTH = 620;
 
-interface RowInfo {
-  index: number;
-  label: string;
-  description: string;
-  expanded: string | null;
-  icon: string;
-}
+const VIEW = 'Repositories';
+type RowInfo = TreeRow;
 
-/**
- * The row at a label path in the side bar's tree (e.g. ['webapp', 'Branches', 'main']), found by
- * aria-level and order, or null when it is not rendered. Labels match exactly or as a prefix + ' '.
- */
-async function findRow(page: Page, labels: string[]): Promise<RowInfo | null> {
-  return page.evaluate((wanted) => {
-    // Runs in the page (this project compiles without the DOM library, hence the local shape).
-    // No named local functions here: tsx's keepNames would wrap them in a `__name` the page lacks.
-    interface El { dataset: Record<string, string | undefined>; textContent: string | null; classList: Iterable<string>; getAttribute(name: string): string | null; querySelector(selector: string): El | null; querySelectorAll(selector: string): Iterable<El> }
-    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<El> } }).document;
-    // Only the Repositories view's tree (the SDLC container holds other views too).
-    const panes = [...doc.querySelectorAll('.part.sidebar .pane')];
-    const pane = panes.find((p) => /Repositories/i.test(p.querySelector('.pane-header')?.textContent ?? ''));
-    const rows = [...(pane ?? doc.querySelectorAll('.part.sidebar')[Symbol.iterator]().next().value!).querySelectorAll('.monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
-    const info = rows.map((r) => ({
-      index: Number(r.dataset.index),
-      level: Number(r.getAttribute('aria-level')),
-      label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
-      description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
-      expanded: r.getAttribute('aria-expanded'),
-      icon: [...(r.querySelector('.custom-view-tree-node-item-icon')?.classList ?? [])].find((c) => c.startsWith('codicon-')) ?? '',
-    }));
-    let from = 0;
-    let level = 1;
-    let found: (typeof info)[number] | undefined;
-    for (const want of wanted) {
-      found = undefined;
-      for (let i = from; i < info.length; i++) {
-        if (info[i].level < level) break;
-        if (info[i].level === level && (info[i].label === want || info[i].label.startsWith(`${want} `))) {
-          found = info[i];
-          from = i + 1;
-          break;
-        }
-      }
-      if (!found) return null;
-      level++;
-    }
-    return found ? { index: found.index, label: found.label, description: found.description, expanded: found.expanded, icon: found.icon } : null;
-  }, labels);
-}
-
-/** Polls until the row at `labels` is rendered and satisfies `check`; fails with what was seen last. */
-async function waitForRow(page: Page, labels: string[], check: (r: RowInfo) => boolean = () => true, timeout = 30000): Promise<RowInfo> {
-  const deadline = Date.now() + timeout;
-  let last: RowInfo | null = null;
-  for (;;) {
-    last = await findRow(page, labels);
-    if (last && check(last)) return last;
-    if (Date.now() > deadline) {
-      throw new Error(`row ${labels.join(' › ')} not shown as expected within ${timeout} ms; last seen: ${JSON.stringify(last)}\nrows rendered:\n${await renderedRows(page)}`);
-    }
-    await page.waitForTimeout(200);
-  }
-}
-
-/** The rendered rows of the view, one per line, indented by level, with their expanded state (for failures). */
-async function renderedRows(page: Page): Promise<string> {
-  const rows = await repositoriesPane(page).locator('.monaco-list-row').evaluateAll((els) =>
-    els.map((e) => ({ i: Number(e.getAttribute('data-index')), level: Number(e.getAttribute('aria-level')), expanded: e.getAttribute('aria-expanded'), text: (e.textContent ?? '').replace(/\s+/g, ' ').trim() })));
-  return rows.sort((a, b) => a.i - b.i).map((r) => `${'  '.repeat(r.level)}${r.expanded === 'true' ? '▾ ' : r.expanded === 'false' ? '▸ ' : ''}${r.text}`).join('\n');
-}
-
-/** The Repositories view's pane in the SDLC container (the whole side bar when it is the only view). */
-function repositoriesPane(page: Page): Locator {
-  const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: 'Repositories' }) });
-  return pane.or(page.locator('.part.sidebar:not(:has(.pane-header))')).first();
-}
-
-/** The rendered row (by index, and only while it still shows the same label: the tree re-renders). */
-function rowLocator(page: Page, row: RowInfo): Locator {
-  const label = page.locator('.label-name', { hasText: new RegExp(`^\\s*${row.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
-  return repositoriesPane(page).locator(`.monaco-list-row[data-index="${row.index}"]`).filter({ has: label });
-}
-
-/**
- * Expands or collapses a tree node by clicking its twistie (a click on the label could run its
- * command). Clicks again when the tree re-rendered under the click (the view refreshes as data arrives).
- */
-async function setExpanded(page: Page, labels: string[], expanded: boolean): Promise<void> {
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    const row = await waitForRow(page, labels, (r) => r.expanded !== null);
-    if (row.expanded === String(expanded)) return;
-    if (Date.now() > deadline) throw new Error(`could not ${expanded ? 'expand' : 'collapse'} ${labels.join(' › ')}`);
-    await rowLocator(page, row).locator('.monaco-tl-twistie').click({ timeout: 5000 }).catch(() => undefined);
-    await waitForRow(page, labels, (r) => r.expanded === String(expanded), 2000).catch(() => undefined);
-  }
-}
+// The shared tree helpers (test/support/uiTree.ts), bound to the Repositories view.
+const waitForRow = (page: Page, labels: string[], check?: (r: RowInfo) => boolean, timeout = 30000) => tree.waitForRow(page, VIEW, labels, check, timeout);
+const setExpanded = (page: Page, labels: string[], expanded: boolean) => tree.setExpanded(page, VIEW, labels, expanded);
+const rowLocator = (page: Page, row: RowInfo) => tree.rowLocator(page, VIEW, row);
+const repositoriesPane = (page: Page) => tree.viewPane(page, VIEW);
 
 /** Asserts the row is inside the visible part of the side bar (not scrolled away, not clipped). */
 async function assertOnScreen(page: Page, labels: string[]): Promise<RowInfo> {
@@ -133,33 +46,9 @@ async function assertNotTruncated(page: Page, labels: string[]): Promise<void> {
   assert.ok(scroll <= client, `${labels.join(' › ')} is cut off (${scroll} px of text in ${client} px): "${row.label}"`);
 }
 
-/** Moves keyboard focus to the (empty) editor area: no focus outline or inline actions in the picture. */
-async function blurView(page: Page): Promise<void> {
-  await page.locator('.part.editor').click({ position: { x: 40, y: 40 } });
-}
-
-/**
- * Opens the SDLC container with a readable side bar; the container's other views are collapsed so
- * the Repositories view gets the height.
- */
-async function showView(wb: Workbench): Promise<void> {
-  const page = wb.page;
-  await openSdlcContainer(page);
-  await viewHeader(page, 'Repositories').waitFor({ state: 'visible' });
-  await setSideBarWidth(page, SIDEBAR_WIDTH);
-  const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]').filter({ hasNotText: 'Repositories' });
-  for (let i = 0; i < 5 && (await others.count()); i++) {
-    const name = (await others.first().locator('.title').innerText()).trim();
-    await others.first().click();
-    await page.locator('.part.sidebar .pane-header[aria-expanded="false"]', { hasText: name }).first().waitFor();
-  }
-  await repositoriesPane(page).waitFor({ state: 'visible' });
-}
-
-/** Closes toasts before a picture; any that came up are reported, never silently hidden. */
-async function noToasts(page: Page): Promise<void> {
-  const texts = await dismissNotifications(page);
-  if (texts.length) console.log(`      (closed notifications: ${texts.map((t) => JSON.stringify(t.replace(/\s+/g, ' '))).join(', ')})`);
+/** Opens the SDLC container with a readable side bar and the container's other views folded. */
+function showView(wb: Workbench): Promise<void> {
+  return tree.showOnlyView(wb.page, VIEW, SIDEBAR_WIDTH);
 }
 
 describe('Repositories view (screenshots)', function () {
@@ -293,16 +182,16 @@ describe('Repositories view (screenshots)', function () {
 
       for (const labels of [['docs-site'], ['legacy-api'], ['webapp', 'Branches', 'fix/header'], ['webapp', 'Tags', 'nightly'], ['webapp', 'Pull Requests', '#1']]) await assertOnScreen(page, labels);
       await assertNotTruncated(page, ['webapp', 'Pull Requests', '#1']);
-      await noToasts(page);
-      await blurView(page);
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
       await wb!.screenshot('repositories-populated');
     });
 
     it('shows the CI state of a branch in its tooltip (repositories-tooltip.png)', async () => {
       const page = wb!.page;
       const row = await waitForRow(page, ['webapp', 'Branches', 'feature/login']);
-      await noToasts(page);
-      await blurView(page);
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
       await rowLocator(page, row).locator('.label-name').hover();
       const hover = page.locator('.workbench-hover-container, .monaco-hover.workbench-hover').filter({ hasText: 'CI: failure' }).first();
       await hover.waitFor({ state: 'visible', timeout: 10000 });
@@ -328,8 +217,8 @@ describe('Repositories view (screenshots)', function () {
       assert.ok(github.requests.some((r) => r.path === '/repos/acme/legacy-api/pulls' && r.status === 502), 'the fault was hit');
       await assertOnScreen(page, ['legacy-api', 'Pull Requests', 'GitHub:']);
       await assertNotTruncated(page, ['legacy-api', 'Pull Requests', 'GitHub:']);
-      await noToasts(page);
-      await blurView(page);
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
       await wb!.screenshot('repositories-github-error');
     });
   });
@@ -360,8 +249,8 @@ describe('Repositories view (screenshots)', function () {
       await waitForRow(page, ['webapp'], (r) => r.description.startsWith('main'));
       await assertOnScreen(page, ['webapp', 'Pull Requests', 'Sign in to GitHub']);
       await assertNotTruncated(page, ['webapp', 'Pull Requests', 'Sign in to GitHub']);
-      await noToasts(page);
-      await blurView(page);
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
       await wb!.screenshot('repositories-signed-out');
     });
 
@@ -375,8 +264,8 @@ describe('Repositories view (screenshots)', function () {
         await welcome.locator('.monaco-button', { hasText: button }).first().waitFor({ state: 'visible' });
       }
       assert.equal(await repositoriesPane(page).locator('.monaco-list-row').filter({ visible: true }).count(), 0, 'no rows next to the welcome text');
-      await noToasts(page);
-      await blurView(page);
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
       await wb!.screenshot('repositories-no-repository');
     });
 
@@ -387,8 +276,8 @@ describe('Repositories view (screenshots)', function () {
       const welcome = repositoriesPane(page).locator('.welcome-view-content');
       await welcome.getByText('No folder is open').waitFor({ state: 'visible' });
       await welcome.locator('.monaco-button', { hasText: 'Open Folder' }).first().waitFor({ state: 'visible' });
-      await noToasts(page);
-      await blurView(page);
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
       await wb!.screenshot('repositories-no-folder');
     });
   });
