@@ -81,6 +81,8 @@ export const InternalCommandIds = {
   inspectPackages: 'sdlc.packages._inspect',
   /** The Deployments tree as plain data for tests: `{ pending, items }`. */
   inspectDeployments: 'sdlc.deployments._inspect',
+  /** The History row "Load older deployments…": `{ repository, environment }` → how many were added. */
+  loadMoreDeployments: 'sdlc.deployments._loadMore',
 } as const;
 
 /**

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeGitHub, assertNoViolations, type FakeGitHub } from '../support/fakeGithub';
-import { addDeploymentStatus, finishRun } from '../support/fakeGithub/routes/deployments';
+import { addDeploymentStatus, createDeployment, finishRun } from '../support/fakeGithub/routes/deployments';
 import { commit, git, headSha, makeRepo, tag } from '../support/repos';
 import { SwitchableEndpoint } from '../integration/deploy/endpoints';
 import { activate, find, run, waitFor, type Item } from './helpers';
@@ -128,6 +128,33 @@ describe('Deployments view', function () {
     const promoted = await run<{ ref: string; kind: string }>('sdlc.deployments.promote', { repository: root, environment: 'production', confirm: true });
     assert.equal(promoted.error, undefined, JSON.stringify(promoted.error));
     assert.deepEqual([promoted.kind, promoted.ref], ['promote', 'v1.1.0']);
+  });
+
+  it('pages the history: the newest 10, then older ones on request, without duplicates', async () => {
+    const s = github.state;
+    const record = s.repo('acme', 'deploy-app')!;
+    for (let i = 0; i < 12; i++) addDeploymentStatus(s, createDeployment(s, record, { ref: 'v1.0.0', environment: 'staging', creator: 'mona', description: `old ${i}` }), { state: 'success' });
+    const total = [...s.deployments.deployments.values()].filter((d) => d.environment === 'staging' && d.repo === 'deploy-app').length;
+    assert.ok(total > 12);
+    const history = await waitFor('the first page of the history', async () => {
+      await run('sdlc.deployments.refresh');
+      const h = find((await view()).items, 'staging', 'History');
+      return h?.description === '10+ deployments' ? h : undefined;
+    });
+    assert.equal(history.children?.length, 11, 'ten deployments and the "Load older deployments…" row');
+    assert.equal(history.children?.at(-1)?.label, 'Load older deployments…');
+    let loaded = 10;
+    while (loaded < total) {
+      const { added } = await run<{ added: number }>('sdlc.deployments._loadMore', { repository: root, environment: 'staging' });
+      assert.ok(added > 0 && added <= 10, String(added));
+      loaded += added;
+    }
+    const all = find((await view()).items, 'staging', 'History')!;
+    assert.equal(all.description, `${total} deployments`);
+    assert.equal(all.children?.length, total, 'every deployment once, no "load more" row at the end');
+    // A refresh keeps what was loaded.
+    await run('sdlc.deployments.refresh');
+    assert.equal(find((await view()).items, 'staging', 'History')?.children?.length, total);
   });
 
   it('health turns red in the view when the endpoint fails', async () => {

@@ -314,6 +314,14 @@ export function deploymentCommands(deps: { repos: RepositoryStore; store: Deploy
       },
     },
     { id: InternalCommandIds.inspectDeployments, run: () => tree.inspect() },
+    {
+      id: InternalCommandIds.loadMoreDeployments,
+      run: async (arg) => {
+        const args = argsOf(arg);
+        if (!args.repository || !args.environment) throw new SdlcError('InvalidArguments', 'Expected { repository, environment }.', { usage: true });
+        return { added: await store.loadMoreHistory(args.repository, args.environment) };
+      },
+    },
   ];
 
   async function review(args: Args, state: 'approved' | 'rejected'): Promise<unknown> {

@@ -22,10 +22,17 @@ import type { GitHubAuth } from '../auth';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 import type { RepositoryStore } from '../repositories/repositoryStore';
 
+/** Deployments per page of an environment's history in the view. */
+export const HISTORY_PAGE = 10;
+
 export interface EnvironmentView {
   env: DeployEnvironment;
   current: DeploymentSummary | null;
+  /** Newest first: the first `historyPages` pages of HISTORY_PAGE deployments. */
   history: DeploymentSummary[];
+  historyPages: number;
+  /** GitHub has older deployments than `history` holds (the last page was full). */
+  historyMore: boolean;
   health: HealthState | 'unknown';
   checks: Array<ProbeResult & { target: string | null; stats: HealthStats }>;
   continuous: boolean;
@@ -175,9 +182,21 @@ export class DeploymentsStore implements vscode.Disposable {
       const envs = await deployer.environments();
       const views = await Promise.all(
         envs.map(async (env): Promise<EnvironmentView> => {
-          const history = await deployer.history(env.name, 10).catch(() => []);
           const old = previous?.environments.find((e) => e.env.name === env.name);
-          return { env, current: currentDeployment(history), history, health: old?.health ?? 'unknown', checks: old?.checks ?? [], continuous: this.continuous.has(`${repo.root}\0${env.name}`) };
+          // As many pages as the user has loaded, in one request (GitHub pages hold at most 100).
+          const historyPages = old?.historyPages ?? 1;
+          const perPage = Math.min(100, HISTORY_PAGE * historyPages);
+          const history = await deployer.history(env.name, perPage).catch(() => []);
+          return {
+            env,
+            current: currentDeployment(history),
+            history,
+            historyPages: perPage / HISTORY_PAGE,
+            historyMore: history.length === perPage,
+            health: old?.health ?? 'unknown',
+            checks: old?.checks ?? [],
+            continuous: this.continuous.has(`${repo.root}\0${env.name}`),
+          };
         }),
       );
       const pending = await this.pendingRuns(gh).catch(() => []);
@@ -195,6 +214,21 @@ export class DeploymentsStore implements vscode.Disposable {
       if (environments.length) out.push({ runId: run.id, runUrl: run.htmlUrl, name: run.name, ref: run.ref, environments });
     }
     return out;
+  }
+
+  /** Appends the next page of an environment's deployment history (older ones). */
+  async loadMoreHistory(root: string, environment: string): Promise<number> {
+    const view = this.entries.get(root)?.environments.find((v) => v.env.name === environment);
+    if (!view) throw new SdlcError('UnknownEnvironment', `${environment} is not an environment shown for ${root}.`, { usage: true });
+    const { deployer } = await this.deployer(root);
+    const page = view.historyPages + 1;
+    const older = await deployer.history(environment, HISTORY_PAGE, page);
+    const seen = new Set(view.history.map((d) => d.id));
+    view.history = [...view.history, ...older.filter((d) => !seen.has(d.id))];
+    view.historyPages = page;
+    view.historyMore = older.length === HISTORY_PAGE;
+    this.changed.fire();
+    return older.length;
   }
 
   /** Probes every environment's checks once (all concurrently), records history, notifies changes. */

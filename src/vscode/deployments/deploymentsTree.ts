@@ -8,6 +8,7 @@ import type { DeploymentSummary } from '../../core/deploy/environments';
 import type { DeploymentsStore, EnvironmentView, PendingRun, RepoDeployments } from './deploymentsStore';
 import { formatAgo } from '../../core/format';
 import { briefGitHubMessage } from '../../core/github/classify';
+import { InternalCommandIds } from '../ids';
 
 export type DeploymentsNode =
   | { kind: 'repo'; repo: RepoDeployments }
@@ -58,8 +59,14 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
           ...(node.view.history.length ? [{ kind: 'history', root: node.root, view: node.view } as const] : []),
         ];
       }
-      case 'history':
-        return node.view.history.map((deployment) => ({ kind: 'deployment', root: node.root, deployment }));
+      case 'history': {
+        const rows: DeploymentsNode[] = node.view.history.map((deployment) => ({ kind: 'deployment', root: node.root, deployment }));
+        if (node.view.historyMore) {
+          const args = { repository: node.root, environment: node.view.env.name };
+          rows.push({ kind: 'message', text: 'Load older deployments…', icon: 'ellipsis', command: { command: InternalCommandIds.loadMoreDeployments, title: 'Load Older Deployments', arguments: [args] } });
+        }
+        return rows;
+      }
       case 'pendingGroup':
         return node.runs.flatMap((run) => run.environments.map((p): DeploymentsNode => ({ kind: 'pending', root: node.root, run, environment: p.environment, canApprove: p.currentUserCanApprove, reviewers: p.reviewers })));
       default:
@@ -157,7 +164,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
       case 'history': {
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.iconPath = new vscode.ThemeIcon('history');
-        item.description = `${node.view.history.length} deployments`;
+        item.description = `${node.view.history.length}${node.view.historyMore ? '+' : ''} deployments`;
         return item;
       }
       case 'deployment': {
