@@ -74,15 +74,19 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   const git = await context.openRepository();
   const config = await readConfig(context, git.root);
   checkConfiguredPaths(config);
-  const base: PlanRepositoryOptions = { bump, preid, config, github: await githubOf(git, context.env) };
+  // Independent reads start together (they run side by side: read-only git calls); each is awaited
+  // where its answer is needed, errors in the order the sequential code gave them.
+  const github = settle(githubOf(git, context.env));
+  const base: PlanRepositoryOptions = { bump, preid, config };
 
   if (dryRun) {
     // An interrupted change is reported, and the plan reads its files as the real run will find
     // them once it is undone (nothing is written here).
+    const head = settle(headCommit(git));
     const pending = await pendingChange(git);
     const before = pending ? await filesBeforePending(git, pending) : null;
     const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
-    const { plans, single } = await plan(context, git, { ...base, ...(readFile ? { readFile } : {}) }, args.values.package, undefined);
+    const { plans, single } = await plan(context, git, { ...base, ...(readFile ? { readFile } : {}) }, { github, head }, args.values.package, undefined);
     const warnings: string[] = [];
     await checkReleasePlans(git, plans, { shallow: 'warn', warnings, pendingFiles: before ? new Set(before.keys()) : undefined });
     if (pending) warnings.unshift(describePending(pending));
@@ -103,7 +107,7 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
           text: recovered ? recovered.message : 'Nothing to recover: no change was interrupted in this repository.',
         };
       }
-      const { plans, single } = await plan(context, git, base, args.values.package, signal);
+      const { plans, single } = await plan(context, git, base, { github }, args.values.package, signal);
       const applied = await applyRelease(git, plans, { push, audit, signal, prepared });
       return output(plans.map((p) => document(p, applied, recovered)), single, applied, false, recovered);
     } catch (e) {
@@ -116,20 +120,53 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   });
 }
 
+/**
+ * Reads started before the plan needs them. The GitHub remote (for changelog links) is read before
+ * the change lock, as it always was; HEAD only in a dry run (a real run reads it under the lock).
+ */
+interface EarlyReads {
+  github: Promise<Settled<GitHubRepoRef | null>>;
+  head?: Promise<Settled<string>>;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (no unhandled rejection while it waits for its turn); `unwrap` rethrows. */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
+  const r = await p;
+  if (r.ok) return r.value;
+  throw r.error;
+}
+
+/** HEAD's commit, '' in a repository without commits. */
+async function headCommit(git: Git): Promise<string> {
+  return (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { readOnly: true }).catch(() => '')).trim();
+}
+
 /** Plans through the planning service (the Versions view uses the same): one package, or every changed one. */
 async function plan(
   context: CliContext,
   git: Git,
   base: PlanRepositoryOptions,
+  early: EarlyReads,
   packageOption: OptionValues[string],
   signal: AbortSignal | undefined,
 ): Promise<{ plans: ReleasePlan[]; single: boolean }> {
-  const head = (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
+  const packages = settle(listPackages(git.root, base.config, base.readFile));
+  const head = await unwrap(early.head ?? settle(headCommit(git)));
   if (!head) throw new SdlcError('EmptyRepository', 'The repository has no commits yet, so there is nothing to release. Commit something first.', { usage: true });
-  const { dirs, units } = await listPackages(git.root, base.config, base.readFile);
+  const { dirs, units } = await unwrap(packages);
   const chosen = typeof packageOption === 'string' ? await packageDir(git.root, context.cwd, packageOption) : cwdPackage(git.root, context.cwd, dirs, units);
   const single = chosen !== null;
-  const result = await planRepository(git, { ...base, signal, ...(chosen !== null ? { only: [chosen] } : {}) });
+  const github = await unwrap(early.github);
+  const result = await planRepository(git, { ...base, github, signal, ...(chosen !== null ? { only: [chosen] } : {}) });
   // A package that could not be planned stops the release: nothing is half done.
   for (const p of result.packages) if (p.state.status === 'error') throw p.state.error;
   const plans = result.plans;
@@ -196,10 +233,13 @@ async function readConfig(context: CliContext, root: string): Promise<SdlcConfig
 
 /** The GitHub repository of the upstream remote (else `origin`), for links in the changelog. */
 export async function githubOf(git: Pick<Git, 'run'>, env: NodeJS.ProcessEnv): Promise<GitHubRepoRef | null> {
-  const symbolic = (await git.run(['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
-  const remoteOfBranch = symbolic ? (await git.run(['for-each-ref', '--format=%(upstream:remotename)', symbolic]).catch(() => '')).trim() : '';
+  const read = (args: string[]) => git.run(args, { readOnly: true }).then((out) => out.trim(), () => '');
+  // origin's URL is read alongside the branch's upstream remote (usually origin itself).
+  const origin = read(['remote', 'get-url', '--', 'origin']);
+  const symbolic = await read(['symbolic-ref', '-q', 'HEAD']);
+  const remoteOfBranch = symbolic ? await read(['for-each-ref', '--format=%(upstream:remotename)', symbolic]) : '';
   for (const remote of [remoteOfBranch, 'origin'].filter(Boolean)) {
-    const url = (await git.run(['remote', 'get-url', '--', remote]).catch(() => '')).trim();
+    const url = remote === 'origin' ? await origin : await read(['remote', 'get-url', '--', remote]);
     if (url) return parseGitHubRemote(url, { enterpriseHosts: enterpriseHostsFromEnv(env) });
   }
   return null;

@@ -120,7 +120,9 @@ export interface RunOptions {
    * The call only reads (no ref, index, config, object or work-tree change, no lock taken — e.g.
    * `log`, `for-each-ref`, `rev-parse`, `tag --list`): it may run alongside other read-only calls on
    * the repository (independent reads started together run side by side), never alongside any other
-   * call. Without it a call has the repository to itself.
+   * call. Without it the adapter decides from the arguments (src/core/git/readOnlyCall.ts: e.g.
+   * `log`, `for-each-ref`, `rev-parse`, `tag --list`, `remote get-url` read; anything it does not
+   * know has the repository to itself); `false` gives the call the repository to itself.
    */
   readOnly?: boolean;
 }
@@ -140,7 +142,7 @@ export interface PushOptions {
 export interface Git {
   /** Absolute path of the work tree root. */
   readonly root: string;
-  /** Raw call, serialized with all other calls on this repository, logged, errors classified. */
+  /** Raw call, serialized with the other calls on this repository (reads side by side: RunOptions.readOnly), logged, errors classified. */
   run(args: readonly string[], options?: RunOptions): Promise<string>;
 
   /** Absolute path of the git dir (`.git`, or the worktree's git dir). */

@@ -9,6 +9,7 @@ import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnaps
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import { gitEnvironment } from './environment';
+import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
 import {
   BRANCH_REFS_FORMAT,
@@ -146,7 +147,8 @@ class SimpleGitRepository implements Git {
   }
 
   private async stdout(args: readonly string[], options: ExecOptions = {}): Promise<string> {
-    return (await this.exclusive(() => this.exec(args, options), options.signal, args, options.readOnly === true)).stdout;
+    const shared = options.readOnly ?? isReadOnlyCall(args);
+    return (await this.exclusive(() => this.exec(args, options), options.signal, args, shared)).stdout;
   }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<string> {

@@ -35,7 +35,7 @@ export interface ChangeSite {
 }
 
 export async function changeSiteOf(git: ChangeGit): Promise<ChangeSite> {
-  const out = (await git.run(['rev-parse', '--git-dir', '--git-common-dir'])).split('\n').map((l) => l.trim());
+  const out = (await git.run(['rev-parse', '--git-dir', '--git-common-dir'], { readOnly: true })).split('\n').map((l) => l.trim());
   const gitDir = path.resolve(git.root, out[0]);
   const common = path.resolve(git.root, out[1] || out[0]);
   return { root: git.root, gitDir, stateDir: path.join(common, 'sdlc') };

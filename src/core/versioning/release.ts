@@ -308,21 +308,30 @@ export async function checkReleasePlans(
   plans: ReleasePlan[],
   options: { shallow: 'refuse' | 'warn'; signal?: AbortSignal; warnings?: string[]; pendingFiles?: ReadonlySet<string> },
 ): Promise<CheckedFile[]> {
-  const run = (args: string[]) => git.run(args, { signal: options.signal });
+  const signal = options.signal;
   const files = checkPlans(git.root, plans);
   for (const f of files) await assertInside(git.root, f.path, { what: 'The release file' });
   const paths = files.map((f) => f.path);
-  const tracked = new Set((await run(['ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean));
+  // The three reads are independent and run side by side (read-only calls); their answers are
+  // judged in the order below. check-ignore is asked about every file: it never reports a tracked
+  // one (tracked files are not subject to ignore rules), so its answer restricted to the untracked
+  // files is the answer about those alone.
+  // Exit code 1 (nothing ignored) is a failure for the runner: read it as "none".
+  // check-ignore supports no pathspec magic (so not GIT_LITERAL_PATHSPECS either); a path that
+  // would read as magic (a leading ":") is left out rather than interpreted.
+  const plain = paths.filter((p) => !p.startsWith(':'));
+  const ignoredP = plain.length
+    ? git
+        .run(['check-ignore', '-z', '--stdin'], { signal, readOnly: true, input: plain.map((p) => `${p}\0`).join(''), env: { GIT_LITERAL_PATHSPECS: '0' } })
+        .then((out) => new Set(out.split('\0').filter(Boolean)), () => new Set<string>())
+    : Promise.resolve(new Set<string>());
+  const isShallowP = git.run(['rev-parse', '--is-shallow-repository'], { signal, readOnly: true }).then((out) => out.trim() === 'true', () => false);
+  const tracked = new Set((await git.run(['ls-files', '-z', '--', ...paths], { signal, readOnly: true })).split('\0').filter(Boolean));
   // Files an interrupted change created (a dry run looks past it) are not someone's drafts.
   const untracked = files.filter((f) => !tracked.has(f.path) && !options.pendingFiles?.has(f.path));
   if (untracked.length) {
-    // Exit code 1 (nothing ignored) is a failure for the runner: read it as "none".
-    // check-ignore supports no pathspec magic (so not GIT_LITERAL_PATHSPECS either); a path that
-    // would read as magic (a leading ":") is left out rather than interpreted.
-    const plain = untracked.map((f) => f.path).filter((p) => !p.startsWith(':'));
-    const ignored = plain.length
-      ? (await git.run(['check-ignore', '-z', '--stdin'], { signal: options.signal, input: plain.map((p) => `${p}\0`).join(''), env: { GIT_LITERAL_PATHSPECS: '0' } }).catch(() => '')).split('\0').filter(Boolean)
-      : [];
+    const ignoredAll = await ignoredP;
+    const ignored = untracked.map((f) => f.path).filter((p) => ignoredAll.has(p));
     if (ignored.length) {
       throw new SdlcError(
         'ReleaseFileIgnored',
@@ -339,7 +348,7 @@ export async function checkReleasePlans(
       );
     }
   }
-  const shallow = await shallowProblem(git, plans, options.signal);
+  const shallow = (await isShallowP) ? await shallowProblem(git, plans, signal) : null;
   if (shallow) {
     if (options.shallow === 'refuse') throw new SdlcError('ShallowRepository', shallow, { usage: true });
     options.warnings?.push(shallow);
@@ -350,10 +359,9 @@ export async function checkReleasePlans(
 /**
  * In a shallow clone (what CI checkouts give by default) the last release tag, or commits since it,
  * may be missing, and the bump would be computed from a part of the history. null when complete.
+ * Called only when the repository is shallow.
  */
 async function shallowProblem(git: ReleaseGit, plans: ReleasePlan[], signal?: AbortSignal): Promise<string | null> {
-  const isShallow = (await git.run(['rev-parse', '--is-shallow-repository'], { signal }).catch(() => 'false')).trim() === 'true';
-  if (!isShallow) return null;
   const how = 'Fetch the whole history (git fetch --unshallow --tags; in GitHub Actions, actions/checkout with fetch-depth: 0) and try again.';
   const shallowFile = path.resolve(git.root, (await git.run(['rev-parse', '--git-path', 'shallow'], { signal })).trim());
   const boundary = new Set((await fs.readFile(shallowFile, 'utf8').catch(() => '')).split('\n').map((l) => l.trim()).filter(Boolean));
