@@ -19,7 +19,7 @@ import type { Git } from './core/git/git';
 import { createGit } from './core/git/simpleGitAdapter';
 import { GitError } from './core/git/gitError';
 import type { Logger } from './core/log';
-import { redact, redactDeep, registerSecretsFromEnv } from './core/secrets';
+import { redact, redactJson, registerSecretsFromEnv } from './core/secrets';
 import packageJson from '../package.json';
 
 export interface CliIo {
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
   const secrets = secretsFromEnv(io.env);
   const forgetSecrets = registerSecretsFromEnv(io.env);
   const print = (doc: unknown, text: string) =>
-    io.stdout(json ? JSON.stringify(redactDeep(doc, secrets), null, 2) + '\n' : redact(text.endsWith('\n') || !text ? text : text + '\n', secrets));
+    io.stdout(json ? redactJson(doc, secrets, 2) + '\n' : redact(text.endsWith('\n') || !text ? text : text + '\n', secrets));
   let global: GlobalFlags = { json, help: false, version: false, verbose: false };
   let logger: Logger = stderrLogger(io, secrets, { json, verbose: false });
   try {

@@ -42,6 +42,8 @@ export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
 const registered = new Map<string, number>();
 let processEnvSecrets: string[] | null = null;
 let matcher: RegExp | null | undefined; // undefined: rebuild; null: nothing to match
+/** The forms of the known values as they appear in JSON text (see `mayNeedRedaction`); rebuilt with `matcher`. */
+let jsonMatcher: RegExp | null | undefined;
 
 /**
  * Makes `value` a known secret (ignored when shorter than MIN_SECRET_LENGTH). Returns a function that
@@ -52,6 +54,7 @@ export function registerSecret(value: string | null | undefined): () => void {
   if (!v || v.length < MIN_SECRET_LENGTH) return () => {};
   registered.set(v, (registered.get(v) ?? 0) + 1);
   matcher = undefined;
+  jsonMatcher = undefined;
   let done = false;
   return () => {
     if (done) return;
@@ -60,6 +63,7 @@ export function registerSecret(value: string | null | undefined): () => void {
     if (n <= 0) registered.delete(v);
     else registered.set(v, n);
     matcher = undefined;
+    jsonMatcher = undefined;
   };
 }
 
@@ -73,6 +77,7 @@ export function registerSecretsFromEnv(env: NodeJS.ProcessEnv): () => void {
 export function refreshProcessEnvSecrets(): void {
   processEnvSecrets = secretValuesFromEnv(process.env);
   matcher = undefined;
+  jsonMatcher = undefined;
 }
 
 /** The forms a value may take in output: as is, inside a JSON string, URL-encoded. */
@@ -85,16 +90,36 @@ function forms(value: string): string[] {
   return out;
 }
 
+/** Every form of `value`, and each of those as it reads inside a JSON string (where `redact` would find it in the string). */
+function jsonForms(value: string): string[] {
+  const out = new Set<string>();
+  for (const f of forms(value)) {
+    out.add(f);
+    out.add(JSON.stringify(f).slice(1, -1));
+  }
+  return [...out];
+}
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A regular expression matching any of `values` (longest first), null for none. */
+function alternation(values: Iterable<string>): RegExp | null {
+  const sorted = [...new Set(values)].sort((a, b) => b.length - a.length);
+  return sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+}
+
+function knownJsonMatcher(): RegExp | null {
+  if (processEnvSecrets === null) processEnvSecrets = secretValuesFromEnv(process.env);
+  if (jsonMatcher !== undefined) return jsonMatcher;
+  jsonMatcher = alternation([...processEnvSecrets, ...registered.keys()].flatMap(jsonForms));
+  return jsonMatcher;
+}
 
 function knownMatcher(): RegExp | null {
   if (processEnvSecrets === null) processEnvSecrets = secretValuesFromEnv(process.env);
   if (matcher !== undefined) return matcher;
-  const all = new Set<string>();
-  for (const v of [...processEnvSecrets, ...registered.keys()]) for (const f of forms(v)) all.add(f);
   // Longest first, so a secret containing another is masked whole.
-  const sorted = [...all].sort((a, b) => b.length - a.length);
-  matcher = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+  matcher = alternation([...processEnvSecrets, ...registered.keys()].flatMap(forms));
   return matcher;
 }
 
@@ -135,12 +160,63 @@ export function redact(text: string, extra: readonly string[] = []): string {
     .replace(AUTH_VALUE, '$1***');
 }
 
+/* Loose forms of the patterns above, for `mayNeedRedaction`: each matches (somewhere) the JSON
+ * serialization of any string the strict one matches, whatever JSON escaping did around it (e.g. a
+ * newline before a token is `\n` there, which breaks the strict `\b`; a tab is `\t`). They may match
+ * more; all run in linear time. */
+const GITHUB_TOKEN_LOOSE = /gh[pousr]_[A-Za-z0-9_]{16}|github_pat_[A-Za-z0-9_]{20}/;
+const URL_USERINFO_LOOSE = /:\/\/[^/@]*@/;
+const QUERY_SECRET_LOOSE = /[?&;](?:access_token|token|private_token|refresh_token|id_token|auth|api_key|apikey|key|secret|client_secret|password|passwd|sig|signature|x-amz-signature|x-amz-security-token|x-amz-credential)=/i;
+const AUTH_VALUE_LOOSE = /(?:authorization|token)(?:[ \t]|\\t)*[:=]/i;
+
 /**
- * A deep copy of plain JSON-like data with every string (object keys too) redacted: for documents
- * that are serialized afterwards (redacting the serialized text could break its syntax).
+ * Whether `json`, the `JSON.stringify` text of a document, holds a string `redact` would change: a
+ * known secret (or one of `extra`) in any of its forms, or a credential pattern. false is certain
+ * (nothing to redact anywhere in the document, keys included); true may be a false alarm.
+ * A string holding a form F of a secret serializes to text holding F escaped as JSON escapes it
+ * (character by character), hence `jsonForms`.
+ */
+export function mayNeedRedaction(json: string, extra: readonly string[] = []): boolean {
+  const known = knownJsonMatcher();
+  if (known) {
+    known.lastIndex = 0;
+    if (known.test(json)) return true;
+  }
+  for (const s of extra) {
+    const v = s.trim();
+    if (v.length >= 4 && jsonForms(v).some((f) => json.includes(f))) return true;
+  }
+  return GITHUB_TOKEN_LOOSE.test(json) || URL_USERINFO_LOOSE.test(json) || QUERY_SECRET_LOOSE.test(json) || AUTH_VALUE_LOOSE.test(json);
+}
+
+/**
+ * `JSON.stringify(redactDeep(value, extra), null, space)`, in one serialization and one scan of the
+ * text when there is nothing to redact (the common case: a document of ~2 MB then costs a few ms).
+ */
+export function redactJson(value: unknown, extra: readonly string[] = [], space?: number): string {
+  const text = JSON.stringify(value, null, space);
+  if (text === undefined || !mayNeedRedaction(text, extra)) return text;
+  return JSON.stringify(redactDeepWalk(value, extra), null, space);
+}
+
+/**
+ * Plain JSON-like data with every string (object keys too) redacted: for documents that are
+ * serialized afterwards (redacting the serialized text could break its syntax). A deep copy when
+ * something may need redaction; `value` itself when its serialization shows nothing to redact.
  * Non-plain objects are passed through `toJSON` the way `JSON.stringify` would.
  */
 export function redactDeep<T>(value: T, extra: readonly string[] = []): T {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined; // a cycle or a BigInt: the walk below, and JSON.stringify reports it later
+  }
+  if (text !== undefined && !mayNeedRedaction(text, extra)) return value;
+  return redactDeepWalk(value, extra);
+}
+
+function redactDeepWalk<T>(value: T, extra: readonly string[]): T {
   const seen = new WeakSet<object>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v, extra);

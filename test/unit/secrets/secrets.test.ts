@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { isSecretName, redact, redactDeep, registerSecret, registerSecretsFromEnv, secretValuesFromEnv } from '../../../src/core/secrets';
+import { isSecretName, mayNeedRedaction, redact, redactDeep, redactJson, registerSecret, registerSecretsFromEnv, secretValuesFromEnv } from '../../../src/core/secrets';
 import { redactingLogger, type Logger } from '../../../src/core/log';
 
 describe('secrets: redact', () => {
@@ -102,6 +102,64 @@ describe('secrets: redact', () => {
     try {
       const doc = JSON.parse('{"__proto__":"deep-secret-1","list":["deep-secret-1",1,null,true],"deep-secret-1":{"n":2}}') as unknown;
       assert.equal(JSON.stringify(redactDeep(doc)), '{"__proto__":"***","list":["***",1,null,true],"***":{"n":2}}');
+    } finally {
+      forget();
+    }
+  });
+
+  it('redactDeep and redactJson still mask a secret everywhere: nested keys, arrays, inside longer strings, JSON-escaped', () => {
+    const forget = registerSecret('nested"secret\\7');
+    try {
+      const doc = {
+        a: { b: [{ 'k nested"secret\\7': ['x nested"secret\\7 y', 2] }] },
+        escaped: JSON.stringify('nested"secret\\7'),
+        uri: encodeURIComponent('nested"secret\\7'),
+        list: [[['nested"secret\\7']]],
+        extra: 'ext-value-99 and\nghp_abcdefghijklmnopqrstuvwxyz',
+      };
+      const expected = '{"a":{"b":[{"k ***":["x *** y",2]}]},"escaped":"\\"***\\"","uri":"***","list":[[["***"]]],"extra":"*** and\\n***"}';
+      assert.equal(JSON.stringify(redactDeep(doc, ['ext-value-99'])), expected);
+      assert.equal(redactJson(doc, ['ext-value-99']), expected);
+      assert.equal(redactJson(doc, ['ext-value-99'], 2), JSON.stringify(JSON.parse(expected), null, 2));
+    } finally {
+      forget();
+    }
+  });
+
+  it('redactDeep returns the document itself when its serialization shows nothing to redact', () => {
+    const doc = { commits: Array.from({ length: 100 }, (_, i) => ({ sha: `${i}`.padStart(40, 'a'), subject: `feat: token handling ${i}`, url: 'https://github.com/o/r' })) };
+    assert.equal(redactDeep(doc, ['not-in-it']), doc);
+    assert.equal(mayNeedRedaction(JSON.stringify(doc), ['not-in-it']), false);
+    assert.equal(redactJson(doc, [], 2), JSON.stringify(doc, null, 2));
+  });
+
+  it('redactJson gives what redacting every string and key one by one gives (property: the pre-check never hides a secret)', () => {
+    const forget = registerSecret('kn"own\\s3cret');
+    try {
+      // Pieces that trip the patterns, next to the characters JSON escapes (the pre-check reads the escaped text).
+      const piece = fc.constantFrom(
+        'kn"own\\s3cret', JSON.stringify('kn"own\\s3cret'), encodeURIComponent('kn"own\\s3cret'), 'xtra-9', 'ghp_0123456789abcdefXYZ', 'github_pat_0123456789abcdefghijk',
+        'https://', 'ssh://', 'user:pw', '@', '/', '?', '&token=', ';sig=', 'token', 'token\t', 'Authorization', ':', '=', ' ', '\t', 'Bearer ', '\n', '"', '\\', '\u0001', 'a', 'Z9', '_', 'x'.repeat(20),
+      );
+      const text = fc.array(piece, { maxLength: 8 }).map((ps) => ps.join(''));
+      const doc = fc.letrec((tie) => ({
+        value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(text, tie('value'), { maxKeys: 3 })),
+      })).value;
+      const oneByOne = (v: unknown, extra: string[]): unknown => {
+        if (typeof v === 'string') return redact(v, extra);
+        if (Array.isArray(v)) return v.map((x) => oneByOne(x, extra));
+        if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k, extra), oneByOne(x, extra)]));
+        return v;
+      };
+      fc.assert(
+        fc.property(doc, fc.boolean(), (d, withExtra) => {
+          const extra = withExtra ? ['xtra-9'] : [];
+          const expected = JSON.stringify(oneByOne(d, extra));
+          assert.equal(redactJson(d, extra), expected);
+          assert.equal(JSON.stringify(redactDeep(d, extra)), expected);
+        }),
+        { numRuns: 2000 },
+      );
     } finally {
       forget();
     }
