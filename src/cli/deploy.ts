@@ -32,7 +32,12 @@ export interface DeploySession {
 }
 
 /** Repository, config, GitHub client, audit log and the deployer, as every deploy command needs them. */
-export async function openDeploySession(context: CliContext, options: { approveWaves?: boolean; onEvent?: (line: string) => void } = {}): Promise<DeploySession> {
+export async function openDeploySession(context: CliContext, options: { approveWaves?: boolean; onEvent?: (line: string) => void; writes?: boolean } = {}): Promise<DeploySession> {
+  // Reading environments of a public repository works without a token; changing anything does not:
+  // say so before any request instead of failing at the dispatch after reading the history.
+  if (options.writes && !githubOptionsFromEnv(context.env).token) {
+    throw new SdlcError('Unauthorized', 'Deploying needs a GitHub token. Set GITHUB_TOKEN (or GH_TOKEN) to one that may create deployments and run workflows of the repository.', { usage: true });
+  }
   const git = await context.openRepository();
   const loaded = await loadConfig(git.root);
   for (const p of loaded.problems) if (p.severity === 'warning' && loaded.file) context.logger.warn(formatProblem(loaded.file, p));
@@ -102,7 +107,7 @@ export async function deployCommand(context: CliContext, args: { values: OptionV
     if (eq <= 0) throw new SdlcError('BadUsage', `--input ${pair}: expected KEY=VALUE.`, { usage: true });
     inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const { deployer } = await openDeploySession(context, { approveWaves: v.yes === true });
+  const { deployer } = await openDeploySession(context, { approveWaves: v.yes === true, writes: true });
   const options: Omit<DeployRequest, 'environment' | 'ref' | 'kind'> = {
     confirmed: v.yes === true,
     force: v.force === true,

@@ -86,6 +86,16 @@ describe('sdlc deploy / sdlc deployments', function () {
     assert.equal(verify.code, 0, verify.stderr);
   });
 
+  it('deploy without a token says so before any request (exit 2)', async () => {
+    const before = gh().requests.length;
+    const { GITHUB_TOKEN: _token, ...noToken } = env();
+    const r = await runInProcess(['deploy', '--env', 'staging', '--ref', 'v1.1.0', '--json', '--cwd', dir], { ...noToken, GITHUB_TOKEN: '', GH_TOKEN: '' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(parseError(r.stderr).code, 'Unauthorized');
+    assert.match(parseError(r.stderr).message, /Set GITHUB_TOKEN/);
+    assert.equal(gh().requests.length, before, 'no request to GitHub');
+  });
+
   it('bad usage: missing --env / --ref, unknown strategy, bad --input, unknown ref (exit 2)', async () => {
     for (const [args, re] of [
       [['deploy', '--ref', 'v1.1.0'], /needs --env/],
