@@ -23,6 +23,8 @@ export interface ChangelogOptions {
   /** Links to commits and the compare view when the remote is on GitHub. */
   github?: GitHubRepoRef | null;
   sections?: readonly ChangelogSectionConfig[];
+  /** A paragraph under the heading (e.g. why a package with no commits of its own is released). */
+  note?: string;
 }
 
 type Entry = Pick<ConventionalCommit, 'sha' | 'type' | 'scope' | 'subject' | 'breaking' | 'breakingNotes' | 'merge' | 'header' | 'revert'>;
@@ -35,6 +37,7 @@ export function renderChangelogSection(commits: readonly Entry[], options: Chang
     ? `[${options.version}](${web}/compare/${encodeURI(options.previousTag)}...${encodeURI(options.tag)})`
     : options.version;
   const out: string[] = [`## ${title} (${date})`, ''];
+  if (options.note) out.push(options.note, '');
 
   const kept = withoutRevertedCommits(commits.filter((c) => !c.merge));
   for (const section of options.sections ?? DEFAULT_CHANGELOG_SECTIONS) {

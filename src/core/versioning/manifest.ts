@@ -1,4 +1,5 @@
 import { applyEdits, modify, parseTree, printParseErrorCode, findNodeAtLocation, type Node, type ParseError, type FormattingOptions } from 'jsonc-parser';
+import semver from 'semver';
 import { SdlcError } from '../errors';
 import { parseVersion } from './nextVersion';
 
@@ -131,15 +132,16 @@ export function updateRange(range: string, version: string): string | null {
 
 /**
  * `package.json` with every dependency on `name` (in the dependency fields) moved to `version`,
- * format-preserving. Returns the text unchanged when there is none.
+ * format-preserving. Returns the text unchanged when there is none. With `from` (the package's
+ * current version), a range it does not satisfy is left alone: it names a published version.
  */
-export function setDependencyVersion(text: string, name: string, version: string, path = 'package.json'): string {
+export function setDependencyVersion(text: string, name: string, version: string, path = 'package.json', from?: string | null): string {
   const root = parseJsonObject(text, path);
   let out = text;
   for (const field of DEPENDENCY_FIELDS) {
     const node = findNodeAtLocation(root, [field, name]);
     if (!node || node.type !== 'string') continue;
-    const next = updateRange(node.value as string, version);
+    const next = from ? movedRange(node.value as string, from, version) : updateRange(node.value as string, version);
     if (next !== null && next !== node.value) out = edit(out, [field, name], next);
   }
   return out;
@@ -156,6 +158,58 @@ export function dependencyNames(text: string, path = 'package.json'): Set<string
     }
   }
   return names;
+}
+
+/** The dependencies of a manifest as written (every dependency field, in file order). */
+export function dependencyRanges(text: string, path = 'package.json'): Array<{ field: string; name: string; range: string }> {
+  const root = parseJsonObject(text, path);
+  const out: Array<{ field: string; name: string; range: string }> = [];
+  for (const field of DEPENDENCY_FIELDS) {
+    for (const prop of findNodeAtLocation(root, [field])?.children ?? []) {
+      const [key, value] = prop.children ?? [];
+      if (key?.type === 'string' && value?.type === 'string') out.push({ field, name: key.value as string, range: value.value as string });
+    }
+  }
+  return out;
+}
+
+/**
+ * A dependency range on a workspace package that moves `from` → `to`, as the release writes it; null
+ * to leave it: `workspace:` ranges (the package manager resolves them), ranges `from` does not
+ * satisfy (they name a published version, installed from the registry), and ranges that are not a
+ * plain operator + version. `from` null: no current version known, any plain range follows.
+ */
+export function movedRange(range: string, from: string | null, to: string): string | null {
+  if (range.startsWith('workspace:')) return null;
+  if (from !== null) {
+    const r = semver.validRange(range);
+    if (r === null || !semver.satisfies(from, r, { includePrerelease: true })) return null;
+  }
+  const next = updateRange(range, to);
+  return next !== null && next !== range ? next : null;
+}
+
+/**
+ * A workspace lockfile with the dependency ranges recorded for its workspace entries (`packages[""]`,
+ * `packages["packages/x"]`, not `node_modules/…`) moved as `movedRange` moves them in the manifests,
+ * as `npm install` would record them: the lockfile says what the manifests say.
+ */
+export function setLockfileRanges(text: string, moves: ReadonlyMap<string, { from: string | null; to: string }>, path = 'package-lock.json'): string {
+  const root = parseJsonObject(text, path);
+  let out = text;
+  for (const entry of findNodeAtLocation(root, ['packages'])?.children ?? []) {
+    const key = entry.children?.[0]?.value;
+    if (typeof key !== 'string' || key.startsWith('node_modules/') || key.includes('/node_modules/')) continue;
+    for (const field of DEPENDENCY_FIELDS) {
+      for (const [name, { from, to }] of moves) {
+        const node = findNodeAtLocation(root, ['packages', key, field, name]);
+        if (!node || node.type !== 'string') continue;
+        const next = movedRange(node.value as string, from, to);
+        if (next !== null) out = edit(out, ['packages', key, field, name], next);
+      }
+    }
+  }
+  return out;
 }
 
 /** A workspace lockfile (root `package-lock.json`) with `packages[dir].version` set, when that entry has a version. */

@@ -26,9 +26,10 @@ import type { Git, GitHubRepoRef } from '../git/git';
 import { DEFAULT_CHANGELOG_SECTIONS, prependChangelog, renderChangelogSection, type ChangelogSectionConfig } from './changelog';
 import { adapterFor, cargo, createHelmAdapter, detectEcosystem, diskFiles, ECOSYSTEMS, lerna, lernaIndependent, matchSegment, npm, releaseEdits } from './ecosystems';
 import type { EcosystemAdapter, EcosystemId, FileEdit, RepoFiles } from './ecosystems';
+import { dependentsToFollow, isBreakingMove, type Follow, type FollowMode, type WorkspacePackage } from './dependents';
 import { commitsSince, lastReleaseFrom, readHistory, readTags } from './history';
 import type { LastRelease } from './lastRelease';
-import { readManifest, setDependencyVersion, setLockfileWorkspaceVersion } from './manifest';
+import { dependencyRanges, readManifest, setDependencyVersion, setLockfileRanges, setLockfileWorkspaceVersion } from './manifest';
 import { discoverPackages, owningPackage } from './monorepo';
 import { isReleaseType, nextVersion, parseVersion, type ReleaseType } from './nextVersion';
 import type { PlannedFile, ReleasePlan } from './plan';
@@ -504,7 +505,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
         ecosystem: u.adapter?.id ?? null,
         where: u.where,
         currentSource: source,
-        members: changedMembers(u, history, last?.sha ?? null),
+        members: await movingMembers(u, files, history, last?.sha ?? null, cur, next),
       };
       plans.set(u, plan);
       pkg.state = { status: 'ready', plan };
@@ -514,19 +515,183 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
     }
   }
 
+  // Dependents that must follow (dependents.ts): released with them; with `only`, named in a warning (their history is not read).
+  const followMode: FollowMode | null = workspace?.id === 'lerna' ? 'lerna' : workspace?.id === 'npm' || explicit ? 'npm' : null;
+  if (followMode && plans.size > 0) {
+    await planFollowers(units, plans, results, files, followMode, {
+      last: (u) => formats.get(u)?.last ?? null,
+      format: (u) => formats.get(u)?.format ?? null,
+      commits: (u) => commitsSince(history, formats.get(u)?.last?.sha ?? null, u.paths),
+      tagNames,
+      options,
+      warnings,
+    });
+  }
   if (plans.size > 0) await planFiles(git.root, files, units, plans, { workspace, explicit, config });
   const ordered = units.filter((u) => plans.has(u)).map((u) => plans.get(u)!);
-  const packages = (options.only ? targets : units).map((u) => results.get(u)!);
+  const packages = (options.only ? units.filter((u) => targets.includes(u) || plans.has(u)) : units).map((u) => results.get(u)!);
   return { packages, plans: ordered, monorepo, warnings };
 }
 
-/** Members of a fixed unit that move: for Cargo (inherited version) all of them, for lerna the ones with commits since the tag (all when none has). */
-function changedMembers(u: Unit, history: Awaited<ReturnType<typeof readHistory>>, since: string | null): string[] {
+/**
+ * Members of a fixed unit that move to `next`: for Cargo (inherited version) all of them; for lerna
+ * (its collect-updates and version commands) the ones with commits since the tag plus their local
+ * dependents, transitively — and every one when a moving package's move is breaking (a major move,
+ * a minor one below 1.0.0) or when none changed (an explicit bump: lerna.json never runs ahead of
+ * all of them).
+ */
+async function movingMembers(u: Unit, files: RepoFiles, history: Awaited<ReturnType<typeof readHistory>>, since: string | null, cur: string, next: string): Promise<string[]> {
   if (u.members.length === 0) return [];
   if (u.adapter?.id !== 'lerna') return [...u.members];
   const changed = u.members.filter((m) => commitsSince(history, since, [m]).length > 0);
-  // An explicit bump with no package changed (lerna's --force-publish): every package moves, so lerna.json never runs ahead of all of them.
-  return changed.length ? changed : [...u.members];
+  if (changed.length === 0) return [...u.members];
+  const nodes = await workspacePackages(u.members, files, () => cur);
+  const follow = dependentsToFollow(nodes, new Map(changed.map((m) => [m, next])), 'lerna', () => next);
+  const moving = new Set([...changed, ...follow.keys()]);
+  const breaking = nodes.some((n) => moving.has(n.dir) && isBreakingMove(semver.gt(n.version, cur) ? n.version : cur, next));
+  return breaking ? [...u.members] : u.members.filter((m) => moving.has(m));
+}
+
+/** The npm packages of some folders with their versions (`fallback` when the manifest has none) and dependencies; unreadable manifests are left out. */
+async function workspacePackages(dirs: readonly string[], files: RepoFiles, fallback: (dir: string) => string | null): Promise<WorkspacePackage[]> {
+  const out: WorkspacePackage[] = [];
+  for (const dir of dirs) {
+    const file = dir === '.' ? 'package.json' : `${dir}/package.json`;
+    const text = await files.read(file);
+    if (text === null) continue;
+    try {
+      const info = readManifest(text, file);
+      const version = info.version !== null && semver.valid(info.version) ? info.version : fallback(dir);
+      if (info.name === null || version === null) continue;
+      out.push({ dir, name: info.name, version, dependencies: dependencyRanges(text, file) });
+    } catch {
+      // A broken manifest is reported by its own package's plan.
+    }
+  }
+  return out;
+}
+
+/**
+ * Dependents that follow the planned npm packages (dependents.ts): lerna releases every local
+ * dependent; npm/yarn/pnpm workspaces the ones whose range the new version leaves. Each becomes a
+ * plan of its own (a patch, or what its own commits recommend), its changelog saying why.
+ */
+async function planFollowers(
+  units: Unit[],
+  plans: Map<Unit, ReleasePlan>,
+  results: Map<Unit, PlannedPackage>,
+  files: RepoFiles,
+  mode: FollowMode,
+  ctx: {
+    last: (u: Unit) => LastRelease | null;
+    format: (u: Unit) => TagFormat | null;
+    commits: (u: Unit) => ReturnType<typeof commitsSince>;
+    tagNames: ReadonlySet<string>;
+    options: PlanRepositoryOptions;
+    warnings: string[];
+  },
+): Promise<void> {
+  const npmUnits = units.filter((u) => u.adapter?.id === 'npm' && !u.error);
+  const byDir = new Map(npmUnits.map((u) => [u.dir, u]));
+  const dirOfName = new Map(npmUnits.map((u) => [u.name, u.dir]));
+  const currentOf = (u: Unit): string | null => {
+    const planned = plans.get(u);
+    if (planned) return planned.current;
+    try {
+      return current(u, ctx.last(u)).current;
+    } catch {
+      return null;
+    }
+  };
+  const nodes = (await workspacePackages(npmUnits.map((u) => u.dir), files, (d) => currentOf(byDir.get(d)!))).map((n) => ({ ...n, version: currentOf(byDir.get(n.dir)!) ?? n.version }));
+  const moved = new Map([...plans].filter(([u]) => byDir.has(u.dir)).map(([u, plan]) => [u.dir, plan.next]));
+  if (moved.size === 0) return;
+
+  // What a follower moves to: its own commits' recommendation, at least a patch (with `only`, a patch: its commits are not read).
+  const warnOnly = !!ctx.options.only;
+  const nextOf = new Map<string, { next: string; commits: ReturnType<typeof commitsSince>; recommendation: ReturnType<typeof recommendBump> } | Error>();
+  const compute = (dir: string) => {
+    let known = nextOf.get(dir);
+    if (!known) {
+      const u = byDir.get(dir)!;
+      try {
+        const cur = currentOf(u);
+        if (cur === null) throw new SdlcError('InvalidVersion', `${u.where}: no version to start from.`, { usage: true });
+        const commits = warnOnly ? [] : ctx.commits(u);
+        const recommendation = recommendBump(commits, { preMajor: ctx.options.preMajor, currentVersion: cur });
+        known = { next: nextVersion(cur, commits.length ? recommendation.releaseType : 'patch'), commits, recommendation };
+      } catch (e) {
+        known = e instanceof Error ? e : new Error(String(e));
+      }
+      nextOf.set(dir, known);
+    }
+    return known;
+  };
+  const stuck: Array<{ dir: string } & Follow> = [];
+  const followers = dependentsToFollow(nodes, moved, mode, (p) => {
+    const k = compute(p.dir);
+    return k instanceof Error ? p.version : k.next;
+  }, stuck);
+  const planOf = (name: string) => [...plans.entries()].find(([u]) => u.name === name)?.[1];
+  for (const s of stuck) {
+    const message = `${s.dir === '.' ? '' : `${s.dir}/`}package.json: "${s.dependency}": "${s.range}" does not allow ${s.to}, and the release cannot rewrite that range; change it by hand.`;
+    (planOf(s.dependency)?.warnings ?? ctx.warnings).push(message);
+  }
+  if (warnOnly) {
+    for (const [dir, why] of followers) {
+      const u = byDir.get(dir)!;
+      const message = `${u.name} (${dir}) ${mode === 'lerna' ? `depends on ${why.dependency}` : `names ${why.dependency} as "${why.range}"`}, which ${why.to} ${mode === 'lerna' ? 'moves' : 'leaves'}: it should be released too (plan every package, not only this one, to release them together).`;
+      // The warning goes to the plan the dependency chain starts from.
+      let root = why;
+      for (let up = followers.get(dirOfName.get(root.dependency) ?? ''); up; up = followers.get(dirOfName.get(root.dependency) ?? '')) root = up;
+      (planOf(root.dependency)?.warnings ?? ctx.warnings).push(message);
+    }
+    return;
+  }
+
+  for (const u of units) {
+    const why = followers.get(u.dir);
+    if (!why || plans.has(u)) continue;
+    const pkg = results.get(u)!;
+    try {
+      const k = compute(u.dir);
+      if (k instanceof Error) throw k;
+      const last = ctx.last(u);
+      const format = ctx.format(u);
+      if (!format) continue;
+      const { current: cur, source, warning } = current(u, last);
+      const tag = format.format(k.next);
+      if (ctx.tagNames.has(tag)) throw new SdlcError('TagExists', `The tag ${tag} already exists; delete it or choose another version.`, { usage: true });
+      const cause = mode === 'lerna' ? `it depends on ${why.dependency}, which moves to ${why.to}` : `${why.dependency} moves to ${why.to} and its range "${why.range}" no longer matches`;
+      const note = `**Note:** ${k.commits.length ? '' : 'Version bump only: '}${cause}.`;
+      const changelog = renderChangelogSection(k.commits, { version: k.next, tag, previousTag: last?.tag ?? null, date: ctx.options.date, github: ctx.options.github, sections: ctx.options.sections ?? DEFAULT_CHANGELOG_SECTIONS, note });
+      const plan: ReleasePlan = {
+        package: u.name,
+        packageDir: u.dir,
+        current: cur,
+        next: k.next,
+        releaseType: k.commits.length ? k.recommendation.releaseType : 'patch',
+        reason: k.commits.length ? `${k.recommendation.reason}; ${cause}` : `dependents follow: ${cause}`,
+        tag,
+        previousTag: last?.tag ?? null,
+        commits: k.commits.map((c) => ({ sha: c.sha, type: c.type, scope: c.scope, subject: c.subject, breaking: c.breaking })),
+        changelog,
+        files: [],
+        warnings: [...u.warnings, ...(warning ? [warning] : []), ...ctx.warnings],
+        ecosystem: u.adapter?.id ?? null,
+        where: u.where,
+        currentSource: source,
+        members: [],
+      };
+      plans.set(u, plan);
+      pkg.current = cur;
+      pkg.currentSource = source;
+      pkg.state = { status: 'ready', plan };
+    } catch (e) {
+      if (ctx.options.only) throw e;
+      pkg.state = { status: 'error', error: e };
+    }
+  }
 }
 
 function current(u: Unit, last: LastRelease | null): { current: string; source: PlannedPackage['currentSource']; warning: string | null } {
@@ -596,7 +761,7 @@ async function planFiles(
         const manifest = other.dir === '.' ? 'package.json' : `${other.dir}/package.json`;
         const text = await view.read(manifest);
         if (text === null) continue;
-        const after = setDependencyVersion(text, plan.package, plan.next, manifest);
+        const after = setDependencyVersion(text, plan.package, plan.next, manifest, plan.current);
         if (after !== text) put({ path: manifest, before: text, after });
       }
       if (u.dir !== '.') {
@@ -607,6 +772,13 @@ async function planFiles(
           if (after !== text) put({ path: lock, before: text, after });
         }
       }
+    }
+    const moves = new Map([...plans].filter(([u]) => u.adapter?.id === 'npm').map(([, plan]) => [plan.package, { from: plan.current, to: plan.next }]));
+    for (const lock of moves.size ? ['package-lock.json', 'npm-shrinkwrap.json'] : []) {
+      const text = await view.read(lock);
+      if (text === null) continue;
+      const after = setLockfileRanges(text, moves, lock);
+      if (after !== text) put({ path: lock, before: text, after });
     }
   }
 

@@ -27,7 +27,7 @@ describe('versioning/monorepo (package discovery, planning service) on real repo
     await assert.rejects(discoverPackages(r.root, { packages: ['../x'] }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidPackage');
   });
 
-  it('plans only changed packages, dependents follow, files once; a tag format without ${name} is refused', async () => {
+  it('plans only changed packages and the dependents whose range they leave, ranges follow, files once; a tag format without ${name} is refused', async () => {
     const r = make();
     r.write('package.json', JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }, null, 2) + '\n');
     r.write('packages/a/package.json', pkg('a', '1.0.0'));
@@ -41,12 +41,13 @@ describe('versioning/monorepo (package discovery, planning service) on real repo
     const before = r.git('status', '--porcelain');
 
     const { plans } = await planRepository(r.runner(), { date: '2024-05-01' });
-    assert.deepEqual(plans.map((p) => [p.package, p.next, p.tag]), [['a', '1.1.0', 'a@1.1.0'], ['b', '2.0.1', 'b@2.0.1']]);
+    // c names a as "~1.0.0", which 1.1.0 leaves: c follows (a patch); its "^2.0.0" on b still matches 2.0.1.
+    assert.deepEqual(plans.map((p) => [p.package, p.next, p.tag]), [['a', '1.1.0', 'a@1.1.0'], ['b', '2.0.1', 'b@2.0.1'], ['c', '0.1.1', 'c@0.1.1']]);
     const all = plans.flatMap((p) => p.files);
     assert.equal(new Set(all.map((f) => f.path)).size, all.length, 'each file in exactly one plan');
     const file = (p: string) => all.find((f) => f.path === p)!;
     assert.deepEqual(JSON.parse(file('packages/b/package.json').after), { name: 'b', version: '2.0.1', dependencies: { a: '^1.1.0' } }, 'own bump and dependency edit chained');
-    assert.deepEqual(JSON.parse(file('packages/c/package.json').after), { name: 'c', version: '0.1.0', dependencies: { a: '~1.1.0', b: '^2.0.1' } });
+    assert.deepEqual(JSON.parse(file('packages/c/package.json').after), { name: 'c', version: '0.1.1', dependencies: { a: '~1.1.0', b: '^2.0.1' } });
     const lock = JSON.parse(file('package-lock.json').after) as { packages: Record<string, { version?: string }> };
     assert.deepEqual([lock.packages['packages/a'].version, lock.packages['packages/b'].version], ['1.1.0', '2.0.1']);
     assert.equal(r.git('status', '--porcelain'), before, 'planning writes nothing');

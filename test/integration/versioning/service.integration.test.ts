@@ -28,7 +28,7 @@ describe('versioning/service: one planning service over the ecosystem adapters (
   const repos: TempRepo[] = [];
   after(() => repos.forEach((r) => r.dispose()));
 
-  it('lerna fixed mode + pnpm: the private root is not a package; one unit at the lerna.json version, tag v${version}, changed packages moved', async () => {
+  it('lerna fixed mode + pnpm: the private root is not a package; one unit at the lerna.json version, tag v${version}, the changed package and its dependents moved', async () => {
     const r = fixtureRepo('lerna-fixed-pnpm', repos);
     r.tag('v21.2.2');
     r.commit('feat(a): new option', 'packages/a/src/option.ts');
@@ -41,7 +41,7 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     assert.deepEqual(unit.members, ['packages/a', 'packages/b']);
     const plan = ready(unit);
     assert.deepEqual([plan.next, plan.tag, plan.previousTag], ['21.3.0', 'v21.3.0', 'v21.2.2']);
-    assert.deepEqual(plan.members, ['packages/a'], 'only the changed package moves');
+    assert.deepEqual(plan.members, ['packages/a', 'packages/b'], 'a changed; b depends on it (workspace:^ and a peer range), so lerna moves it too');
     assert.equal(plan.files[0].path, 'lerna.json', 'where the version lives comes first');
     const lernaAfter = JSON.parse(plan.files[0].after) as { version: string };
     assert.equal(lernaAfter.version, '21.3.0');

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { SdlcError } from '../../../src/core/errors';
-import { manifestVersion, readManifest, setLockfileVersion, setManifestVersion } from '../../../src/core/versioning/manifest';
+import semver from 'semver';
+import { manifestVersion, movedRange, readManifest, setLockfileRanges, setLockfileVersion, setManifestVersion } from '../../../src/core/versioning/manifest';
 
 const err = (code: string, message?: RegExp) => (e: unknown) => {
   assert.ok(e instanceof SdlcError, String(e));
@@ -92,5 +93,32 @@ describe('versioning/manifest: BOM, duplicate keys, indentation of an inserted v
     assert.equal(setManifestVersion('{\n\t"name": "app",\n\t"private": true\n}\n', '1.0.0'), '{\n\t"name": "app",\n\t"version": "1.0.0",\n\t"private": true\n}\n');
     assert.equal(setManifestVersion('{\n    "name": "app",\n    "private": true\n}\n', '1.0.0'), '{\n    "name": "app",\n    "version": "1.0.0",\n    "private": true\n}\n');
     assert.equal(setManifestVersion('{\r\n    "name": "app"\r\n}\r\n', '1.0.0'), '{\r\n    "name": "app",\r\n    "version": "1.0.0"\r\n}\r\n');
+  });
+});
+
+describe('versioning/manifest: ranges on a workspace package that moves', () => {
+  it('movedRange: plain ranges linked to the current version follow; workspace:, published and complex ranges stay', () => {
+    assert.deepEqual(
+      [['^1.4.0', '1.4.0'], ['~1.4.0', '1.4.0'], ['1.4.0', '1.4.0'], ['workspace:^1.4.0', '1.4.0'], ['^0.9.0', '1.4.0'], ['>=1.0.0 <2.0.0', '1.4.0'], ['*', '1.4.0'], ['^1.4.0', null]].map(([r, from]) => movedRange(r!, from, '1.5.0')),
+      ['^1.5.0', '~1.5.0', '1.5.0', null, null, null, null, '^1.5.0'],
+    );
+  });
+
+  it('property: a moved range (^, ~, exact, >=) allows the new version and keeps its operator', () => {
+    const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map(([a, b, c]) => `${a}.${b}.${c}`);
+    fc.assert(
+      fc.property(version, fc.constantFrom('^', '~', '', '>='), fc.constantFrom('patch', 'minor', 'major' as const), (from, op, type) => {
+        const to = semver.inc(from, type)!;
+        const moved = movedRange(`${op}${from}`, from, to);
+        assert.equal(moved, `${op}${to}`);
+        assert.ok(semver.satisfies(to, moved!));
+      }),
+    );
+  });
+
+  it('setLockfileRanges: the ranges recorded for workspace entries follow, node_modules entries and published ranges stay, formatting kept', () => {
+    const lock = '{\n\t"lockfileVersion": 3,\n\t"packages": {\n\t\t"": { "name": "r", "devDependencies": { "a": "^1.0.0" } },\n\t\t"packages/b": {\n\t\t\t"version": "2.0.0",\n\t\t\t"dependencies": { "a": "~1.0.0" }\n\t\t},\n\t\t"packages/c": { "version": "1.0.0", "peerDependencies": { "a": "^0.5.0" } },\n\t\t"packages/c/node_modules/a": { "version": "0.5.3" },\n\t\t"node_modules/x": { "version": "1.0.0", "dependencies": { "a": "^1.0.0" } }\n\t}\n}\n';
+    const after = setLockfileRanges(lock, new Map([['a', { from: '1.0.0', to: '1.1.0' }]]));
+    assert.equal(after, lock.replace('"a": "^1.0.0" } },', '"a": "^1.1.0" } },').replace('"a": "~1.0.0"', '"a": "~1.1.0"'));
   });
 });

@@ -6,7 +6,7 @@
 import { applyEdits, findNodeAtLocation, modify, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { badInput, checkVersionText, edit, join, locate, required } from './text';
 import { expandMembers } from './members';
-import { npm, workspacePatterns } from './npm';
+import { npm, rangeEdits, workspacePatterns } from './npm';
 import type { EcosystemAdapter, FileEdit, RepoFiles, VersionInfo } from './types';
 
 const LERNA = 'lerna.json';
@@ -69,5 +69,5 @@ export const lerna: EcosystemAdapter = {
   writeVersion,
   members,
   lockfiles: (dir, files, versions) => npm.lockfiles!(dir, files, new Map([...versions].filter(([d]) => d !== dir))),
-  dependencyEdits: (dir, files, versions) => npm.dependencyEdits!(dir, files, versions),
+  dependencyEdits: async (dir, files, versions) => rangeEdits([dir, ...(await members(dir, files))], files, versions),
 };

@@ -5,7 +5,8 @@
  * replace them when publishing).
  */
 import { applyEdits, findNodeAtLocation, modify, parseTree, type Node } from 'jsonc-parser';
-import { DEPENDENCY_FIELDS, manifestVersion, readManifest, setLockfileVersion, setLockfileWorkspaceVersion, setManifestVersion, updateRange } from '../manifest';
+import semver from 'semver';
+import { DEPENDENCY_FIELDS, manifestVersion, movedRange, readManifest, setLockfileRanges, setLockfileVersion, setLockfileWorkspaceVersion, setManifestVersion } from '../manifest';
 import { checkVersionText, edit, join, locate, required } from './text';
 import { expandMembers } from './members';
 import { yamlStrings } from './yamlText';
@@ -49,8 +50,9 @@ async function members(dir: string, files: RepoFiles): Promise<string[]> {
   return include.length ? (await expandMembers(files, dir, include, MANIFEST, from, exclude)).filter((d) => d !== dir) : [];
 }
 
-/** The lockfile of `dir` with the root's and the members' entries at their new versions. */
+/** The lockfile of `dir` with the root's and the members' entries at their new versions, and the ranges recorded for them moved as in the manifests. */
 async function lockfiles(dir: string, files: RepoFiles, versions: ReadonlyMap<string, string>): Promise<FileEdit[]> {
+  const moves = await movingNames(files, versions);
   const out: FileEdit[] = [];
   for (const name of LOCKFILES) {
     const file = join(dir, name);
@@ -61,29 +63,50 @@ async function lockfiles(dir: string, files: RepoFiles, versions: ReadonlyMap<st
       if (member === dir) after = setLockfileVersion(after, checkVersionText(version), file);
       else after = setLockfileWorkspaceVersion(after, dir === '.' ? member : member.slice(dir.length + 1), checkVersionText(version), file);
     }
+    after = setLockfileRanges(after, moves, file);
     out.push(...edit(file, text, after));
   }
   return out;
 }
 
-/** Internal ranges on moved members follow their new versions (operator kept); `workspace:` ranges stay. */
+/**
+ * Internal ranges on moved members follow their new versions (operator kept); `workspace:` ranges
+ * stay, and so does a range the member's current version does not satisfy (it names a published
+ * version: npm installs it from the registry rather than linking the member).
+ */
 async function dependencyEdits(dir: string, files: RepoFiles, versions: ReadonlyMap<string, string>): Promise<FileEdit[]> {
-  const names = new Map<string, string>();
+  return rangeEdits([dir, ...(await members(dir, files))], files, versions);
+}
+
+/** Package name → its current version (from the manifest; null when none) and the version it moves to, for the members that move. */
+async function movingNames(files: RepoFiles, versions: ReadonlyMap<string, string>): Promise<Map<string, { from: string | null; to: string }>> {
+  const names = new Map<string, { from: string | null; to: string }>();
   for (const [member, version] of versions) {
-    const { info } = await manifest(files, member);
-    if (info.name) names.set(info.name, checkVersionText(version));
+    const text = await files.read(join(member, MANIFEST));
+    if (text === null) continue; // lerna.json's own version (no package.json at the root)
+    const info = readManifest(text, join(member, MANIFEST));
+    if (info.name) names.set(info.name, { to: checkVersionText(version), from: info.version !== null && semver.valid(info.version) ? info.version : null });
   }
+  return names;
+}
+
+/** The range edits of `dependencyEdits` in the manifests of `dirs` (lerna: its own member list). */
+export async function rangeEdits(dirs: readonly string[], files: RepoFiles, versions: ReadonlyMap<string, string>): Promise<FileEdit[]> {
+  const names = await movingNames(files, versions);
   const out: FileEdit[] = [];
-  for (const member of [dir, ...(await members(dir, files))]) {
-    const { file, text } = await manifest(files, member);
+  for (const member of dirs) {
+    const file = join(member, MANIFEST);
+    const text = await files.read(file);
+    if (text === null) continue; // a lerna root without package.json
+    readManifest(text, file);
     let after = text;
     const root = parseTree(text) as Node;
     for (const field of DEPENDENCY_FIELDS) {
-      for (const [name, version] of names) {
+      for (const [name, { to, from }] of names) {
         const node = findNodeAtLocation(root, [field, name]);
-        if (!node || node.type !== 'string' || (node.value as string).startsWith('workspace:')) continue;
-        const next = updateRange(node.value as string, version);
-        if (next !== null && next !== node.value) after = applyEdits(after, modify(after, [field, name], next, {}));
+        if (!node || node.type !== 'string') continue;
+        const next = movedRange(node.value as string, from, to);
+        if (next !== null) after = applyEdits(after, modify(after, [field, name], next, {}));
       }
     }
     out.push(...edit(file, text, after));

@@ -32,14 +32,15 @@ describe('versioning/ecosystems workspaces: members, lockfiles, internal require
     assert.equal(cargoRequirement('*', '1.3.0'), null);
   });
 
-  it('npm workspaces: members, package-lock entries, ranges follow', async () => {
+  it('npm workspaces: members, package-lock entries (versions and recorded ranges), ranges follow', async () => {
     const before = loadFixture('npm-workspaces');
     const files = memoryFiles(before);
     assert.deepEqual(await npm.members!('.', files), ['packages/app', 'packages/lib']);
     const versions = new Map([['packages/lib', '1.2.0']]);
     const lock = await npm.lockfiles!('.', files, versions);
     assert.equal(lock.length, 1);
-    assert.equal(lock[0].after, before['package-lock.json'].replace('"packages/lib": {\n\t\t\t"version": "1.1.0"', '"packages/lib": {\n\t\t\t"version": "1.2.0"'));
+    // The lib entry's version, and the range the app entry records for lib (as in app's package.json).
+    assert.equal(lock[0].after, before['package-lock.json'].replace('"packages/lib": {\n\t\t\t"version": "1.1.0"', '"packages/lib": {\n\t\t\t"version": "1.2.0"').replace('"lib": "^1.1.0"', '"lib": "^1.2.0"'));
     const deps = await npm.dependencyEdits!('.', files, versions);
     assert.deepEqual(deps.map((e) => e.file), ['packages/app/package.json']);
     assert.equal(deps[0].after, before['packages/app/package.json'].replace('"lib": "^1.1.0"', '"lib": "^1.2.0"'));
