@@ -45,8 +45,11 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
   const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
   const secrets = secretsFromEnv(io.env);
   const forgetSecrets = registerSecretsFromEnv(io.env);
-  const print = (doc: unknown, text: string) =>
-    io.stdout(json ? redactJson(doc, secrets, 2) + '\n' : redact(text.endsWith('\n') || !text ? text : text + '\n', secrets));
+  const print = (doc: unknown, textOf: string | (() => string)) => {
+    if (json) return io.stdout(redactJson(doc, secrets, 2) + '\n');
+    const text = typeof textOf === 'string' ? textOf : textOf();
+    io.stdout(redact(text.endsWith('\n') || !text ? text : text + '\n', secrets));
+  };
   let global: GlobalFlags = { json, help: false, version: false, verbose: false };
   let logger: Logger = stderrLogger(io, secrets, { json, verbose: false });
   try {
@@ -81,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
         (git ??= services.repositoryRoot(cwd).then((root) => services.createGit(root, { logger, enterpriseHosts: enterpriseHostsFromEnv(io.env) }))),
     };
     const output = await parsed.command.run(context, { positionals: parsed.positionals, values: parsed.values });
-    print(output.json, output.text);
+    print(output.json, () => output.text); // a command may make its text only when it is read
     return output.exitCode ?? 0;
   } catch (e) {
     const code = e instanceof SdlcError ? e.code : 'Internal';

@@ -72,18 +72,20 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   const preid = typeof args.values.preid === 'string' ? args.values.preid : undefined;
 
   const git = await context.openRepository();
+  // Independent reads start together (they run side by side: read-only git calls); each is awaited
+  // where its answer is needed, errors in the order the sequential code gave them. A real run reads
+  // HEAD and any interrupted change under the change lock, so only a dry run starts them here.
+  const github = settle(githubOf(git, context.env));
+  const head = dryRun ? settle(headCommit(git)) : undefined;
+  const pendingP = dryRun ? settle(pendingChange(git)) : undefined;
   const config = await readConfig(context, git.root);
   checkConfiguredPaths(config);
-  // Independent reads start together (they run side by side: read-only git calls); each is awaited
-  // where its answer is needed, errors in the order the sequential code gave them.
-  const github = settle(githubOf(git, context.env));
   const base: PlanRepositoryOptions = { bump, preid, config };
 
-  if (dryRun) {
+  if (dryRun && pendingP) {
     // An interrupted change is reported, and the plan reads its files as the real run will find
     // them once it is undone (nothing is written here).
-    const head = settle(headCommit(git));
-    const pending = await pendingChange(git);
+    const pending = await unwrap(pendingP);
     const before = pending ? await filesBeforePending(git, pending) : null;
     const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
     const { plans, single } = await plan(context, git, { ...base, ...(readFile ? { readFile } : {}) }, { github, head }, args.values.package, undefined);
@@ -178,12 +180,13 @@ async function plan(
 }
 
 function output(docs: BumpDocument[], single: boolean, applied: AppliedRelease | null, dryRun: boolean, recovered: Recovery | null): CommandOutput {
-  const text = (recovered ? `${recovered.message}\n\n` : '') + formatBump(docs, applied, dryRun);
-  if (single) return { json: docs[0], text };
-  const files = [...new Set(docs.flatMap((d) => d.files))];
+  const json = single ? docs[0] : { packages: docs, files: [...new Set(docs.flatMap((d) => d.files))], tags: docs.map((d) => d.tag), commit: applied?.commit ?? null, pushed: applied?.pushed ?? false, dryRun, recovered };
+  // The text is made only when it is printed (not with --json).
   return {
-    json: { packages: docs, files, tags: docs.map((d) => d.tag), commit: applied?.commit ?? null, pushed: applied?.pushed ?? false, dryRun, recovered },
-    text,
+    json,
+    get text() {
+      return (recovered ? `${recovered.message}\n\n` : '') + formatBump(docs, applied, dryRun);
+    },
   };
 }
 
@@ -231,15 +234,24 @@ async function readConfig(context: CliContext, root: string): Promise<SdlcConfig
   return assertValidConfig(loaded);
 }
 
-/** The GitHub repository of the upstream remote (else `origin`), for links in the changelog. */
+/**
+ * The GitHub repository of the upstream remote of the current branch (else `origin`), for links in
+ * the changelog. Two git reads side by side: the current branch's `%(upstream:remotename)` (the
+ * branches at HEAD's commit, the current one marked `*`) and every remote's fetch URL
+ * (`remote -v`: url.<base>.insteadOf applied, as `remote get-url` gives it).
+ */
 export async function githubOf(git: Pick<Git, 'run'>, env: NodeJS.ProcessEnv): Promise<GitHubRepoRef | null> {
-  const read = (args: string[]) => git.run(args, { readOnly: true }).then((out) => out.trim(), () => '');
-  // origin's URL is read alongside the branch's upstream remote (usually origin itself).
-  const origin = read(['remote', 'get-url', '--', 'origin']);
-  const symbolic = await read(['symbolic-ref', '-q', 'HEAD']);
-  const remoteOfBranch = symbolic ? await read(['for-each-ref', '--format=%(upstream:remotename)', symbolic]) : '';
+  const read = (args: string[]) => git.run(args, { readOnly: true }).catch(() => '');
+  const [atHead, remotes] = await Promise.all([read(['for-each-ref', '--points-at=HEAD', '--format=%(HEAD)%(upstream:remotename)', 'refs/heads/']), read(['remote', '-v'])]);
+  const current = atHead.split('\n').find((l) => l.startsWith('*'));
+  const remoteOfBranch = current ? current.slice(1).trim() : '';
+  const urls = new Map<string, string>();
+  for (const line of remotes.split('\n')) {
+    const m = /^([^\t]+)\t(.*) \(fetch\)$/.exec(line);
+    if (m && !urls.has(m[1])) urls.set(m[1], m[2].trim());
+  }
   for (const remote of [remoteOfBranch, 'origin'].filter(Boolean)) {
-    const url = remote === 'origin' ? await origin : await read(['remote', 'get-url', '--', remote]);
+    const url = urls.get(remote);
     if (url) return parseGitHubRemote(url, { enterpriseHosts: enterpriseHostsFromEnv(env) });
   }
   return null;

@@ -27,8 +27,8 @@ export function isReadOnlyCall(args: readonly string[]): boolean {
       return names.length <= 1 && options.every((o) => o === '-q' || o === '--quiet' || o === '--short' || o === '--no-recurse' || o === '--recurse');
     }
     case 'remote':
-      // `git remote` (the names) and `git remote get-url …`.
-      return rest.length === 0 || rest[0] === 'get-url';
+      // `git remote` (the names), `git remote -v` and `git remote get-url …`.
+      return rest.length === 0 || (rest.length === 1 && (rest[0] === '-v' || rest[0] === '--verbose')) || rest[0] === 'get-url';
     case 'config':
       return rest.some((a) => CONFIG_READS.has(a)) && !rest.some((a) => /^--(unset|add|replace-all|rename-section|remove-section|edit)/.test(a) || a === '-e');
     default:
