@@ -9,6 +9,7 @@ import './repositories.test';
 import './testRuns.test';
 import './ci.test';
 import './versions.test';
+import './versionsEcosystems.test';
 import './packages.test';
 import './deployments.test';
 

@@ -85,12 +85,29 @@ export interface PlannedPackage {
   where: string;
   /** Folders that move with this unit (lerna fixed mode, Cargo members inheriting the workspace version). */
   members: string[];
+  /** Those members as packages (the view shows them under the unit): where each one's version lives, and whether this release moves it. */
+  memberPackages: MemberPackage[];
   /** The current version (null when it could not be read). */
   current: string | null;
   /** Where `current` comes from: the manifest, the last release tag (no manifest, or a placeholder behind it), or neither (0.0.0). */
   currentSource: 'manifest' | 'tag' | 'none';
   lastTag: string | null;
   state: PackageStatus;
+}
+
+/** A package that moves with a unit (a lerna fixed-mode package, a Cargo member inheriting the workspace version). */
+export interface MemberPackage {
+  dir: string;
+  name: string;
+  ecosystem: EcosystemId | null;
+  /** One line for a person: where its version lives. */
+  where: string;
+  /** The manifest holding it (repository-relative), null when unknown. */
+  manifest: string | null;
+  /** The version its manifest says (null: none or unreadable). */
+  version: string | null;
+  /** This release moves it to the unit's next version. */
+  moves: boolean;
 }
 
 export interface RepositoryPlan {
@@ -112,6 +129,8 @@ interface Unit {
   where: string;
   manifestVersion: string | null;
   members: string[];
+  /** The members as units of their own (name, where the version lives), for the view. */
+  memberUnits?: Unit[];
   /** Commit filter: null = every commit. */
   paths: string[] | null;
   /** null = the lenient default (`v1.2.3` or `1.2.3`). */
@@ -286,6 +305,7 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
       const rootManifest = await files.read('package.json');
       unit.name = rootManifest === null ? unit.name : (safeName(rootManifest) ?? unit.name);
       unit.members = members;
+      unit.memberUnits = await Promise.all(members.map((d) => makeUnit(root, d, files, choices, npm, adaptersOf(config))));
       unit.paths = members;
       unit.tagTemplate = tagFormat;
       unit.inWorkspace = true;
@@ -324,6 +344,7 @@ async function layout(root: string, files: RepoFiles, config: VersioningConfig):
         const rootUsed = !r.error || inheriting.length > 0;
         if (inheriting.length) {
           r.members = inheriting.map((u) => u.dir);
+          r.memberUnits = inheriting;
           if (r.error && inheriting.length) {
             // A virtual workspace: its version is [workspace.package] version, which every inheriting member names.
             r.error = undefined;
@@ -462,6 +483,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
       ecosystem: u.adapter?.id ?? null,
       where: u.where,
       members: u.members,
+      memberPackages: (u.memberUnits ?? []).map((m) => ({ dir: m.dir, name: m.name, ecosystem: m.adapter?.id ?? null, where: m.where, manifest: m.manifest, version: m.manifestVersion, moves: false })),
       current: null,
       currentSource: 'none',
       lastTag: last?.tag ?? null,
@@ -509,6 +531,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
       };
       plans.set(u, plan);
       pkg.state = { status: 'ready', plan };
+      for (const m of pkg.memberPackages) m.moves = plan.members?.includes(m.dir) ?? false;
     } catch (e) {
       if (options.only) throw e;
       pkg.state = { status: 'error', error: e };

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ReleasePlan } from '../../core/versioning/plan';
+import type { MemberPackage } from '../../core/versioning/service';
 import type { ErrorInfo } from '../repositories/repositoryModel';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 
@@ -18,6 +19,8 @@ export class PackageModel {
   ecosystem: string | null = null;
   /** Where the version lives, in one line (the ecosystem adapter's description). */
   where: string | null = null;
+  /** The packages that move with this unit (lerna fixed mode, Cargo members inheriting the workspace version). */
+  members: MemberPackage[] = [];
 
   constructor(
     readonly repo: RepositoryModel,

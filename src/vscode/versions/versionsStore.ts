@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { loadConfig, type SdlcConfig } from '../../core/config/config';
 import { errorMessage } from '../../core/errors';
 import { scoped, type Logger } from '../../core/log';
-import { planRepository } from '../../core/versioning/service';
+import { planRepository, type MemberPackage } from '../../core/versioning/service';
 import { ContextKeys } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 import { toErrorInfo, type RepositoryStore } from '../repositories/repositoryStore';
@@ -14,6 +14,7 @@ interface PlannedView {
   name: string;
   ecosystem: string | null;
   where: string | null;
+  members: MemberPackage[];
   state: PackageState;
 }
 
@@ -178,7 +179,7 @@ export class VersionsStore implements vscode.Disposable {
         (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
       );
       const planned = config instanceof Error ? config : await this.planAll(repo, config).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-      const list = planned instanceof Error ? [{ dir: '.', name: repo.name, ecosystem: null, where: null, state: { status: 'error' as const, error: toErrorInfo(planned) } }] : planned.packages;
+      const list = planned instanceof Error ? [{ dir: '.', name: repo.name, ecosystem: null, where: null, members: [], state: { status: 'error' as const, error: toErrorInfo(planned) } }] : planned.packages;
       entry.monorepo = planned instanceof Error ? false : planned.monorepo;
       const packages: PackageModel[] = [];
       for (const p of list) {
@@ -186,6 +187,7 @@ export class VersionsStore implements vscode.Disposable {
         model.name = p.name;
         model.ecosystem = p.ecosystem;
         model.where = p.where;
+        model.members = p.members;
         model.state = p.state;
         packages.push(model);
       }
@@ -213,7 +215,7 @@ export class VersionsStore implements vscode.Disposable {
     for (const p of result.packages) {
       if (implicit && p.dir === '.' && p.ecosystem === null && p.lastTag === null && p.state.status !== 'error') continue;
       const where = p.where + (p.currentSource === 'tag' && p.lastTag ? ` (current version ${p.current ?? ''} from the tag ${p.lastTag})` : '');
-      const base = { dir: p.dir, name: p.name, ecosystem: p.ecosystem, where };
+      const base = { dir: p.dir, name: p.name, ecosystem: p.ecosystem, where, members: p.memberPackages };
       if (p.state.status === 'ready') {
         const plan = p.state.plan;
         for (const w of result.warnings) if (!plan.warnings.includes(w)) plan.warnings.push(w);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { ReleasePlan } from '../../core/versioning/plan';
+import type { MemberPackage } from '../../core/versioning/service';
 import { CommandIds } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
 import type { PackageModel } from './packageModel';
@@ -25,6 +27,8 @@ export type VersionNode =
   /** A monorepo: its packages below it; bumping it releases every changed package in one commit. */
   | { kind: 'repository'; repo: RepositoryModel; packages: PackageModel[] }
   | { kind: 'package'; pkg: PackageModel }
+  /** A package that moves with its unit (lerna fixed mode, a Cargo member inheriting the workspace version). */
+  | { kind: 'member'; pkg: PackageModel; member: MemberPackage }
   | { kind: 'group'; pkg: PackageModel; group: CommitGroupId; commits: PlannedCommit[] }
   | { kind: 'commit'; pkg: PackageModel; group: CommitGroupId; commit: PlannedCommit }
   | { kind: 'message'; pkg?: PackageModel; id: string; label: string; icon: string; tooltip?: string; command?: vscode.Command; contextValue?: string };
@@ -32,7 +36,7 @@ export type VersionNode =
 export function isVersionNode(value: unknown): value is VersionNode {
   if (typeof value !== 'object' || value === null || !('kind' in value)) return false;
   const kind = (value as { kind: unknown }).kind;
-  return kind === 'message' || (kind === 'repository' && 'repo' in value) || ('pkg' in value && (kind === 'package' || kind === 'group' || kind === 'commit'));
+  return kind === 'message' || (kind === 'repository' && 'repo' in value) || ('pkg' in value && (kind === 'package' || kind === 'member' || kind === 'group' || kind === 'commit'));
 }
 
 /** Each commit in exactly one group: the first that matches. */
@@ -76,9 +80,10 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
       case 'loading':
         return [{ kind: 'message', id: 'loading', label: 'Looking for packages…', icon: 'loading~spin' }];
       case 'ready':
-        // A single-package repository is its package; a monorepo groups its packages.
+        // A single-package repository is its package, and so is one release unit (lerna fixed mode:
+        // its packages below it); a monorepo of several packages groups them.
         return this.store.groups.flatMap(({ repo, monorepo, packages }): VersionNode[] =>
-          monorepo ? [{ kind: 'repository', repo, packages }] : packages.map((pkg) => ({ kind: 'package', pkg })),
+          monorepo && !(packages.length === 1 && packages[0].members.length > 0) ? [{ kind: 'repository', repo, packages }] : packages.map((pkg) => ({ kind: 'package', pkg })),
         );
       default:
         return []; // noRepositories / noPackages: viewsWelcome content with buttons
@@ -94,17 +99,24 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
       case 'error':
         return [msg('error', `${s.error.message} (click to retry)`, 'error', { tooltip: s.error.message, command: { command: CommandIds.refreshVersions, title: 'Retry' }, contextValue: 'error' })];
       case 'nothing':
-        return [msg('nothing', 'Nothing to release', 'check', { tooltip: s.message, contextValue: 'nothingToRelease' })];
+        return [msg('nothing', 'Nothing to release', 'check', { tooltip: s.message, contextValue: 'nothingToRelease' }), ...this.members(pkg)];
       case 'ready':
         return [
           ...s.plan.warnings.map((w, i) => msg(`warning-${i}`, w, 'warning', { tooltip: w })),
+          ...this.members(pkg),
           ...groupCommits(s.plan.commits).map((g): VersionNode => ({ kind: 'group', pkg, group: g.group, commits: g.commits })),
         ];
     }
   }
 
+  private members(pkg: PackageModel): VersionNode[] {
+    return pkg.members.map((member): VersionNode => ({ kind: 'member', pkg, member }));
+  }
+
   getTreeItem(node: VersionNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'member':
+        return memberItem(node.pkg, node.member);
       case 'message': {
         const item = new vscode.TreeItem(node.label, None);
         item.id = `${node.pkg?.key ?? ''}::message::${node.id}`;
@@ -135,7 +147,8 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
         const s = pkg.state;
         const item = new vscode.TreeItem(pkg.name, Expanded);
         item.id = `${pkg.key}::package`;
-        item.description = describeState(s);
+        // A release unit (packages below it) says its tag too: the one tag its packages are released under.
+        item.description = describeState(s) + (pkg.members.length && s.status === 'ready' ? ` · ${s.plan.tag}` : '');
         item.tooltip = packageTooltip(pkg);
         item.iconPath = new vscode.ThemeIcon(s.status === 'error' ? 'error' : s.status === 'loading' ? 'loading~spin' : ecosystemIcon(pkg.ecosystem), s.status === 'ready' ? new vscode.ThemeColor('charts.blue') : undefined);
         item.resourceUri = vscode.Uri.file(pkg.absoluteDir);
@@ -167,6 +180,33 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
       }
     }
   }
+}
+
+/** A package of a release unit: its name, its version (and where it goes), its ecosystem's icon; the tooltip says where its version lives. */
+function memberItem(pkg: PackageModel, m: MemberPackage): vscode.TreeItem {
+  const s = pkg.state;
+  const next = s.status === 'ready' && m.moves ? s.plan.next : null;
+  const item = new vscode.TreeItem(m.name, None);
+  item.id = `${pkg.key}::member::${m.dir}`;
+  item.description = [m.dir, next ? `${m.version ?? '?'} → ${next}` : (m.version ?? undefined), s.status === 'ready' && !next ? 'stays' : undefined].filter(Boolean).join(' · ');
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(m.name)}** — ${escapeMd(m.dir)}`);
+  md.appendMarkdown(`\n\n$(${ecosystemIcon(m.ecosystem)}) ${m.ecosystem ? `${escapeMd(m.ecosystem)}: ` : ''}${escapeMd(m.where)}`);
+  md.appendMarkdown(`\n\n$(layers) released with ${escapeMd(pkg.name)}${pkg.where ? ` (${escapeMd(pkg.where)})` : ''}`);
+  if (s.status === 'ready') {
+    md.appendMarkdown(
+      next
+        ? `\n\n$(arrow-right) moves to **${escapeMd(next)}** in release \`${s.plan.tag}\``
+        : `\n\n$(circle-slash) stays at ${escapeMd(m.version ?? '?')}: no commit of its own since ${escapeMd(s.plan.previousTag ?? 'the first commit')} and none of the packages it depends on moves`,
+    );
+  }
+  item.tooltip = md;
+  item.iconPath = new vscode.ThemeIcon(ecosystemIcon(m.ecosystem));
+  const dir = m.dir === '.' ? pkg.repo.root : path.join(pkg.repo.root, ...m.dir.split('/'));
+  item.resourceUri = vscode.Uri.file(dir);
+  if (m.manifest) item.command = { command: 'vscode.open', title: 'Open Manifest', arguments: [vscode.Uri.file(path.join(pkg.repo.root, ...m.manifest.split('/')))] };
+  item.contextValue = `unitMember${next ? ' moving' : ''}`;
+  return item;
 }
 
 function packageTooltip(pkg: PackageModel): vscode.MarkdownString {
