@@ -29,6 +29,20 @@ interface EditorNumbers {
   versionsPlan: string;
   heapGrowthBytes: number;
   heapAfterBytes: number;
+  /** Git processes and repository turns until the first screen (ms since activation). */
+  firstScreenTrace?: Array<{ what: string; asked: number; started: number; ended: number; failed?: boolean }>;
+}
+
+/** The breakdown of the first screen: what ran when, what waited for the repository's turn, what was read twice. */
+export function formatTrace(trace: NonNullable<EditorNumbers['firstScreenTrace']>): string[] {
+  const seen = new Map<string, number>();
+  for (const e of trace) if (e.what.startsWith('git ')) seen.set(e.what, (seen.get(e.what) ?? 0) + 1);
+  return trace.map((e) => {
+    const waited = e.started - e.asked;
+    const twice = (seen.get(e.what) ?? 0) > 1 ? '  [read more than once]' : '';
+    const what = e.what.length > 110 ? `${e.what.slice(0, 107)}…` : e.what;
+    return `    ${String(e.started).padStart(6)} → ${String(e.ended).padStart(6)} ms (${String(e.ended - e.started).padStart(5)} ms${waited > 0 ? `, waited ${waited} ms for its turn` : ''})${e.failed ? ' FAILED' : ''} ${what}${twice}`;
+  });
 }
 
 const fmtMb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -55,7 +69,12 @@ export const editorBench: BenchModule = {
           throw new Error(`the editor bench failed: ${stderr.split('\n').slice(-15).join('\n')}`);
         }
         const r = JSON.parse(readFileSync(out, 'utf8')) as EditorNumbers;
-        ctx.log(`  code-server run ${i + 1}${skip ? ' (Repositories view not polled)' : ''}: ${JSON.stringify(r)}`);
+        const { firstScreenTrace, ...numbers } = r;
+        ctx.log(`  code-server run ${i + 1}${skip ? ' (Repositories view not polled)' : ''}: ${JSON.stringify(numbers)}`);
+        if (firstScreenTrace) {
+          ctx.log(`  git work until the ${skip ? 'first plan' : 'first populated render'} (ms since activation; git = a process, turn = the repository's queue):`);
+          for (const line of formatTrace(firstScreenTrace)) ctx.log(line);
+        }
         if (skip) userLike = r;
         else results.push(r);
       }

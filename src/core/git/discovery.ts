@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyGitFailure } from './classify';
 import { gitEnvironment } from './environment';
+import { gitTraceSink } from './trace';
 import { GitError } from './gitError';
 
 /* Finding the repositories of a workspace folder. */
@@ -17,6 +18,14 @@ interface GitProcessResult {
 }
 
 function runGit(args: string[], cwd: string, gitPath = 'git', signal?: AbortSignal): Promise<GitProcessResult> {
+  const sink = gitTraceSink();
+  const startedAt = sink ? performance.now() : 0;
+  const result = spawnGit(args, cwd, gitPath, signal);
+  if (sink) void result.then((r) => sink.push({ what: `git ${args.join(' ')} (discovery)`, root: cwd, askedAt: startedAt, startedAt, endedAt: performance.now(), ...(r.exitCode === 0 ? {} : { failed: true }) }));
+  return result;
+}
+
+function spawnGit(args: string[], cwd: string, gitPath: string, signal?: AbortSignal): Promise<GitProcessResult> {
   return new Promise((resolve) => {
     execFile(
       gitPath,
@@ -74,11 +83,14 @@ export async function findRepositories(folder: string, options: { maxDepth?: num
   const signal = options.signal;
   const found: string[] = [];
   const seen = new Set<string>();
-  const add = (dir: string) => {
-    const key = path.resolve(dir);
+  // Keyed by the real path: git gives the repository root with symlinks resolved, the walk below the
+  // folder as opened (a symlinked workspace folder would otherwise list its repository twice).
+  const add = async (dir: string) => {
+    const resolved = path.resolve(dir);
+    const key = await fs.realpath(resolved).catch(() => resolved);
     if (!seen.has(key)) {
       seen.add(key);
-      found.push(key);
+      found.push(resolved);
     }
   };
   const checkAbort = () => {
@@ -88,7 +100,7 @@ export async function findRepositories(folder: string, options: { maxDepth?: num
   const start = path.resolve(folder);
   if (!(await isDirectory(start))) return [];
   try {
-    add(await repositoryRoot(start, { gitPath: options.gitPath, signal }));
+    await add(await repositoryRoot(start, { gitPath: options.gitPath, signal }));
   } catch (e) {
     checkAbort();
     if (!(e instanceof GitError) || e.gitCode !== 'NotARepository') throw e;
@@ -105,7 +117,7 @@ export async function findRepositories(folder: string, options: { maxDepth?: num
       } catch {
         continue; // unreadable: not ours to report
       }
-      if (entries.some((e) => e.name === '.git' && (e.isDirectory() || e.isFile()))) add(dir);
+      if (entries.some((e) => e.name === '.git' && (e.isDirectory() || e.isFile()))) await add(dir);
       if (depth === maxDepth) continue;
       for (const e of entries) {
         if (!e.isDirectory() || e.name.startsWith('.') || SKIPPED_DIRS.has(e.name)) continue;

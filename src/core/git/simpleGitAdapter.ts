@@ -11,6 +11,7 @@ import { assertRefName, assertRevision } from './refName';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
+import { gitTraceSink } from './trace';
 import {
   BRANCH_REFS_FORMAT,
   LOG_FORMAT,
@@ -66,7 +67,22 @@ class SimpleGitRepository implements Git {
   /* ------------------------------------------------------------------ running git */
 
   /** Spawns one git process (not queued). Every failure leaves as a classified GitError. */
-  private async exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  private exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const sink = gitTraceSink();
+    if (!sink) return this.spawnGit(args, options);
+    const startedAt = performance.now();
+    const what = `git ${redactArgs(args).join(' ')}`;
+    const done = (failed: boolean) => sink.push({ what, root: this.root, askedAt: startedAt, startedAt, endedAt: performance.now(), ...(failed ? { failed } : {}) });
+    return this.spawnGit(args, options).then(
+      (r) => (done(false), r),
+      (e: unknown) => {
+        done(true);
+        throw e;
+      },
+    );
+  }
+
+  private async spawnGit(args: readonly string[], options: ExecOptions): Promise<ExecResult> {
     if (options.signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true, cwd: this.root });
     const started = Date.now();
     let captured: { exitCode: number | null; stderr: string; error?: unknown } | undefined;
@@ -120,12 +136,25 @@ class SimpleGitRepository implements Git {
   }
 
   /** Runs `task` in this repository's turn; an abort while waiting rejects at once. */
-  private exclusive<T>(task: () => Promise<T>, signal?: AbortSignal, args: readonly string[] = [], shared = false): Promise<T> {
+  private exclusive<T>(task: () => Promise<T>, signal?: AbortSignal, args: readonly string[] = [], shared = false, label?: string): Promise<T> {
     if (signal?.aborted) return Promise.reject(classifyGitFailure(args, null, '', { aborted: true }));
+    const sink = gitTraceSink();
+    const askedAt = sink ? performance.now() : 0;
     const queued = queueFor(this.root).run(
       async () => {
         if (signal?.aborted) throw classifyGitFailure(args, null, '', { aborted: true });
-        return task();
+        if (!sink) return task();
+        // The repository's turn: asked for → started (what waited) → ended.
+        const startedAt = performance.now();
+        const what = `turn${shared ? ' (shared)' : ''}: ${label ?? `git ${redactArgs(args).join(' ')}`}`;
+        const done = (failed: boolean) => sink.push({ what, root: this.root, askedAt, startedAt, endedAt: performance.now(), ...(failed ? { failed } : {}) });
+        return task().then(
+          (r) => (done(false), r),
+          (e: unknown) => {
+            done(true);
+            throw e;
+          },
+        );
       },
       { shared },
     );
@@ -158,7 +187,7 @@ class SimpleGitRepository implements Git {
   /* ------------------------------------------------------------------ reads */
 
   gitDir(): Promise<string> {
-    return this.gitDirPromise ?? this.exclusive(() => this.resolveGitDir());
+    return this.gitDirPromise ?? this.exclusive(() => this.resolveGitDir(), undefined, [], false, 'gitDir');
   }
 
   /** The git dir, asked once (not queued: call it inside the repository's turn). */
@@ -317,7 +346,7 @@ class SimpleGitRepository implements Git {
         aheadBehindComplete,
       };
       return snapshot;
-    });
+    }, undefined, [], false, `snapshot(${mode})`);
   }
 
   /**
@@ -379,7 +408,7 @@ class SimpleGitRepository implements Git {
       }
       if (todo.length > 0) for (const [k, v] of await this.countPairs(todo)) result.set(k, v);
       return result;
-    });
+    }, undefined, [], false, `aheadBehind(${pairs.length} pairs)`);
   }
 
   async log(options: { ref?: string; skip?: number; limit?: number } = {}): Promise<CommitInfo[]> {
@@ -393,7 +422,7 @@ class SimpleGitRepository implements Git {
     const prefetched = this.firstPage;
     if (!ref && !options.skip && limit <= FIRST_PAGE && prefetched) {
       this.firstPage = undefined;
-      const page = await this.exclusive(async () => (queueFor(this.root).started === prefetched.turn + 1 ? prefetched.page.catch(() => null) : null));
+      const page = await this.exclusive(async () => (queueFor(this.root).started === prefetched.turn + 1 ? prefetched.page.catch(() => null) : null), undefined, [], false, 'log (the first page read with the snapshot)');
       if (page) return page.slice(0, limit).map((r) => ({ ...r }));
     }
     try {

@@ -12,7 +12,9 @@
 // does not cause by opening the view, and which then competes with the Versions plan. With
 // SDLC_EDITOR_BENCH_SKIP_REPOSITORIES=1 the Repositories view is not polled: the Versions plan and the
 // heap growth as a user opening the view gets them.
-// The numbers go to the JSON file SDLC_BENCH_OUT (read by test/bench/editor.ts).
+// The numbers go to the JSON file SDLC_BENCH_OUT (read by test/bench/editor.ts), with the breakdown of
+// the first screen: every git process and repository turn of the extension until then (asked for,
+// started, ended; ms since activation), recorded through the `__sdlcGitTrace` hook of src/core/git/trace.ts.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -43,6 +45,10 @@ describe('editor bench (issue 11 §4)', function () {
     const ext = vscode.extensions.getExtension<{ activation: { startedAt: number; durationMs: number } }>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
     const wasActive = ext.isActive;
+    // Every git process and repository turn of the extension, timed (src/core/git/trace.ts): the
+    // breakdown of the first screen. The extension runs in this process, so it sees this array.
+    const trace: Array<{ what: string; root: string; askedAt: number; startedAt: number; endedAt: number; failed?: boolean }> = [];
+    (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace = trace;
     const heapBefore = process.memoryUsage().heapUsed;
     const t0 = performance.now();
     // Opening the view activates the extension (onView) the way a user's click does.
@@ -74,6 +80,13 @@ describe('editor bench (issue 11 §4)', function () {
       300000,
     );
     const heapAfter = process.memoryUsage().heapUsed;
+    delete (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace;
+    // Git work up to the first populated render (or the first plan when the view is not polled), relative to activation.
+    const until_ = skipRepositories ? versions.at : repositories.at;
+    const firstScreenTrace = trace
+      .filter((e) => e.askedAt <= until_)
+      .sort((a, b) => a.askedAt - b.askedAt || a.startedAt - b.startedAt)
+      .map((e) => ({ what: e.what, asked: Math.round(e.askedAt - startedAt), started: Math.round(e.startedAt - startedAt), ended: Math.round(e.endedAt - startedAt), ...(e.failed ? { failed: true } : {}) }));
     const result = {
       wasActive,
       repositoriesPolled: !skipRepositories,
@@ -85,6 +98,7 @@ describe('editor bench (issue 11 §4)', function () {
       versionsPlan: versions.plan,
       heapGrowthBytes: heapAfter - heapBefore,
       heapAfterBytes: heapAfter,
+      firstScreenTrace,
     };
     console.log(`editor bench: ${JSON.stringify(result)}`);
     if (process.env.SDLC_BENCH_OUT) writeFileSync(process.env.SDLC_BENCH_OUT, JSON.stringify(result));

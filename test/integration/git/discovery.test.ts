@@ -22,6 +22,15 @@ describe('repository discovery', () => {
     assert.ok((await findRepositories(ws, { maxDepth: 4 })).includes(path.join(ws, 'one', 'two', 'three', 'four')));
   });
 
+  it('a folder opened through a symlink: its repository once (the real path git gives)', async () => {
+    const real = await makeTempDir('sdlc-real-');
+    await makeRepo({ dir: real });
+    const links = await makeTempDir('sdlc-links-');
+    const link = path.join(links, 'ws');
+    await fs.symlink(real, link, 'dir');
+    assert.deepEqual(await findRepositories(link), [await fs.realpath(real)]);
+  });
+
   it('a folder inside a repository gives the repository root', async () => {
     const repo = await makeRepo();
     const sub = path.join(repo, 'src', 'deep');

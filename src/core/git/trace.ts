@@ -1,0 +1,21 @@
+/**
+ * Timing of git work for benchmarks (the editor bench's breakdown of the first screen): when a
+ * global array `__sdlcGitTrace` exists (a bench running in the same process creates it), every git
+ * process and every snapshot is recorded with when it was asked for, started and ended
+ * (performance.now()). Off otherwise: one global lookup per call.
+ */
+export interface GitTraceEvent {
+  /** `git <args>` (credentials redacted) or `snapshot(all|current)`. */
+  what: string;
+  root: string;
+  /** When the call was made; it may then wait for the repository's turn. */
+  askedAt: number;
+  startedAt: number;
+  endedAt: number;
+  failed?: boolean;
+}
+
+export function gitTraceSink(): GitTraceEvent[] | undefined {
+  const sink = (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace;
+  return Array.isArray(sink) ? (sink as GitTraceEvent[]) : undefined;
+}
