@@ -109,14 +109,13 @@ export async function findRepositories(folder: string, options: { maxDepth?: num
   let level = [start];
   for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
     const next: string[] = [];
-    for (const dir of level) {
+    checkAbort();
+    // The folders of one level are listed side by side, then handled in order (the result stays sorted).
+    const listed = await Promise.all(level.map((dir) => fs.readdir(dir, { withFileTypes: true }).catch(() => null)));
+    for (const [i, dir] of level.entries()) {
       checkAbort();
-      let entries: import('node:fs').Dirent[];
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch {
-        continue; // unreadable: not ours to report
-      }
+      const entries = listed[i];
+      if (!entries) continue; // unreadable: not ours to report
       if (entries.some((e) => e.name === '.git' && (e.isDirectory() || e.isFile()))) await add(dir);
       if (depth === maxDepth) continue;
       for (const e of entries) {

@@ -186,11 +186,15 @@ class SimpleGitRepository implements Git {
 
   /* ------------------------------------------------------------------ reads */
 
+  /**
+   * Not queued: `rev-parse --absolute-git-dir` only reads, and no call of this adapter moves the git
+   * dir, so it runs alongside anything (a first snapshot asked for just after it no longer waits for it).
+   */
   gitDir(): Promise<string> {
-    return this.gitDirPromise ?? this.exclusive(() => this.resolveGitDir(), undefined, [], false, 'gitDir');
+    return this.resolveGitDir();
   }
 
-  /** The git dir, asked once (not queued: call it inside the repository's turn). */
+  /** The git dir, asked once (not queued). */
   private resolveGitDir(): Promise<string> {
     if (!this.gitDirPromise) {
       const p = this.exec(['rev-parse', '--absolute-git-dir']).then((r) => r.stdout.trim());
@@ -259,6 +263,7 @@ class SimpleGitRepository implements Git {
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const [revParse, statusOut, branchOut, tagOut, remotesOut] = await refReads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
+      this.gitDirPromise ??= Promise.resolve(gitDir);
       const status = parseStatusV2(statusOut.stdout);
       const remoteRows = parseRemotes(remotesOut.stdout);
       const { local: localRows, remote: remoteBranches, remoteRefs } = parseBranchRefs(branchOut.stdout, remoteRows.map((r) => r.name));
