@@ -5,13 +5,14 @@
  * from that read: not reachable from its own tag, touching its folders.
  */
 import type { ConventionalCommit } from './commits';
-import { loadMessageParser } from './conventionalParser';
+import { loadMessageParser, type MessageParser } from './conventionalParser';
 import type { GitRunner } from './gitRunner';
 import { pickLastRelease, type LastRelease } from './lastRelease';
 import type { TagFormat } from './tagFormat';
 
 /** A commit of the range and the files it changed (none for merges). */
-export interface HistoryCommit extends ConventionalCommit {
+export interface HistoryCommit {
+  commit: ConventionalCommit;
   files: string[];
 }
 
@@ -55,21 +56,62 @@ export async function readHistory(git: GitRunner, bases: ReadonlyArray<string | 
   if (exclude) args.push(`^${exclude}`);
   args.push('--');
   const [parse, out] = await Promise.all([loadMessageParser(), git.run(args, { signal })]);
+  return parseHistory(out, parse);
+}
+
+/**
+ * Parses the output of readHistory's `git log -z --name-only`: NUL-separated tokens, a commit's
+ * (`RS` + unit-separated fields, the message last) followed by the names of the files it changed; a
+ * token may start with the newline git puts between a message and its files. One pass with
+ * indexOf (no split of the whole output), one object per commit.
+ */
+export function parseHistory(out: string, parse: MessageParser): History {
   const commits: HistoryCommit[] = [];
+  const bySha = new Map<string, HistoryCommit>();
   let current: HistoryCommit | null = null;
-  for (const token of out.split('\0')) {
-    const t = token.startsWith('\n') ? token.slice(1) : token;
-    if (t.startsWith(RS)) {
-      const fields = t.slice(1).split(FIELD);
-      if (fields.length < 6) continue;
-      const [sha, parentList, authorName, authorEmail, date] = fields;
-      const message = fields.slice(5).join(FIELD);
-      const parents = parentList ? parentList.split(' ') : [];
-      current = { sha, parents, merge: parents.length > 1, authorName, authorEmail, date, message, ...parse(message), files: [] };
-      commits.push(current);
-    } else if (t !== '' && current) current.files.push(t);
+  const n = out.length;
+  for (let pos = 0; pos < n; ) {
+    let end = out.indexOf('\0', pos);
+    if (end < 0) end = n;
+    const start = out.charCodeAt(pos) === 10 ? pos + 1 : pos;
+    if (out.charCodeAt(start) === 0x1e) {
+      const at: number[] = [];
+      for (let i = start + 1; at.length < 5; i++) {
+        const f = out.indexOf(FIELD, i);
+        if (f < 0 || f >= end) break;
+        at.push((i = f));
+      }
+      if (at.length === 5) {
+        const sha = out.slice(start + 1, at[0]);
+        const parentList = out.slice(at[0] + 1, at[1]);
+        const message = out.slice(at[4] + 1, end);
+        const parents = parentList ? parentList.split(' ') : [];
+        const p = parse(message);
+        const commit: ConventionalCommit = {
+          sha,
+          parents,
+          merge: parents.length > 1,
+          authorName: out.slice(at[1] + 1, at[2]),
+          authorEmail: out.slice(at[2] + 1, at[3]),
+          date: out.slice(at[3] + 1, at[4]),
+          message,
+          type: p.type,
+          scope: p.scope,
+          subject: p.subject,
+          header: p.header,
+          breaking: p.breaking,
+          breakingNotes: p.breakingNotes,
+          revert: p.revert,
+          conventional: p.conventional,
+        };
+        current = { commit, files: [] };
+        commits.push(current);
+        bySha.set(sha, current);
+      }
+    } else if (end > start && current) current.files.push(out.slice(start, end));
+    pos = end + 1;
   }
-  return { commits, bySha: new Map(commits.map((c) => [c.sha, c])) };
+  return { commits, bySha };
 }
 
 /** The commits of the range a tag already contains (walk from the tag through parents, inside the range); memoised per tag. */
@@ -86,7 +128,7 @@ export function reachable(history: History, from: string | null): Set<string> {
     const c = history.bySha.get(sha);
     if (!c) continue; // outside the range: every base contains it and its ancestors
     seen.add(sha);
-    stack.push(...c.parents);
+    stack.push(...c.commit.parents);
   }
   memo.set(from, seen);
   return seen;
@@ -127,10 +169,9 @@ export function commitsSince(history: History, tagSha: string | null, paths: rea
   }
   const out: ConventionalCommit[] = [];
   for (const i of positions) {
-    const c = history.commits[i];
+    const c = history.commits[i].commit;
     if (c.merge || released.has(c.sha)) continue;
-    const { files: _files, ...commit } = c;
-    out.push(commit);
+    out.push(c);
   }
   return out;
 }

@@ -201,11 +201,12 @@ export function setLockfileRanges(text: string, moves: ReadonlyMap<string, { fro
     const key = entry.children?.[0]?.value;
     if (typeof key !== 'string' || key.startsWith('node_modules/') || key.includes('/node_modules/')) continue;
     for (const field of DEPENDENCY_FIELDS) {
-      for (const [name, { from, to }] of moves) {
-        const node = findNodeAtLocation(root, ['packages', key, field, name]);
-        if (!node || node.type !== 'string') continue;
-        const next = movedRange(node.value as string, from, to);
-        if (next !== null) out = edit(out, ['packages', key, field, name], next);
+      for (const prop of findNodeAtLocation(entry.children?.[1] ?? entry, [field])?.children ?? []) {
+        const [name, value] = prop.children ?? [];
+        const move = name?.type === 'string' ? moves.get(name.value as string) : undefined;
+        if (!move || value?.type !== 'string') continue;
+        const next = movedRange(value.value as string, move.from, move.to);
+        if (next !== null) out = edit(out, ['packages', key, field, name.value as string], next);
       }
     }
   }

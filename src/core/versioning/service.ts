@@ -149,48 +149,68 @@ interface Layout {
   explicit: boolean;
 }
 
-/** RepoFiles over the work tree (each file read once per planning), reads going through `readFile` when given (dry runs over a pending change). */
+/**
+ * RepoFiles over the work tree (each file read once per planning), reads going through `readFile`
+ * when given (dry runs over a pending change). Each folder is resolved (realpath, inside the root)
+ * and listed once: a regular file of a listed folder is read without resolving it again, an absent
+ * manifest (most probes: each adapter looks for its own) is answered by the listing, and folders and
+ * file names come from it too.
+ */
 function repoFiles(root: string, readFile?: (p: string) => Promise<string | null>): RepoFiles {
   const disk = diskFiles(root);
   // A manifest that is a symbolic link (e.g. to a file outside) is refused with the release's own
   // containment error rather than read as absent (which would silently plan a tags-only release).
-  const read = async (file: string) => {
+  const readLink = async (file: string) => {
     const text = await disk.read(file);
-    if (text === null && (await fs.lstat(path.join(root, ...file.split('/'))).catch(() => null))?.isSymbolicLink()) {
-      await assertInside(root, file, { what: 'The manifest' });
-    }
+    if (text === null) await assertInside(root, file, { what: 'The manifest' });
     return text;
   };
-  // Planning reads each file many times (detection by every adapter, members, edits): once from disk is enough.
-  const texts = new Map<string, Promise<string | null>>();
-  const folders = new Map<string, Promise<string[]>>();
-  // Most reads are of manifests that are not there (each adapter looks for its own): one listing of the folder answers those.
-  const listings = new Map<string, Promise<Set<string> | null>>();
+  type Listing = { real: string; files: Set<string>; links: Set<string>; folders: string[] } | null;
+  const listings = new Map<string, Promise<Listing>>();
+  let top: Promise<string> | undefined;
   const listing = (dir: string) => {
     let l = listings.get(dir);
     if (!l) {
-      const full = path.join(root, ...(dir === '.' ? [] : dir.split('/')));
-      listings.set(dir, (l = fs.readdir(full, { withFileTypes: true }).then((es) => new Set(es.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name)), () => null)));
+      listings.set(
+        dir,
+        (l = (async (): Promise<Listing> => {
+          const parts = dir === '.' ? [] : dir.split('/');
+          if (parts.includes('..') || path.isAbsolute(dir)) return null;
+          try {
+            const real = await fs.realpath(path.join(root, ...parts));
+            const base = await (top ??= fs.realpath(path.resolve(root)));
+            if (real !== base && !real.startsWith(base + path.sep)) return null; // a folder linked outside reads as absent
+            const entries = await fs.readdir(real, { withFileTypes: true });
+            const names = (pick: (e: (typeof entries)[number]) => boolean) => entries.filter(pick).map((e) => e.name).sort();
+            return { real, files: new Set(names((e) => e.isFile())), links: new Set(names((e) => e.isSymbolicLink())), folders: names((e) => e.isDirectory()) };
+          } catch {
+            return null;
+          }
+        })()),
+      );
     }
     return l;
   };
-  const present = async (file: string) => {
-    if (readFile) return true;
+  const fromDisk = async (file: string): Promise<string | null> => {
     const slash = file.lastIndexOf('/');
-    const names = await listing(slash < 0 ? '.' : file.slice(0, slash));
-    return names === null || names.has(file.slice(slash + 1));
+    const name = file.slice(slash + 1);
+    const l = await listing(slash < 0 ? '.' : file.slice(0, slash));
+    if (l === null) return null;
+    if (l.files.has(name)) return fs.readFile(path.join(l.real, name), 'utf8').catch(() => null);
+    return l.links.has(name) ? readLink(file) : null;
   };
+  // Planning reads each file many times (detection by every adapter, members, edits): once from disk is enough.
+  const texts = new Map<string, Promise<string | null>>();
   const cachedRead = (file: string) => {
     let t = texts.get(file);
-    if (!t) texts.set(file, (t = present(file).then((yes) => (yes ? (readFile ?? read)(file) : null))));
+    if (!t) texts.set(file, (t = readFile ? readFile(file) : fromDisk(file)));
     return t;
   };
-  const cachedFolders = (dir: string) => {
-    let f = folders.get(dir);
-    if (!f) folders.set(dir, (f = disk.folders(dir)));
-    return f;
+  return {
+    read: cachedRead,
+    folders: async (dir) => (await listing(dir))?.folders ?? [],
+    fileNames: async (dir) => [...((await listing(dir))?.files ?? [])],
   };
-  return { read: cachedRead, folders: cachedFolders, fileNames: (d) => disk.fileNames(d) };
 }
 
 function basenameOf(root: string, dir: string): string {

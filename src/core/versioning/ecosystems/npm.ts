@@ -102,11 +102,13 @@ export async function rangeEdits(dirs: readonly string[], files: RepoFiles, vers
     let after = text;
     const root = parseTree(text) as Node;
     for (const field of DEPENDENCY_FIELDS) {
-      for (const [name, { to, from }] of names) {
-        const node = findNodeAtLocation(root, [field, name]);
-        if (!node || node.type !== 'string') continue;
-        const next = movedRange(node.value as string, from, to);
-        if (next !== null) after = applyEdits(after, modify(after, [field, name], next, {}));
+      // The manifest's own dependencies, looked up among the moving names (not every name looked up in the manifest).
+      for (const prop of findNodeAtLocation(root, [field])?.children ?? []) {
+        const [key, value] = prop.children ?? [];
+        const moving = key?.type === 'string' ? names.get(key.value as string) : undefined;
+        if (!moving || value?.type !== 'string') continue;
+        const next = movedRange(value.value as string, moving.from, moving.to);
+        if (next !== null) after = applyEdits(after, modify(after, [field, key.value as string], next, {}));
       }
     }
     out.push(...edit(file, text, after));
