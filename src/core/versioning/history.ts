@@ -4,6 +4,7 @@
  * newest commit every package's last tag contains, to HEAD). Each package then takes its commits
  * from that read: not reachable from its own tag, touching its folders.
  */
+import semver from 'semver';
 import type { ConventionalCommit } from './commits';
 import { loadMessageParser, type MessageParser } from './conventionalParser';
 import type { GitRunner } from './gitRunner';
@@ -47,16 +48,42 @@ export function lastReleaseFrom(tags: string, format: TagFormat): LastRelease | 
  * Two git calls at most (merge-base, log).
  */
 export async function readHistory(git: GitRunner, bases: ReadonlyArray<string | null>, signal?: AbortSignal): Promise<History> {
-  let exclude: string | null = null;
+  return readHistoryFrom(git, await historyExclude(git, bases, signal), signal);
+}
+
+/** The commit whose ancestors every one of `bases` contains (null: read the whole history). At most one git call. */
+export async function historyExclude(git: GitRunner, bases: ReadonlyArray<string | null>, signal?: AbortSignal): Promise<string | null> {
   const shas = [...new Set(bases)];
-  if (shas.length > 0 && !shas.includes(null)) {
-    exclude = shas.length === 1 ? shas[0] : (await git.run(['merge-base', '--octopus', ...(shas as string[])], { signal }).catch(() => '')).trim() || null;
-  }
+  if (shas.length === 0 || shas.includes(null)) return null;
+  return shas.length === 1 ? shas[0] : (await git.run(['merge-base', '--octopus', ...(shas as string[])], { signal }).catch(() => '')).trim() || null;
+}
+
+/** The commits of `HEAD ^exclude` (all of HEAD's when null), with the files each changed: one git log. */
+export async function readHistoryFrom(git: GitRunner, exclude: string | null, signal?: AbortSignal): Promise<History> {
   const args = ['log', '-z', '--name-only', '--no-renames', `--format=${FORMAT}`, '--encoding=UTF-8', '--no-color', '--no-show-signature', 'HEAD'];
   if (exclude) args.push(`^${exclude}`);
   args.push('--');
   const [parse, out] = await Promise.all([loadMessageParser(), git.run(args, { signal })]);
   return parseHistory(out, parse);
+}
+
+/**
+ * The newest release tag of every tag family, from `for-each-ref` lines (name, object, peeled): a
+ * family is what precedes the version (`v`, ``, `pkg@`, `release-`); its newest is the highest
+ * version. Every package's last release is one of these when its tags end in the version, so the
+ * history from their merge base covers every package — read before the packages are known.
+ */
+export function releaseHeads(refs: string): Set<string> {
+  const best = new Map<string, { version: string; sha: string }>();
+  for (const line of refs.split('\n')) {
+    const [tag, sha, peeled] = line.split('\0');
+    if (!tag || !sha) continue;
+    const m = /^(.*?)(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(tag);
+    if (!m || semver.valid(m[2]) !== m[2]) continue;
+    const known = best.get(m[1]);
+    if (!known || semver.gt(m[2], known.version)) best.set(m[1], { version: m[2], sha: peeled || sha });
+  }
+  return new Set([...best.values()].map((b) => b.sha));
 }
 
 /**

@@ -27,7 +27,7 @@ import { DEFAULT_CHANGELOG_SECTIONS, prependChangelog, renderChangelogSection, t
 import { adapterFor, cargo, createHelmAdapter, detectEcosystem, diskFiles, ECOSYSTEMS, lerna, lernaIndependent, matchSegment, npm, releaseEdits } from './ecosystems';
 import type { EcosystemAdapter, EcosystemId, FileEdit, RepoFiles } from './ecosystems';
 import { dependentsToFollow, isBreakingMove, type Follow, type FollowMode, type WorkspacePackage } from './dependents';
-import { commitsSince, lastReleaseFrom, readHistory, readTags } from './history';
+import { commitsSince, historyExclude, lastReleaseFrom, readHistory, readHistoryFrom, readTags, releaseHeads, type History } from './history';
 import type { LastRelease } from './lastRelease';
 import { dependencyRanges, readManifest, setDependencyVersion, setLockfileRanges, setLockfileWorkspaceVersion } from './manifest';
 import { discoverPackages, owningPackage } from './monorepo';
@@ -428,152 +428,204 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
   const config = options.config ?? {};
   const files = repoFiles(git.root, options.readFile);
   const signal = options.signal;
-  const tagNamesP = git.run(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { signal }).then((out) => new Set(out.split('\n').filter(Boolean)));
+  const refsP = git.run(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'], { signal });
+  const tagNamesP = refsP.then((out) => new Set(out.split('\n').map((l) => l.split('\0')[0]).filter(Boolean)));
   tagNamesP.catch(() => undefined);
   const tagsP = readTags(git, signal);
   tagsP.catch(() => undefined);
-  const { units: found, workspace, explicit } = await layout(git.root, files, config);
-  let units = found;
-  const monorepo = units.length > 1 || units.some((u) => u.dir !== '.' || u.members.length > 0);
-  const tagFormat = config.versioning?.tagFormat;
-  if (units.length > 1 && tagFormat && !tagFormat.includes('${name}')) {
-    throw new SdlcError('InvalidTagFormat', `The tag format "${tagFormat}" has no \${name}, so the ${units.length} packages would share their tags; use e.g. "\${name}@\${version}".`, { usage: true });
-  }
-
-  // `only`: a folder that is a unit, a member of one, or (asked for explicitly) any folder.
-  let targets = units;
-  if (options.only) {
-    const wanted: Unit[] = [];
-    for (const raw of options.only) {
-      const dir = normalize(raw);
-      if (dir === '..' || dir.startsWith('../') || path.posix.isAbsolute(dir) || path.win32.isAbsolute(raw)) {
-        throw new SdlcError('InvalidPackage', `The package folder "${raw}" must be inside the repository.`, { usage: true });
-      }
-      const unit = units.find((u) => u.dir === dir) ?? units.find((u) => u.members.includes(dir));
-      if (unit) {
-        if (!wanted.includes(unit)) wanted.push(unit);
-        continue;
-      }
-      const extra = await makeUnit(git.root, dir, files, checkEcosystems(config), undefined, adaptersOf(config));
-      extra.tagTemplate = tagFormat ?? (dir === '.' ? null : MONOREPO_TAG_FORMAT);
-      units = [...units, extra];
-      wanted.push(extra);
+  // The history is read while the packages are found: from the newest tag of every tag family (a
+  // superset of the packages' last releases); used when the packages' own bases turn out to be
+  // among them with the same merge base, else stopped and read from those bases (see below).
+  const speculation = options.only ? null : speculate(git, refsP, signal);
+  let speculationUsed = false;
+  try {
+    const { units: found, workspace, explicit } = await layout(git.root, files, config);
+    let units = found;
+    const monorepo = units.length > 1 || units.some((u) => u.dir !== '.' || u.members.length > 0);
+    const tagFormat = config.versioning?.tagFormat;
+    if (units.length > 1 && tagFormat && !tagFormat.includes('${name}')) {
+      throw new SdlcError('InvalidTagFormat', `The tag format "${tagFormat}" has no \${name}, so the ${units.length} packages would share their tags; use e.g. "\${name}@\${version}".`, { usage: true });
     }
-    targets = wanted;
-  }
 
-  const tags = await tagsP;
-  const formats = new Map<Unit, { format: TagFormat; last: LastRelease | null }>();
-  for (const u of units) {
-    try {
-      if (u.tagTemplate === null) {
-        const last = lastReleaseFrom(tags, lenientTagFormat());
-        formats.set(u, { format: lenientTagFormat(last?.tag), last });
+    // `only`: a folder that is a unit, a member of one, or (asked for explicitly) any folder.
+    let targets = units;
+    if (options.only) {
+      const wanted: Unit[] = [];
+      for (const raw of options.only) {
+        const dir = normalize(raw);
+        if (dir === '..' || dir.startsWith('../') || path.posix.isAbsolute(dir) || path.win32.isAbsolute(raw)) {
+          throw new SdlcError('InvalidPackage', `The package folder "${raw}" must be inside the repository.`, { usage: true });
+        }
+        const unit = units.find((u) => u.dir === dir) ?? units.find((u) => u.members.includes(dir));
+        if (unit) {
+          if (!wanted.includes(unit)) wanted.push(unit);
+          continue;
+        }
+        const extra = await makeUnit(git.root, dir, files, checkEcosystems(config), undefined, adaptersOf(config));
+        extra.tagTemplate = tagFormat ?? (dir === '.' ? null : MONOREPO_TAG_FORMAT);
+        units = [...units, extra];
+        wanted.push(extra);
+      }
+      targets = wanted;
+    }
+
+    const tags = await tagsP;
+    const formats = new Map<Unit, { format: TagFormat; last: LastRelease | null }>();
+    for (const u of units) {
+      try {
+        if (u.tagTemplate === null) {
+          const last = lastReleaseFrom(tags, lenientTagFormat());
+          formats.set(u, { format: lenientTagFormat(last?.tag), last });
+        } else {
+          const format = compileTagFormat(u.tagTemplate, u.name);
+          formats.set(u, { format, last: lastReleaseFrom(tags, format) });
+        }
+      } catch (e) {
+        u.error ??= e;
+      }
+    }
+    const warnings: string[] = [];
+    const ignored = tags
+      .split('\n')
+      .map((l) => l.split('\0')[0])
+      .filter((t) => t && looksLikeVersionTag(t) && ![...formats.values()].some((f) => f.format.parse(t) !== null));
+    if (ignored.length) {
+      const shown = ignored.slice(0, 3).join(', ') + (ignored.length > 3 ? ` and ${ignored.length - 3} more` : '');
+      warnings.push(`${ignored.length} tag${ignored.length === 1 ? '' : 's'} (${shown}) look${ignored.length === 1 ? 's' : ''} like a release but ${ignored.length === 1 ? 'does' : 'do'} not match the tag format; set versioning.tagFormat in .sdlc.json if ${ignored.length === 1 ? 'it is' : 'they are'} yours.`);
+    }
+
+    const live = targets.filter((u) => !u.error);
+    let history: History = { commits: [], bySha: new Map() };
+    if (live.length) {
+      const bases = live.map((u) => formats.get(u)?.last?.sha ?? null);
+      const early = speculation ? await speculation.ready.catch(() => null) : null;
+      const fits = early !== null && bases.every((b) => b !== null && early.shas.has(b));
+      const exclude = fits && new Set(bases).size === early.shas.size ? early.exclude : await historyExclude(git, bases, signal);
+      if (fits && exclude === early.exclude) {
+        speculationUsed = true;
+        history = await early.history;
       } else {
-        const format = compileTagFormat(u.tagTemplate, u.name);
-        formats.set(u, { format, last: lastReleaseFrom(tags, format) });
+        speculation?.stop();
+        history = await readHistoryFrom(git, exclude, signal);
       }
-    } catch (e) {
-      u.error ??= e;
     }
-  }
-  const warnings: string[] = [];
-  const ignored = tags
-    .split('\n')
-    .map((l) => l.split('\0')[0])
-    .filter((t) => t && looksLikeVersionTag(t) && ![...formats.values()].some((f) => f.format.parse(t) !== null));
-  if (ignored.length) {
-    const shown = ignored.slice(0, 3).join(', ') + (ignored.length > 3 ? ` and ${ignored.length - 3} more` : '');
-    warnings.push(`${ignored.length} tag${ignored.length === 1 ? '' : 's'} (${shown}) look${ignored.length === 1 ? 's' : ''} like a release but ${ignored.length === 1 ? 'does' : 'do'} not match the tag format; set versioning.tagFormat in .sdlc.json if ${ignored.length === 1 ? 'it is' : 'they are'} yours.`);
-  }
+    const tagNames = await tagNamesP;
+    const bump = options.bump ?? 'auto';
 
-  const live = targets.filter((u) => !u.error);
-  const history = live.length ? await readHistory(git, live.map((u) => formats.get(u)?.last?.sha ?? null), signal) : { commits: [], bySha: new Map() };
-  const tagNames = await tagNamesP;
-  const bump = options.bump ?? 'auto';
-
-  const results = new Map<Unit, PlannedPackage>();
-  const plans = new Map<Unit, ReleasePlan>();
-  for (const u of units) {
-    const f = formats.get(u);
-    const last = f?.last ?? null;
-    const pkg: PlannedPackage = {
-      dir: u.dir,
-      name: u.name,
-      ecosystem: u.adapter?.id ?? null,
-      where: u.where,
-      members: u.members,
-      memberPackages: (u.memberUnits ?? []).map((m) => ({ dir: m.dir, name: m.name, ecosystem: m.adapter?.id ?? null, where: m.where, manifest: m.manifest, version: m.manifestVersion, moves: false })),
-      current: null,
-      currentSource: 'none',
-      lastTag: last?.tag ?? null,
-      state: { status: 'nothing', message: '' },
-    };
-    results.set(u, pkg);
-    if (!targets.includes(u)) continue;
-    try {
-      if (u.error) throw u.error;
-      const { current: cur, source, warning } = current(u, last);
-      pkg.current = cur;
-      pkg.currentSource = source;
-      const planWarnings = [...u.warnings, ...(warning ? [warning] : []), ...warnings];
-      const commits = commitsSince(history, last?.sha ?? null, u.paths);
-      const where = u.dir === '.' ? '' : ` in ${u.dir}`;
-      if (commits.length === 0 && (bump === 'auto' || !options.only)) {
-        const message = `No commits${u.members.length && u.paths ? ' in its packages' : where} since ${last ? last.tag : 'the first commit'}: nothing to release.`;
-        if (options.only) throw new SdlcError('NothingToRelease', message, { usage: true });
-        pkg.state = { status: 'nothing', message };
-        continue;
-      }
-      const recommendation = recommendBump(commits, { preMajor: options.preMajor, currentVersion: cur });
-      const next = nextVersion(cur, bump === 'auto' ? recommendation.releaseType : bump, { preid: options.preid, recommended: recommendation.releaseType });
-      const tag = f!.format.format(next);
-      if (tagNames.has(tag)) throw new SdlcError('TagExists', `The tag ${tag} already exists; delete it or choose another version.`, { usage: true });
-      if (u.adapter?.checkNext) planWarnings.push(...(await u.adapter.checkNext(u.dir, files, next)));
-      const changelog = renderChangelogSection(commits, { version: next, tag, previousTag: last?.tag ?? null, date: options.date, github: options.github, sections: options.sections ?? DEFAULT_CHANGELOG_SECTIONS });
-      const plan: ReleasePlan = {
-        package: u.name,
-        packageDir: u.dir,
-        current: cur,
-        next,
-        releaseType: isReleaseType(bump) ? bump : bump === 'auto' ? recommendation.releaseType : 'exact',
-        reason: bump === 'auto' ? recommendation.reason : `${bump} requested (recommended: ${recommendation.releaseType}, ${recommendation.reason})`,
-        tag,
-        previousTag: last?.tag ?? null,
-        commits: commits.map((c) => ({ sha: c.sha, type: c.type, scope: c.scope, subject: c.subject, breaking: c.breaking })),
-        changelog,
-        files: [],
-        warnings: planWarnings,
+    const results = new Map<Unit, PlannedPackage>();
+    const plans = new Map<Unit, ReleasePlan>();
+    for (const u of units) {
+      const f = formats.get(u);
+      const last = f?.last ?? null;
+      const pkg: PlannedPackage = {
+        dir: u.dir,
+        name: u.name,
         ecosystem: u.adapter?.id ?? null,
         where: u.where,
-        currentSource: source,
-        members: await movingMembers(u, files, history, last?.sha ?? null, cur, next),
+        members: u.members,
+        memberPackages: (u.memberUnits ?? []).map((m) => ({ dir: m.dir, name: m.name, ecosystem: m.adapter?.id ?? null, where: m.where, manifest: m.manifest, version: m.manifestVersion, moves: false })),
+        current: null,
+        currentSource: 'none',
+        lastTag: last?.tag ?? null,
+        state: { status: 'nothing', message: '' },
       };
-      plans.set(u, plan);
-      pkg.state = { status: 'ready', plan };
-      for (const m of pkg.memberPackages) m.moves = plan.members?.includes(m.dir) ?? false;
-    } catch (e) {
-      if (options.only) throw e;
-      pkg.state = { status: 'error', error: e };
+      results.set(u, pkg);
+      if (!targets.includes(u)) continue;
+      try {
+        if (u.error) throw u.error;
+        const { current: cur, source, warning } = current(u, last);
+        pkg.current = cur;
+        pkg.currentSource = source;
+        const planWarnings = [...u.warnings, ...(warning ? [warning] : []), ...warnings];
+        const commits = commitsSince(history, last?.sha ?? null, u.paths);
+        const where = u.dir === '.' ? '' : ` in ${u.dir}`;
+        if (commits.length === 0 && (bump === 'auto' || !options.only)) {
+          const message = `No commits${u.members.length && u.paths ? ' in its packages' : where} since ${last ? last.tag : 'the first commit'}: nothing to release.`;
+          if (options.only) throw new SdlcError('NothingToRelease', message, { usage: true });
+          pkg.state = { status: 'nothing', message };
+          continue;
+        }
+        const recommendation = recommendBump(commits, { preMajor: options.preMajor, currentVersion: cur });
+        const next = nextVersion(cur, bump === 'auto' ? recommendation.releaseType : bump, { preid: options.preid, recommended: recommendation.releaseType });
+        const tag = f!.format.format(next);
+        if (tagNames.has(tag)) throw new SdlcError('TagExists', `The tag ${tag} already exists; delete it or choose another version.`, { usage: true });
+        if (u.adapter?.checkNext) planWarnings.push(...(await u.adapter.checkNext(u.dir, files, next)));
+        const changelog = renderChangelogSection(commits, { version: next, tag, previousTag: last?.tag ?? null, date: options.date, github: options.github, sections: options.sections ?? DEFAULT_CHANGELOG_SECTIONS });
+        const plan: ReleasePlan = {
+          package: u.name,
+          packageDir: u.dir,
+          current: cur,
+          next,
+          releaseType: isReleaseType(bump) ? bump : bump === 'auto' ? recommendation.releaseType : 'exact',
+          reason: bump === 'auto' ? recommendation.reason : `${bump} requested (recommended: ${recommendation.releaseType}, ${recommendation.reason})`,
+          tag,
+          previousTag: last?.tag ?? null,
+          commits: commits.map((c) => ({ sha: c.sha, type: c.type, scope: c.scope, subject: c.subject, breaking: c.breaking })),
+          changelog,
+          files: [],
+          warnings: planWarnings,
+          ecosystem: u.adapter?.id ?? null,
+          where: u.where,
+          currentSource: source,
+          members: await movingMembers(u, files, history, last?.sha ?? null, cur, next),
+        };
+        plans.set(u, plan);
+        pkg.state = { status: 'ready', plan };
+        for (const m of pkg.memberPackages) m.moves = plan.members?.includes(m.dir) ?? false;
+      } catch (e) {
+        if (options.only) throw e;
+        pkg.state = { status: 'error', error: e };
+      }
     }
-  }
 
-  // Dependents that must follow (dependents.ts): released with them; with `only`, named in a warning (their history is not read).
-  const followMode: FollowMode | null = workspace?.id === 'lerna' ? 'lerna' : workspace?.id === 'npm' || explicit ? 'npm' : null;
-  if (followMode && plans.size > 0) {
-    await planFollowers(units, plans, results, files, followMode, {
-      last: (u) => formats.get(u)?.last ?? null,
-      format: (u) => formats.get(u)?.format ?? null,
-      commits: (u) => commitsSince(history, formats.get(u)?.last?.sha ?? null, u.paths),
-      tagNames,
-      options,
-      warnings,
-    });
+    // Dependents that must follow (dependents.ts): released with them; with `only`, named in a warning (their history is not read).
+    const followMode: FollowMode | null = workspace?.id === 'lerna' ? 'lerna' : workspace?.id === 'npm' || explicit ? 'npm' : null;
+    if (followMode && plans.size > 0) {
+      await planFollowers(units, plans, results, files, followMode, {
+        last: (u) => formats.get(u)?.last ?? null,
+        format: (u) => formats.get(u)?.format ?? null,
+        commits: (u) => commitsSince(history, formats.get(u)?.last?.sha ?? null, u.paths),
+        tagNames,
+        options,
+        warnings,
+      });
+    }
+    if (plans.size > 0) await planFiles(git.root, files, units, plans, { workspace, explicit, config });
+    const ordered = units.filter((u) => plans.has(u)).map((u) => plans.get(u)!);
+    const packages = (options.only ? units.filter((u) => targets.includes(u) || plans.has(u)) : units).map((u) => results.get(u)!);
+    return { packages, plans: ordered, monorepo, warnings };
+  } finally {
+    speculation?.stop(!speculationUsed);
   }
-  if (plans.size > 0) await planFiles(git.root, files, units, plans, { workspace, explicit, config });
-  const ordered = units.filter((u) => plans.has(u)).map((u) => plans.get(u)!);
-  const packages = (options.only ? units.filter((u) => targets.includes(u) || plans.has(u)) : units).map((u) => results.get(u)!);
-  return { packages, plans: ordered, monorepo, warnings };
+}
+
+/**
+ * Starts reading the history from the merge base of the newest tag of every tag family (history.ts
+ * releaseHeads) as soon as the tag list is in: `ready` holds those tags' commits, the merge base and
+ * the read under way; `stop` kills it when it is not the range the packages need.
+ */
+function speculate(git: Pick<Git, 'run'>, refsP: Promise<string>, signal?: AbortSignal) {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const ready = refsP.then(async (refs) => {
+    const shas = releaseHeads(refs);
+    if (shas.size === 0) return null;
+    const exclude = await historyExclude(git, [...shas], controller.signal);
+    if (exclude === null) return null;
+    const history = readHistoryFrom(git, exclude, controller.signal);
+    history.catch(() => undefined); // stopped, or read again from the packages' bases
+    return { shas, exclude, history };
+  });
+  ready.catch(() => undefined);
+  return {
+    ready,
+    /** Done with it: `abort` kills the read when it was not used. */
+    stop: (abort = true) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (abort) controller.abort();
+    },
+  };
 }
 
 /**

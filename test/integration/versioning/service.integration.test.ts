@@ -120,6 +120,36 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     assert.ok(result.monorepo);
   });
 
+  it('the history read while the packages are found (from the newest tag of each family) is used only when it is the range they need; else it is read again from their own tags', async () => {
+    const r = new TempRepo('sdlc-svc-speculate-');
+    repos.push(r);
+    r.write('package.json', '{\n  "name": "root",\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n');
+    for (const p of ['a', 'b']) r.write(`packages/${p}/package.json`, `{\n  "name": "${p}",\n  "version": "1.0.0"\n}\n`);
+    r.commitAll('chore: init');
+    r.tag('a@1.0.0');
+    r.tag('b@1.0.0');
+    r.commit('feat: a one', 'packages/a/one.ts');
+    r.commit('fix: b one', 'packages/b/one.ts');
+    r.tag('b@1.0.1');
+    // A newer tag of a's family on a branch HEAD does not contain: not a's last release.
+    r.git('checkout', '-q', '-b', 'side');
+    r.commit('feat: on the side', 'packages/a/side.ts');
+    r.tag('a@1.2.0');
+    r.git('checkout', '-q', 'main');
+    r.commit('fix: a two', 'packages/a/two.ts');
+    const git = r.runner();
+    const result = await planRepository(git, {});
+    assert.deepEqual(result.plans.map((p) => [p.package, p.previousTag, p.next, p.commits.map((c) => c.subject)]), [['a', 'a@1.0.0', '1.1.0', ['a two', 'a one']]]);
+    assert.equal(git.calls.filter((c) => c[0] === 'log').length, 2, 'the early read (from a@1.2.0 and b@1.0.1) was not the range: read again from a@1.0.0 and b@1.0.1');
+    // The same commits as without the early read (a package asked for alone is planned without it).
+    assert.deepEqual((await planRepository(r.runner(), { only: ['packages/a'] })).plans[0].commits, result.plans[0].commits);
+
+    r.git('tag', '-d', 'a@1.2.0'); // now every family's newest tag is the one its package needs
+    const again = r.runner();
+    assert.deepEqual((await planRepository(again, {})).plans.map((p) => [p.package, p.commits.length]), [['a', 2]]);
+    assert.equal(again.calls.filter((c) => c[0] === 'log').length, 1, 'the early read was the range: one git log');
+  });
+
   it('a placeholder version (0.0.0-development) is never planned at or below the last tag: the tag is the current version', async () => {
     const r = new TempRepo('sdlc-svc-placeholder-');
     repos.push(r);
