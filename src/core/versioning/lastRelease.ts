@@ -31,11 +31,14 @@ export async function findLastRelease(git: GitRunner, format: TagFormat, options
   return pickLastRelease(out, format, options.prereleases ?? true);
 }
 
+/** The last output split into [name, sha, peeled] (a monorepo picks from one output once per package). */
+let split: { output: string; lines: string[][] } | null = null;
+
 /** Picks the release from `git tag --format=name%00sha%00peeled` lines. */
 export function pickLastRelease(output: string, format: TagFormat, prereleases = true): LastRelease | null {
+  if (split?.output !== output) split = { output, lines: output.split('\n').map((line) => line.split('\0')) };
   let best: LastRelease | null = null;
-  for (const line of output.split('\n')) {
-    const [tag, sha, peeled] = line.split('\0');
+  for (const [tag, sha, peeled] of split.lines) {
     if (!tag || !sha) continue;
     const version = format.parse(tag);
     if (!version || (!prereleases && semver.prerelease(version))) continue;
