@@ -248,8 +248,8 @@ describe('Versions view', function () {
       const previousHead = await headSha(mono);
       const result = await run<{ tag: string; tags: string[]; commit: string; releases: Array<{ package: string; next: string }> }>('sdlc.versions.bump', { repository: mono, package: 'all', preview: false });
       assert.equal(result.error, undefined, JSON.stringify(result));
-      // planReleases releases only packages with commits since their tag; a dependent whose range
-      // moves is not released with it (its manifest edit rides in a's plan).
+      // Only packages with commits since their tag are released; b, whose range (^1.0.0) still admits
+      // the new version, is not (the edit of its range rides in a's plan).
       assert.deepEqual(result.tags, ['a@1.1.0']);
       assert.deepEqual(result.releases.map((r) => [r.package, r.next]), [['a', '1.1.0']]);
       const head = await headSha(mono);

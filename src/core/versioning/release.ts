@@ -395,7 +395,7 @@ function checkPlans(root: string, plans: ReleasePlan[]): Array<{ path: string; b
       }
       const previous = byPath.get(normal);
       if (previous && (previous.before !== file.before || previous.after !== file.after)) {
-        throw new SdlcError('InvalidPlan', `Two plans change ${normal} differently; plan the packages together (planReleases) so each file is written once.`, { usage: true });
+        throw new SdlcError('InvalidPlan', `Two plans change ${normal} differently; plan the packages together (one planning service call) so each file is written once.`, { usage: true });
       }
       byPath.set(normal, { path: normal, before: file.before, after: file.after });
     }
