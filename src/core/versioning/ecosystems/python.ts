@@ -5,7 +5,7 @@
  * (also `attr:` / `file:`).
  */
 import { badInput, checkVersionText, edit, join, locate, splice } from './text';
-import { find, nodeLocation, parseToml, stringValue, type TomlDocument } from './toml';
+import { booleanValue, find, nodeLocation, parseToml, stringValue, type TomlDocument } from './toml';
 import type { EcosystemAdapter, FileEdit, RepoFiles, SourceLocation, VersionInfo } from './types';
 
 interface Site {
@@ -180,7 +180,20 @@ async function writeVersion(dir: string, files: RepoFiles, version: string): Pro
 async function detect(dir: string, files: RepoFiles) {
   const manifests = [];
   for (const f of ['pyproject.toml', 'setup.cfg']) if ((await files.read(join(dir, f))) !== null) manifests.push(join(dir, f));
+  if (manifests.length === 1 && manifests[0].endsWith('pyproject.toml') && (await notAPackage(manifests[0], files))) return null;
   return manifests.length ? { ecosystem: 'python' as const, dir, manifests } : null;
+}
+
+/**
+ * A pyproject.toml that says it is no package — uv's `[tool.uv] package = false`, Poetry's
+ * `package-mode = false` (a docs or tooling environment, as beside renovate's package.json) — is
+ * not released and claims no folder. A file that does not parse is left to readVersion to report.
+ */
+async function notAPackage(file: string, files: RepoFiles): Promise<boolean> {
+  const text = await files.read(file);
+  if (text === null || !/\bpackage(?:-mode)?\s*=\s*false\b/.test(text)) return false;
+  const doc = await parseToml(text, file).catch(() => null);
+  return doc !== null && (booleanValue(find(doc, ['tool', 'uv', 'package'])) === false || booleanValue(find(doc, ['tool', 'poetry', 'package-mode'])) === false);
 }
 
 export const python: EcosystemAdapter = { id: 'python', detect, readVersion, writeVersion };

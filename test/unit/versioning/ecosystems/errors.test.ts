@@ -67,6 +67,17 @@ describe('versioning/ecosystems bad input: a clear message at file:line:column, 
     assert.equal((await detectEcosystem('.', tooling))!.adapter.id, 'cargo', 'a package.json without a version (tooling) claims nothing next to Cargo.toml');
   });
 
+  it('a pyproject.toml that is no package (uv package = false, Poetry package-mode = false) claims nothing: renovate\'s docs environment', async () => {
+    const pkg = '{ "name": "renovate", "version": "0.0.0-semantic-release" }';
+    const uv = '[project]\nname = "renovate-docs"\nversion = "0.0.0"\n\n[tool.uv]\npackage = false\n';
+    assert.equal((await detectEcosystem('.', memoryFiles({ 'package.json': pkg, 'pyproject.toml': uv })))!.adapter.id, 'npm');
+    const poetry = '[tool.poetry]\nname = "docs"\npackage-mode = false\n';
+    assert.equal((await detectEcosystem('.', memoryFiles({ 'package.json': pkg, 'pyproject.toml': poetry })))!.adapter.id, 'npm');
+    // package = true (or a package = false elsewhere) still claims the folder.
+    const packaged = '[project]\nname = "x"\nversion = "1.0.0"\n\n[tool.uv]\npackage = true\n\n[tool.other]\npackage = false\n';
+    await assert.rejects(detectEcosystem('.', memoryFiles({ 'package.json': pkg, 'pyproject.toml': packaged })), /npm \(package\.json\) and python \(pyproject\.toml\) both claim this folder/);
+  });
+
   it('a Maven child whose version is only inherited', async () => {
     await refuses(maven, loadFixture('maven-plain'), 'core', 'InheritedVersion', /^core\/pom\.xml:7:14: this module has no <version> of its own; it inherits 3\.1\.0 from its parent\. Release the parent project/);
   });
