@@ -52,6 +52,8 @@ export class RepositoryStore implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; next?: Promise<void> }>();
   private readonly poller: Poller;
+  /** `git --version` of this session (undefined: not asked yet, or git was missing). */
+  private gitVersion?: Promise<string | null>;
   private scanning?: Promise<void>;
   private rescanTimer?: NodeJS.Timeout;
 
@@ -90,20 +92,35 @@ export class RepositoryStore implements vscode.Disposable {
   private async scan(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) return this.setState('noFolder', []);
-    if (!(await isGitInstalled())) return this.setState('gitMissing', []);
     const { scanDepth } = config();
-    const found: Array<{ root: string; name: string }> = [];
-    for (const folder of folders) {
-      try {
-        for (const root of await findRepositories(folder.uri.fsPath, { maxDepth: scanDepth })) {
-          const rel = path.relative(folder.uri.fsPath, root);
-          const name = rel === '' || rel.startsWith('..') ? path.basename(root) : folders.length > 1 ? `${folder.name}/${rel}` : rel;
-          if (!found.some((f) => f.root === root)) found.push({ root, name });
-        }
-      } catch (e) {
-        this.log.error(`scanning ${folder.uri.fsPath} failed: ${errorMessage(e)}`);
-      }
+    // The git check (once per session when it succeeds) and every folder's scan run side by side:
+    // the first screen waits for the slowest of them, not for their sum.
+    this.gitVersion ??= isGitInstalled();
+    const [version, scans] = await Promise.all([
+      this.gitVersion,
+      Promise.all(
+        folders.map((folder) =>
+          findRepositories(folder.uri.fsPath, { maxDepth: scanDepth }).then(
+            (roots) => ({ roots, error: null }),
+            (e: unknown) => ({ roots: [], error: errorMessage(e) }),
+          ),
+        ),
+      ),
+    ]);
+    if (!version) {
+      this.gitVersion = undefined; // installed later: the next scan checks again
+      return this.setState('gitMissing', []);
     }
+    const found: Array<{ root: string; name: string }> = [];
+    folders.forEach((folder, i) => {
+      const { roots, error } = scans[i];
+      if (error) this.log.error(`scanning ${folder.uri.fsPath} failed: ${error}`);
+      for (const root of roots) {
+        const rel = path.relative(folder.uri.fsPath, root);
+        const name = rel === '' || rel.startsWith('..') ? path.basename(root) : folders.length > 1 ? `${folder.name}/${rel}` : rel;
+        if (!found.some((f) => f.root === root)) found.push({ root, name });
+      }
+    });
     const keep = new Map(this.repositories.map((r) => [r.root, r]));
     const next = found.map((f) => keep.get(f.root) ?? new RepositoryModel(f.root, f.name, this.options.createGit(f.root)));
     for (const gone of this.repositories.filter((r) => !next.includes(r))) this.forget(gone);
