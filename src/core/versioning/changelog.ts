@@ -53,6 +53,10 @@ export function renderChangelogSection(commits: readonly Entry[], options: Chang
     }
     if (lines.length) out.push(`### ${section.title}`, '', ...lines, '');
   }
+  // No commit of a listed type (only chores, CI, docs …): say so rather than leave an empty section.
+  if (out.length === (options.note ? 4 : 2) && kept.length) {
+    out.push(`No user-facing changes (${kept.length} ${kept.length === 1 ? 'commit' : 'commits'} of other types).`, '');
+  }
   return out.join('\n');
 }
 

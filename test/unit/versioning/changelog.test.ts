@@ -4,6 +4,13 @@ import { prependChangelog, renderChangelogSection } from '../../../src/core/vers
 import { commit } from './helpers';
 
 describe('versioning/changelog', () => {
+  it('a release of only chores says there are no user-facing changes instead of an empty section', async () => {
+    const chores = [await commit('chore(deps): update x to v4.8.1'), await commit('ci: cache')];
+    assert.equal(renderChangelogSection(chores, { version: '1.0.1', date: '2024-05-01' }), '## 1.0.1 (2024-05-01)\n\nNo user-facing changes (2 commits of other types).\n');
+    assert.equal(renderChangelogSection(chores.slice(0, 1), { version: '1.0.1', date: '2024-05-01', note: 'Forced.' }), '## 1.0.1 (2024-05-01)\n\nForced.\n\nNo user-facing changes (1 commit of other types).\n');
+    assert.equal(renderChangelogSection([], { version: '1.0.1', date: '2024-05-01' }), '## 1.0.1 (2024-05-01)\n', 'no commits at all: nothing to say');
+  });
+
   it('renders sections with bold scopes, linked short SHAs and a compare link', async () => {
     const feat = await commit('feat(api): add search');
     const fix = await commit('fix: crash on start');
