@@ -124,8 +124,16 @@ export async function blurViews(page: Page): Promise<void> {
 
 /** The text of the hover shown after pointing at a row's label. */
 export async function hoverRow(page: Page, view: string, row: TreeRow, contains: string | RegExp): Promise<string> {
-  await rowLocator(page, view, row).locator('.label-name').hover();
   const hover = page.locator('.workbench-hover-container, .monaco-hover.workbench-hover').filter({ hasText: contains }).first();
-  await hover.waitFor({ state: 'visible', timeout: 15000 });
-  return hover.innerText();
+  // A hover goes away when the tree re-renders the row under it (the view refreshes as data comes
+  // in): move off and back on, with the row found again by its labels, until the hover stays.
+  const deadline = Date.now() + 30000;
+  for (let current = row; ; ) {
+    await rowLocator(page, view, current).locator('.label-name').hover({ timeout: 5000 }).catch(() => undefined);
+    if (await hover.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) return hover.innerText();
+    if (Date.now() > deadline) throw new Error(`${view}: no hover with ${String(contains)} over ${row.path.join(' › ')}`);
+    const editor = await page.locator('.part.editor').boundingBox();
+    if (editor) await page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height / 2);
+    current = await waitForRow(page, view, row.path);
+  }
 }
