@@ -43,15 +43,10 @@ export function lastReleaseFrom(tags: string, format: TagFormat): LastRelease | 
 }
 
 /**
- * Reads the commits every package needs: `HEAD` minus what every one of `bases` contains (their
- * octopus merge base), or the whole history when a package has no release yet (`bases` holds null).
- * Two git calls at most (merge-base, log).
+ * The commit whose ancestors every one of `bases` contains — their octopus merge base — so that
+ * `readHistoryFrom` reads just the commits every package needs (null: read the whole history, as for
+ * a package with no release yet, whose base is null). At most one git call.
  */
-export async function readHistory(git: GitRunner, bases: ReadonlyArray<string | null>, signal?: AbortSignal): Promise<History> {
-  return readHistoryFrom(git, await historyExclude(git, bases, signal), signal);
-}
-
-/** The commit whose ancestors every one of `bases` contains (null: read the whole history). At most one git call. */
 export async function historyExclude(git: GitRunner, bases: ReadonlyArray<string | null>, signal?: AbortSignal): Promise<string | null> {
   const shas = [...new Set(bases)];
   if (shas.length === 0 || shas.includes(null)) return null;
@@ -87,7 +82,7 @@ export function releaseHeads(refs: string): Set<string> {
 }
 
 /**
- * Parses the output of readHistory's `git log -z --name-only`: NUL-separated tokens, a commit's
+ * Parses the output of readHistoryFrom's `git log -z --name-only`: NUL-separated tokens, a commit's
  * (`RS` + unit-separated fields, the message last) followed by the names of the files it changed; a
  * token may start with the newline git puts between a message and its files. One pass with
  * indexOf (no split of the whole output), one object per commit.

@@ -147,19 +147,6 @@ export function setDependencyVersion(text: string, name: string, version: string
   return out;
 }
 
-/** Names of the dependencies of a manifest (all dependency fields). */
-export function dependencyNames(text: string, path = 'package.json'): Set<string> {
-  const root = parseJsonObject(text, path);
-  const names = new Set<string>();
-  for (const field of DEPENDENCY_FIELDS) {
-    for (const prop of findNodeAtLocation(root, [field])?.children ?? []) {
-      const key = prop.children?.[0];
-      if (key?.type === 'string') names.add(key.value as string);
-    }
-  }
-  return names;
-}
-
 /** The dependencies of a manifest as written (every dependency field, in file order). */
 export function dependencyRanges(text: string, path = 'package.json'): Array<{ field: string; name: string; range: string }> {
   const root = parseJsonObject(text, path);

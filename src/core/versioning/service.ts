@@ -27,7 +27,7 @@ import { DEFAULT_CHANGELOG_SECTIONS, prependChangelog, renderChangelogSection, t
 import { adapterFor, cargo, createHelmAdapter, detectEcosystem, diskFiles, ECOSYSTEMS, lerna, lernaIndependent, matchSegment, npm, releaseEdits } from './ecosystems';
 import type { EcosystemAdapter, EcosystemId, FileEdit, RepoFiles } from './ecosystems';
 import { dependentsToFollow, isBreakingMove, type Follow, type FollowMode, type WorkspacePackage } from './dependents';
-import { commitsSince, historyExclude, lastReleaseFrom, readHistory, readHistoryFrom, readTags, releaseHeads, type History } from './history';
+import { commitsSince, historyExclude, lastReleaseFrom, readHistoryFrom, readTags, releaseHeads, type History } from './history';
 import type { LastRelease } from './lastRelease';
 import { dependencyRanges, readManifest, setDependencyVersion, setLockfileRanges, setLockfileWorkspaceVersion } from './manifest';
 import { discoverPackages, owningPackage } from './monorepo';
@@ -635,7 +635,7 @@ function speculate(git: Pick<Git, 'run'>, refsP: Promise<string>, signal?: Abort
  * a minor one below 1.0.0) or when none changed (an explicit bump: lerna.json never runs ahead of
  * all of them).
  */
-async function movingMembers(u: Unit, files: RepoFiles, history: Awaited<ReturnType<typeof readHistory>>, since: string | null, cur: string, next: string): Promise<string[]> {
+async function movingMembers(u: Unit, files: RepoFiles, history: History, since: string | null, cur: string, next: string): Promise<string[]> {
   if (u.members.length === 0) return [];
   if (u.adapter?.id !== 'lerna') return [...u.members];
   const changed = u.members.filter((m) => commitsSince(history, since, [m]).length > 0);

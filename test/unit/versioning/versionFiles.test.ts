@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { SdlcError } from '../../../src/core/errors';
-import { dependencyNames, setDependencyVersion, setLockfileWorkspaceVersion, updateRange } from '../../../src/core/versioning/manifest';
+import { dependencyRanges, setDependencyVersion, setLockfileWorkspaceVersion, updateRange } from '../../../src/core/versioning/manifest';
 import { owningPackage } from '../../../src/core/versioning/monorepo';
 import { compileVersionPattern, setFileVersion } from '../../../src/core/versioning/versionFiles';
 
@@ -63,7 +63,7 @@ describe('versioning/manifest: internal dependency ranges', () => {
     const out = setDependencyVersion(text, 'core', '1.1.0');
     assert.equal(out, text.replace('"core": "^1.0.0"', '"core": "^1.1.0"').replace('"core": "~1.0.0"', '"core": "~1.1.0"'));
     assert.equal(setDependencyVersion(text, 'other', '1.1.0'), text);
-    assert.deepEqual([...dependencyNames(text)].sort(), ['core', 'x']);
+    assert.deepEqual([...new Set(dependencyRanges(text).map((d) => d.name))].sort(), ['core', 'x']);
   });
 
   it('workspace lockfile entries', () => {

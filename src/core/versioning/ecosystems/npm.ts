@@ -4,9 +4,9 @@
  * entries, and internal dependency ranges (`workspace:` ranges are left alone: pnpm and yarn
  * replace them when publishing).
  */
-import { applyEdits, findNodeAtLocation, modify, parseTree, type Node } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
 import semver from 'semver';
-import { DEPENDENCY_FIELDS, manifestVersion, movedRange, readManifest, setLockfileRanges, setLockfileVersion, setLockfileWorkspaceVersion, setManifestVersion } from '../manifest';
+import { dependencyRanges, manifestVersion, movedRange, readManifest, setLockfileRanges, setLockfileVersion, setLockfileWorkspaceVersion, setManifestVersion } from '../manifest';
 import { checkVersionText, edit, join, locate, required } from './text';
 import { expandMembers } from './members';
 import { yamlStrings } from './yamlText';
@@ -100,16 +100,11 @@ export async function rangeEdits(dirs: readonly string[], files: RepoFiles, vers
     if (text === null) continue; // a lerna root without package.json
     readManifest(text, file);
     let after = text;
-    const root = parseTree(text) as Node;
-    for (const field of DEPENDENCY_FIELDS) {
-      // The manifest's own dependencies, looked up among the moving names (not every name looked up in the manifest).
-      for (const prop of findNodeAtLocation(root, [field])?.children ?? []) {
-        const [key, value] = prop.children ?? [];
-        const moving = key?.type === 'string' ? names.get(key.value as string) : undefined;
-        if (!moving || value?.type !== 'string') continue;
-        const next = movedRange(value.value as string, moving.from, moving.to);
-        if (next !== null) after = applyEdits(after, modify(after, [field, key.value as string], next, {}));
-      }
+    // The manifest's own dependencies, looked up among the moving names (not every name looked up in the manifest).
+    for (const { field, name, range } of dependencyRanges(text, file)) {
+      const moving = names.get(name);
+      const next = moving ? movedRange(range, moving.from, moving.to) : null;
+      if (next !== null) after = applyEdits(after, modify(after, [field, name], next, {}));
     }
     out.push(...edit(file, text, after));
   }
