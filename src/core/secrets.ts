@@ -108,18 +108,20 @@ function alternation(values: Iterable<string>): RegExp | null {
   return sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
 }
 
+/** Every known secret value: the process environment's and the registered ones. */
+function knownValues(): string[] {
+  processEnvSecrets ??= secretValuesFromEnv(process.env);
+  return [...processEnvSecrets, ...registered.keys()];
+}
+
 function knownJsonMatcher(): RegExp | null {
-  if (processEnvSecrets === null) processEnvSecrets = secretValuesFromEnv(process.env);
-  if (jsonMatcher !== undefined) return jsonMatcher;
-  jsonMatcher = alternation([...processEnvSecrets, ...registered.keys()].flatMap(jsonForms));
+  if (jsonMatcher === undefined) jsonMatcher = alternation(knownValues().flatMap(jsonForms));
   return jsonMatcher;
 }
 
 function knownMatcher(): RegExp | null {
-  if (processEnvSecrets === null) processEnvSecrets = secretValuesFromEnv(process.env);
-  if (matcher !== undefined) return matcher;
-  // Longest first, so a secret containing another is masked whole.
-  matcher = alternation([...processEnvSecrets, ...registered.keys()].flatMap(forms));
+  // Longest first (alternation), so a secret containing another is masked whole.
+  if (matcher === undefined) matcher = alternation(knownValues().flatMap(forms));
   return matcher;
 }
 
