@@ -164,9 +164,13 @@ async function handle(deps: UploadsDeps, req: http.IncomingMessage, res: http.Se
     out.destroy();
     rmSync(file, { force: true });
     if (outcome === 'fault' && fault) {
+      // Answer now, mid-upload, and read the rest of the body into nowhere: closing the connection
+      // under a client still writing makes it see a reset (a Network error) instead of the 500,
+      // depending on timing.
       entry.status = fault.status;
-      res.writeHead(fault.status, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ message: 'Server Error' }), () => req.socket?.destroy());
+      req.resume();
+      res.writeHead(fault.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Server Error' }));
     } else {
       res.destroy();
     }
