@@ -76,7 +76,8 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   // where its answer is needed, errors in the order the sequential code gave them. A real run reads
   // HEAD and any interrupted change under the change lock, so only a dry run starts them here.
   const github = settle(githubOf(git, context.env));
-  const head = dryRun ? settle(headCommit(git)) : undefined;
+  const facts = dryRun ? headAndShallow(git) : undefined;
+  const head = facts ? settle(facts.then((f) => f.head)) : undefined;
   const pendingP = dryRun ? settle(pendingChange(git)) : undefined;
   const config = await readConfig(context, git.root);
   checkConfiguredPaths(config);
@@ -90,7 +91,8 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
     const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
     const { plans, single } = await plan(context, git, { ...base, ...(readFile ? { readFile } : {}) }, { github, head }, args.values.package, undefined);
     const warnings: string[] = [];
-    await checkReleasePlans(git, plans, { shallow: 'warn', warnings, pendingFiles: before ? new Set(before.keys()) : undefined });
+    const isShallow = facts?.then((f) => f.shallow);
+    await checkReleasePlans(git, plans, { shallow: 'warn', warnings, pendingFiles: before ? new Set(before.keys()) : undefined, ...(isShallow ? { isShallow } : {}) });
     if (pending) warnings.unshift(describePending(pending));
     for (const p of plans) p.warnings.push(...warnings);
     return output(plans.map((p) => document(p, null, null)), single, null, true, null);
@@ -150,6 +152,18 @@ async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
 /** HEAD's commit, '' in a repository without commits. */
 async function headCommit(git: Git): Promise<string> {
   return (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { readOnly: true }).catch(() => '')).trim();
+}
+
+/**
+ * HEAD's commit ('' when there is none) and whether the clone is shallow, in one process (a dry run
+ * asks both; each git process costs 10–40 ms). `--verify` exits 1 without HEAD: then only the
+ * shallow line was printed, and the answer is read from the error path as "no HEAD".
+ */
+async function headAndShallow(git: Git): Promise<{ head: string; shallow: boolean }> {
+  const out = await git.run(['rev-parse', '--is-shallow-repository', '--verify', '--quiet', 'HEAD^{commit}'], { readOnly: true }).catch(() => null);
+  if (out === null) return { head: '', shallow: (await git.run(['rev-parse', '--is-shallow-repository'], { readOnly: true }).catch(() => '')).trim() === 'true' };
+  const [shallow, head] = out.split('\n').map((l) => l.trim());
+  return { head: head ?? '', shallow: shallow === 'true' };
 }
 
 /** Plans through the planning service (the Versions view uses the same): one package, or every changed one. */

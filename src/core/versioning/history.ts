@@ -26,6 +26,8 @@ export interface History {
   reachable?: Map<string, Set<string>>;
   /** Memo: folder or file → positions of the commits touching it. */
   byFolder?: Map<string, number[]>;
+  /** Read without the files of each commit (`readHistoryFrom` with `files: false`): only whole-tree questions. */
+  withoutFiles?: true;
 }
 
 const RS = '\x1e';
@@ -53,13 +55,19 @@ export async function historyExclude(git: GitRunner, bases: ReadonlyArray<string
   return shas.length === 1 ? shas[0] : (await git.run(['merge-base', '--octopus', ...(shas as string[])], { signal }).catch(() => '')).trim() || null;
 }
 
-/** The commits of `HEAD ^exclude` (all of HEAD's when null), with the files each changed: one git log. */
-export async function readHistoryFrom(git: GitRunner, exclude: string | null, signal?: AbortSignal): Promise<History> {
-  const args = ['log', '-z', '--name-only', '--no-renames', `--format=${FORMAT}`, '--encoding=UTF-8', '--no-color', '--no-show-signature', 'HEAD'];
+/**
+ * The commits of `HEAD ^exclude` (all of HEAD's when null), with the files each changed: one git log.
+ * `files: false` leaves the files out, for a repository whose one package is the whole tree: listing
+ * them is most of git's work (on 10,000 commits 290 ms of 410), and no question about them is asked.
+ */
+export async function readHistoryFrom(git: GitRunner, exclude: string | null, signal?: AbortSignal, files = true): Promise<History> {
+  const args = ['log', '-z', ...(files ? ['--name-only', '--no-renames'] : []), `--format=${FORMAT}`, '--encoding=UTF-8', '--no-color', '--no-show-signature', 'HEAD'];
   if (exclude) args.push(`^${exclude}`);
   args.push('--');
   const [parse, out] = await Promise.all([loadMessageParser(), git.run(args, { signal })]);
-  return parseHistory(out, parse);
+  const history = parseHistory(out, parse);
+  if (!files) history.withoutFiles = true;
+  return history;
 }
 
 /**
@@ -183,6 +191,7 @@ export function commitsSince(history: History, tagSha: string | null, paths: rea
   const released = reachable(history, tagSha);
   let positions: Iterable<number>;
   if (paths === null || paths.includes('.')) positions = history.commits.keys();
+  else if (history.withoutFiles) throw new Error(`Internal error: the history was read without files, and the commits touching ${paths.join(', ')} were asked for.`);
   else {
     const index = folderIndex(history);
     const set = new Set<number>();

@@ -306,7 +306,7 @@ export interface CheckedFile {
 export async function checkReleasePlans(
   git: ReleaseGit,
   plans: ReleasePlan[],
-  options: { shallow: 'refuse' | 'warn'; signal?: AbortSignal; warnings?: string[]; pendingFiles?: ReadonlySet<string> },
+  options: { shallow: 'refuse' | 'warn'; signal?: AbortSignal; warnings?: string[]; pendingFiles?: ReadonlySet<string>; isShallow?: Promise<boolean> },
 ): Promise<CheckedFile[]> {
   const signal = options.signal;
   const files = checkPlans(git.root, plans);
@@ -325,7 +325,7 @@ export async function checkReleasePlans(
         .run(['check-ignore', '-z', '--stdin'], { signal, readOnly: true, input: plain.map((p) => `${p}\0`).join(''), env: { GIT_LITERAL_PATHSPECS: '0' } })
         .then((out) => new Set(out.split('\0').filter(Boolean)), () => new Set<string>())
     : Promise.resolve(new Set<string>());
-  const isShallowP = git.run(['rev-parse', '--is-shallow-repository'], { signal, readOnly: true }).then((out) => out.trim() === 'true', () => false);
+  const isShallowP = options.isShallow ?? git.run(['rev-parse', '--is-shallow-repository'], { signal, readOnly: true }).then((out) => out.trim() === 'true', () => false);
   const tracked = new Set((await git.run(['ls-files', '-z', '--', ...paths], { signal, readOnly: true })).split('\0').filter(Boolean));
   // Files an interrupted change created (a dry run looks past it) are not someone's drafts.
   const untracked = files.filter((f) => !tracked.has(f.path) && !options.pendingFiles?.has(f.path));

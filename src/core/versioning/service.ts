@@ -436,10 +436,12 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
   // The history is read while the packages are found: from the newest tag of every tag family (a
   // superset of the packages' last releases); used when the packages' own bases turn out to be
   // among them with the same merge base, else stopped and read from those bases (see below).
-  const speculation = options.only ? null : speculate(git, refsP, signal);
+  const layoutP = layout(git.root, files, config);
+  layoutP.catch(() => undefined); // awaited below; a failure surfaces there
+  const speculation = options.only ? null : speculate(git, refsP, layoutP.then((l) => needsFiles(l.units)), signal);
   let speculationUsed = false;
   try {
-    const { units: found, workspace, explicit } = await layout(git.root, files, config);
+    const { units: found, workspace, explicit } = await layoutP;
     let units = found;
     const monorepo = units.length > 1 || units.some((u) => u.dir !== '.' || u.members.length > 0);
     const tagFormat = config.versioning?.tagFormat;
@@ -506,7 +508,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
         history = await early.history;
       } else {
         speculation?.stop();
-        history = await readHistoryFrom(git, exclude, signal);
+        history = await readHistoryFrom(git, exclude, signal, needsFiles(units));
       }
     }
     const tagNames = await tagNamesP;
@@ -600,20 +602,28 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
 }
 
 /**
+ * Whether a question about the history names folders: not when the one package is the whole tree
+ * (then the history is read without the files of each commit, the larger part of git's work).
+ */
+function needsFiles(units: readonly Unit[]): boolean {
+  return units.some((u) => u.members.length > 0 || (u.paths !== null && !u.paths.includes('.')));
+}
+
+/**
  * Starts reading the history from the merge base of the newest tag of every tag family (history.ts
  * releaseHeads) as soon as the tag list is in: `ready` holds those tags' commits, the merge base and
  * the read under way; `stop` kills it when it is not the range the packages need.
  */
-function speculate(git: Pick<Git, 'run'>, refsP: Promise<string>, signal?: AbortSignal) {
+function speculate(git: Pick<Git, 'run'>, refsP: Promise<string>, filesP: Promise<boolean>, signal?: AbortSignal) {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const ready = refsP.then(async (refs) => {
     const shas = releaseHeads(refs);
     if (shas.size === 0) return null;
-    const exclude = await historyExclude(git, [...shas], controller.signal);
+    const [exclude, files] = await Promise.all([historyExclude(git, [...shas], controller.signal), filesP]);
     if (exclude === null) return null;
-    const history = readHistoryFrom(git, exclude, controller.signal);
+    const history = readHistoryFrom(git, exclude, controller.signal, files);
     history.catch(() => undefined); // stopped, or read again from the packages' bases
     return { shas, exclude, history };
   });

@@ -114,10 +114,39 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     const git = r.runner();
     const result = await planRepository(git, {});
     assert.deepEqual(result.plans.map((p) => [p.package, p.next, p.commits.length]), [['p3', '1.1.0', 1], ['p7', '1.0.9', 1]]);
-    assert.equal(git.calls.filter((c) => c[0] === 'log').length, 1, git.calls.map((c) => c.join(' ')).join('\n'));
+    const logs = git.calls.filter((c) => c[0] === 'log');
+    assert.equal(logs.length, 1, git.calls.map((c) => c.join(' ')).join('\n'));
+    assert.ok(logs[0].includes('--name-only'), 'packages in folders: the history lists the files of each commit');
     assert.ok(git.calls.length <= 4, `git calls: ${git.calls.map((c) => c[0]).join(', ')}`);
     assert.equal(result.packages.length, 12, 'the private root is not a package');
     assert.ok(result.monorepo);
+  });
+
+  it('one package at the root: the history is read without the files of each commit (most of git\'s work), with the same plan', async () => {
+    const r = new TempRepo('sdlc-svc-nofiles-');
+    repos.push(r);
+    r.write('package.json', '{\n  "name": "solo",\n  "version": "1.0.0"\n}\n');
+    r.commitAll('chore: init');
+    r.tag('v1.0.0');
+    r.commit('feat: one', 'src/one.ts');
+    r.commit('fix: two', 'docs/two.md');
+    r.git('checkout', '-q', '-b', 'topic');
+    r.commit('feat: merged in', 'lib/three.ts');
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic');
+    const git = r.runner();
+    const result = await planRepository(git, {});
+    assert.deepEqual(result.plans.map((p) => [p.package, p.next, p.commits.map((c) => c.subject).sort()]), [['solo', '1.1.0', ['merged in', 'one', 'two']]]);
+    const logs = git.calls.filter((c) => c[0] === 'log');
+    assert.equal(logs.length, 1, git.calls.map((c) => c.join(' ')).join('\n'));
+    assert.ok(!logs[0].includes('--name-only'), logs[0].join(' '));
+    // --package with a folder: that read lists files again (the speculation is off with `only`).
+    r.write('lib/package.json', '{\n  "name": "lib",\n  "version": "0.1.0"\n}\n');
+    r.commitAll('feat(lib): a package of its own');
+    const git2 = r.runner();
+    const only = await planRepository(git2, { only: ['lib'] });
+    assert.deepEqual(only.plans.map((p) => [p.package, p.commits.map((c) => c.subject).sort()]), [['lib', ['a package of its own', 'merged in']]]);
+    assert.ok(git2.calls.filter((c) => c[0] === 'log').every((c) => c.includes('--name-only')));
   });
 
   it('the history read while the packages are found (from the newest tag of each family) is used only when it is the range they need; else it is read again from their own tags', async () => {
