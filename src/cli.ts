@@ -14,7 +14,7 @@ import type { CliContext } from './cli/context';
 import { enterpriseHostsFromEnv, secretsFromEnv } from './cli/env';
 import { commandHelp, generalHelp, helpJson } from './cli/help';
 import { SdlcError, errorMessage } from './core/errors';
-import { repositoryRoot } from './core/git/discovery';
+import { discoverRepository, type RepositoryFacts } from './core/git/discovery';
 import type { Git } from './core/git/git';
 import { createGit } from './core/git/simpleGitAdapter';
 import { GitError } from './core/git/gitError';
@@ -32,11 +32,11 @@ export interface CliIo {
 
 /** The outside world of the CLI; tests may replace it. */
 export interface CliServices {
-  repositoryRoot(dir: string): Promise<string>;
-  createGit(root: string, options: { logger: Logger; enterpriseHosts: string[] }): Git;
+  discoverRepository(dir: string): Promise<RepositoryFacts & { root: string }>;
+  createGit(root: string, options: { logger: Logger; enterpriseHosts: string[]; discovered?: RepositoryFacts }): Git;
 }
 
-const defaultServices: CliServices = { repositoryRoot, createGit };
+const defaultServices: CliServices = { discoverRepository, createGit };
 
 export const VERSION: string = packageJson.version;
 
@@ -81,7 +81,7 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
       env: io.env,
       logger,
       openRepository: () =>
-        (git ??= services.repositoryRoot(cwd).then((root) => services.createGit(root, { logger, enterpriseHosts: enterpriseHostsFromEnv(io.env) }))),
+        (git ??= services.discoverRepository(cwd).then(({ root, ...discovered }) => services.createGit(root, { logger, enterpriseHosts: enterpriseHostsFromEnv(io.env), discovered }))),
     };
     const output = await parsed.command.run(context, { positionals: parsed.positionals, values: parsed.values });
     print(output.json, () => output.text); // a command may make its text only when it is read

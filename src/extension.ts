@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const store = new RepositoryStore({
     log,
     auth,
-    createGit: (root) => createGit(root, { logger: scoped(log, 'Git'), enterpriseHosts: auth.enterpriseHosts() }),
+    createGit: (root, discovered) => createGit(root, { logger: scoped(log, 'Git'), enterpriseHosts: auth.enterpriseHosts(), discovered }),
   });
   const tree = new RepositoriesTree(store);
   const treeView = vscode.window.createTreeView(ViewIds.repositories, { treeDataProvider: tree, showCollapseAll: true });

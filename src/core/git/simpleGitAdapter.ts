@@ -8,6 +8,7 @@ import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
+import type { RepositoryFacts } from './discovery';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
@@ -31,6 +32,11 @@ export interface CreateGitOptions {
   gitPath?: string;
   /** GitHub Enterprise hosts whose remotes count as GitHub (`remotes[].github`). */
   enterpriseHosts?: string[];
+  /**
+   * What discovery just read (discoverRepository; `root` is the toplevel it gave): the git dir for the
+   * adapter's life, and both for the first snapshot, which then runs one git process less.
+   */
+  discovered?: RepositoryFacts;
 }
 
 interface ExecOptions extends RunOptions {
@@ -56,12 +62,16 @@ class SimpleGitRepository implements Git {
    * `log()` takes it only when it is the very next task on the repository (nothing can have moved HEAD).
    */
   private firstPage: { turn: number; page: Promise<CommitInfo[]> } | undefined;
+  /** `options.discovered`, until the first snapshot takes it. */
+  private discovered: RepositoryFacts | undefined;
 
   constructor(
     readonly root: string,
     private readonly options: CreateGitOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.discovered = options.discovered;
+    if (options.discovered) this.gitDirPromise = Promise.resolve(options.discovered.gitDir);
   }
 
   /* ------------------------------------------------------------------ running git */
@@ -243,8 +253,12 @@ class SimpleGitRepository implements Git {
       // Starting a process is the main fixed cost (10–40 ms each on a loaded machine), so the reads are
       // few: local and remote-tracking branches come in one for-each-ref; tags are sorted here
       // (parseTags), not by git.
+      const discovered = this.discovered;
+      this.discovered = undefined;
       const refReads = Promise.all([
-        this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
+        discovered
+          ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
+          : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
         this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
         this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes']),
         this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Git, RepoSnapshot } from '../../core/git/git';
-import { findRepositories, isGitInstalled } from '../../core/git/discovery';
+import { findRepositories, isGitInstalled, type RepositoryFacts } from '../../core/git/discovery';
 import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
 import { SdlcError, errorMessage } from '../../core/errors';
@@ -14,7 +14,8 @@ export type RepositoriesState = 'loading' | 'noFolder' | 'noRepositories' | 'git
 export interface StoreOptions {
   log: Logger;
   auth: GitHubAuth;
-  createGit: (root: string) => Git;
+  /** `discovered`: what discovery read about the repository (its first snapshot runs one git process less). */
+  createGit: (root: string, discovered?: RepositoryFacts) => Git;
 }
 
 /** How many branch heads get their CI state fetched (current branch first): keeps polling cheap. */
@@ -96,11 +97,12 @@ export class RepositoryStore implements vscode.Disposable {
     // The git check (once per session when it succeeds) and every folder's scan run side by side:
     // the first screen waits for the slowest of them, not for their sum.
     this.gitVersion ??= isGitInstalled();
+    const facts = new Map<string, RepositoryFacts>();
     const [version, scans] = await Promise.all([
       this.gitVersion,
       Promise.all(
         folders.map((folder) =>
-          findRepositories(folder.uri.fsPath, { maxDepth: scanDepth }).then(
+          findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, facts }).then(
             (roots) => ({ roots, error: null }),
             (e: unknown) => ({ roots: [], error: errorMessage(e) }),
           ),
@@ -122,7 +124,7 @@ export class RepositoryStore implements vscode.Disposable {
       }
     });
     const keep = new Map(this.repositories.map((r) => [r.root, r]));
-    const next = found.map((f) => keep.get(f.root) ?? new RepositoryModel(f.root, f.name, this.options.createGit(f.root)));
+    const next = found.map((f) => keep.get(f.root) ?? new RepositoryModel(f.root, f.name, this.options.createGit(f.root, facts.get(f.root))));
     for (const gone of this.repositories.filter((r) => !next.includes(r))) this.forget(gone);
     const added = next.filter((r) => !keep.has(r.root));
     this.setState(next.length ? 'ready' : 'noRepositories', next);

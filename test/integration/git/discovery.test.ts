@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { findRepositories, isGitInstalled, repositoryRoot } from '../../../src/core/git/discovery';
+import { discoverRepository, findRepositories, isGitInstalled, repositoryRoot, type RepositoryFacts } from '../../../src/core/git/discovery';
+import { createGit } from '../../../src/core/git/simpleGitAdapter';
+import type { Logger } from '../../../src/core/log';
 import { cleanupTempDirs, git, makeRepo, makeTempDir } from '../../support/repos';
 import { rejectsWith } from './helpers';
 
@@ -37,6 +39,36 @@ describe('repository discovery', () => {
     await fs.mkdir(sub, { recursive: true });
     assert.deepEqual(await findRepositories(sub), [repo]);
     assert.equal(await repositoryRoot(sub), repo);
+  });
+
+  it('discovery reads the git dir and shallowness with the root; a first snapshot given them runs no rev-parse and says the same', async () => {
+    const repo = await makeRepo();
+    const sub = path.join(repo, 'src');
+    await fs.mkdir(sub, { recursive: true });
+    const found = await discoverRepository(sub);
+    assert.deepEqual(found, { root: repo, gitDir: path.join(repo, '.git'), shallow: false });
+    const facts = new Map<string, RepositoryFacts>();
+    assert.deepEqual(await findRepositories(sub, { facts }), [repo]);
+    assert.deepEqual([...facts], [[repo, { gitDir: path.join(repo, '.git'), shallow: false }]]);
+
+    const calls: string[] = [];
+    const logger: Logger = { trace() {}, debug() {}, warn() {}, error() {}, info: (m) => void calls.push(String(m)) };
+    const given = createGit(repo, { logger, discovered: facts.get(repo) });
+    const first = await given.snapshot();
+    assert.equal(await given.gitDir(), path.join(repo, '.git'));
+    assert.ok(!calls.some((c) => c.includes('rev-parse')), calls.join('\n'));
+    assert.deepEqual(first, await createGit(repo).snapshot());
+    // Only the first snapshot takes them (shallowness can change): the next one asks git.
+    await given.snapshot();
+    assert.ok(calls.some((c) => c.includes('rev-parse --absolute-git-dir --is-shallow-repository')), calls.join('\n'));
+  });
+
+  it('a bare repository and a git dir are not work trees: NotARepository', async () => {
+    const bare = await makeTempDir('sdlc-bare-');
+    await git(bare, ['init', '-q', '--bare']);
+    await rejectsWith(repositoryRoot(bare), 'NotARepository');
+    const repo = await makeRepo();
+    await rejectsWith(repositoryRoot(path.join(repo, '.git')), 'NotARepository');
   });
 
   it('a plain folder: no repositories, repositoryRoot says NotARepository', async () => {

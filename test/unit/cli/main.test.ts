@@ -32,9 +32,10 @@ function fakeServices(overrides: { snapshot?: () => Promise<RepoSnapshot>; root?
   const roots: string[] = [];
   return {
     roots,
-    repositoryRoot: async (dir) => {
+    discoverRepository: async (dir) => {
       roots.push(dir);
-      return overrides.root ? overrides.root() : '/repos/app';
+      const root = overrides.root ? await overrides.root() : '/repos/app';
+      return { root, gitDir: `${root}/.git`, shallow: false };
     },
     createGit: (root, { logger }) =>
       ({
