@@ -24,7 +24,8 @@ export const FIRST_SCREEN_COMMANDS: readonly (readonly string[])[] = [
   ['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/remotes'],
   ['for-each-ref', '--sort=-v:refname', '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(subject)', 'refs/tags'],
   ['remote', '-v'],
-  ['log', '-n', '50', '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00%D'],
+  // the commits of the first page (no decorations: the view shows none)
+  ['log', '-n', '50', '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s'],
 ];
 
 const gitCommand = (args: readonly string[]) => args.find((a) => !a.startsWith('-')) ?? args[0];

@@ -106,8 +106,6 @@ export interface CommitInfo {
   /** Author date, ISO 8601 */
   date: string;
   subject: string;
-  /** Decorations (`HEAD -> main`, `tag: v1.0.0`), when asked for. */
-  refs?: string[];
 }
 
 export interface RunOptions {

@@ -262,26 +262,19 @@ export function parseRemotes(output: string): RemoteRow[] {
   return [...byName.values()];
 }
 
-/** A `git log` row: a commit with its decorations always read. */
-export type LogRow = CommitInfo & { refs: string[] };
+/**
+ * `git log` rows. No decorations (`%D`): no view shows them, and they made git load and peel every
+ * ref for each page (on 10,000 refs 120 ms a page instead of 50).
+ */
+export const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x1e';
 
-export const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00%D%x1e';
-
-export function parseLog(output: string): LogRow[] {
-  const out: LogRow[] = [];
+export function parseLog(output: string): CommitInfo[] {
+  const out: CommitInfo[] = [];
   for (const record of output.split('\x1e')) {
     const r = record.replace(/^\n/, '');
     if (!r) continue;
-    const [sha, parents, authorName, authorEmail, date, subject, refs] = r.split('\0');
-    out.push({
-      sha,
-      parents: parents ? parents.split(' ') : [],
-      authorName,
-      authorEmail,
-      date,
-      subject: subject ?? '',
-      refs: refs ? refs.split(', ').filter((x) => x.length > 0) : [],
-    });
+    const [sha, parents, authorName, authorEmail, date, subject] = r.split('\0');
+    out.push({ sha, parents: parents ? parents.split(' ') : [], authorName, authorEmail, date, subject: subject ?? '' });
   }
   return out;
 }

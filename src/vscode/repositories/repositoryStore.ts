@@ -5,6 +5,7 @@ import { findRepositories, isGitInstalled, type RepositoryFacts } from '../../co
 import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
 import { SdlcError, errorMessage } from '../../core/errors';
+import { GitError } from '../../core/git/gitError';
 import { scoped, type Logger } from '../../core/log';
 import type { GitHubAuth } from '../auth';
 import { RepositoryModel, type ErrorInfo } from './repositoryModel';
@@ -54,7 +55,6 @@ export class RepositoryStore implements vscode.Disposable {
   private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; next?: Promise<void> }>();
   private readonly poller: Poller;
   /** `git --version` of this session (undefined: not asked yet, or git was missing). */
-  private gitVersion?: Promise<string | null>;
   private scanning?: Promise<void>;
   private rescanTimer?: NodeJS.Timeout;
 
@@ -94,29 +94,24 @@ export class RepositoryStore implements vscode.Disposable {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) return this.setState('noFolder', []);
     const { scanDepth } = config();
-    // The git check (once per session when it succeeds) and every folder's scan run side by side:
-    // the first screen waits for the slowest of them, not for their sum.
-    this.gitVersion ??= isGitInstalled();
+    // Every folder's scan runs side by side: the first screen waits for the slowest of them. Git is
+    // asked for its version only when a scan could not start it (one process less on the first screen).
     const facts = new Map<string, RepositoryFacts>();
-    const [version, scans] = await Promise.all([
-      this.gitVersion,
-      Promise.all(
-        folders.map((folder) =>
-          findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, facts }).then(
-            (roots) => ({ roots, error: null }),
-            (e: unknown) => ({ roots: [], error: errorMessage(e) }),
-          ),
+    const scans = await Promise.all(
+      folders.map((folder) =>
+        findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, facts }).then(
+          (roots) => ({ roots, error: null as unknown }),
+          (e: unknown) => ({ roots: [] as string[], error: e }),
         ),
       ),
-    ]);
-    if (!version) {
-      this.gitVersion = undefined; // installed later: the next scan checks again
+    );
+    if (scans.some((s) => s.error instanceof GitError && s.error.gitCode === 'GitNotFound') && !(await isGitInstalled())) {
       return this.setState('gitMissing', []);
     }
     const found: Array<{ root: string; name: string }> = [];
     folders.forEach((folder, i) => {
       const { roots, error } = scans[i];
-      if (error) this.log.error(`scanning ${folder.uri.fsPath} failed: ${error}`);
+      if (error) this.log.error(`scanning ${folder.uri.fsPath} failed: ${errorMessage(error)}`);
       for (const root of roots) {
         const rel = path.relative(folder.uri.fsPath, root);
         const name = rel === '' || rel.startsWith('..') ? path.basename(root) : folders.length > 1 ? `${folder.name}/${rel}` : rel;

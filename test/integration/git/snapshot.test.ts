@@ -189,12 +189,12 @@ describe('snapshot of a realistic repository', function () {
     assert.equal(lazy.has('nope'), false);
   });
 
-  it('log pages through history with decorations', async () => {
+  it('log pages through history', async () => {
     const g = createGit(repo);
     const first = await g.log({ limit: 2 });
     assert.equal(first.length, 2);
     assert.equal(first[0].subject, 'main change');
-    assert.ok(first[0].refs?.includes('HEAD -> main'));
+    assert.deepEqual(Object.keys(first[0]).sort(), ['authorEmail', 'authorName', 'date', 'parents', 'sha', 'subject']);
     const next = await g.log({ skip: 2, limit: 2 });
     assert.equal(next[0].parents.length, 1);
     assert.notEqual(next[0].sha, first[1].sha);

@@ -119,11 +119,11 @@ describe('snapshot parsers', () => {
       { name: 'origin', fetchUrl: 'https://github.com/o/r.git', pushUrl: 'git@github.com:o/r.git' },
       { name: 'up', fetchUrl: '/srv/x', pushUrl: '/srv/x' },
     ]);
-    const log = parseLog(`a${Z}p1 p2${Z}Ann${Z}ann@x${Z}2024-01-01T00:00:00+00:00${Z}Merge it${Z}HEAD -> main, tag: v1\x1e\nb${Z}${Z}Bob${Z}bob@x${Z}2023-01-01T00:00:00+00:00${Z}init${Z}\x1e\n`);
+    const log = parseLog(`a${Z}p1 p2${Z}Ann${Z}ann@x${Z}2024-01-01T00:00:00+00:00${Z}Merge it\x1e\nb${Z}${Z}Bob${Z}bob@x${Z}2023-01-01T00:00:00+00:00${Z}init\x1e\n`);
     assert.deepEqual(log[0].parents, ['p1', 'p2']);
-    assert.deepEqual(log[0].refs, ['HEAD -> main', 'tag: v1']);
+    assert.equal(log[0].subject, 'Merge it');
     assert.deepEqual(log[1].parents, []);
-    assert.deepEqual(log[1].refs, []);
+    assert.deepEqual([log[1].authorName, log[1].subject], ['Bob', 'init']);
   });
 });
 
