@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (= `node esbuild.mjs && tsx test/bench/run.ts`): builds or reuses the cached
+ * `npm run bench` (= `node esbuild.mjs --production && tsx test/bench/run.ts`: the bundles that ship): builds or reuses the cached
  * synthetic repository, runs every bench module in sequence and prints one table.
  * Exit 0 even when a target is missed (benchmarks inform, tests assert); exit 1 on a correctness
  * failure (e.g. ahead/behind different from git's).

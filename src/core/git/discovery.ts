@@ -71,10 +71,12 @@ export async function repositoryRoot(dir: string, options: { gitPath?: string; s
 export async function discoverRepository(dir: string, options: { gitPath?: string; signal?: AbortSignal } = {}): Promise<RepositoryFacts & { root: string }> {
   // --show-toplevel last: the lines before it are printed even where it fails (a bare repository).
   const args = ['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'];
-  if (!(await isDirectory(dir))) {
+  // git starts at once (a process runs even while the event loop is busy, as an editor's is after
+  // activation); whether the folder exists is asked only when it fails.
+  const r = await runGit(args, dir, options.gitPath, options.signal);
+  if (r.exitCode !== 0 && !(await isDirectory(dir))) {
     throw new GitError('NotARepository', `The folder ${dir} does not exist, so it is not a git repository. Check the path.`, { args });
   }
-  const r = await runGit(args, dir, options.gitPath, options.signal);
   const [gitDir, shallow, top] = r.stdout.split('\n').map((l) => l.trim());
   if (r.exitCode === 0 && top && gitDir) return { root: path.resolve(top), gitDir, shallow: shallow === 'true' };
   if (r.exitCode === 0) {
@@ -96,7 +98,13 @@ export async function discoverRepository(dir: string, options: { gitPath?: strin
  */
 export async function findRepositories(
   folder: string,
-  options: { maxDepth?: number; signal?: AbortSignal; gitPath?: string; /** receives the facts of the repository `folder` is in */ facts?: Map<string, RepositoryFacts> } = {},
+  options: {
+    maxDepth?: number;
+    signal?: AbortSignal;
+    gitPath?: string;
+    /** Called with the repository `folder` is in as soon as git names it, before the walk below the folder. */
+    onDiscovered?: (repository: RepositoryFacts & { root: string }) => void;
+  } = {},
 ): Promise<string[]> {
   const maxDepth = options.maxDepth ?? 3;
   const signal = options.signal;
@@ -117,11 +125,14 @@ export async function findRepositories(
   };
 
   const start = path.resolve(folder);
+  // Discovery first: its git process starts before anything else waits for the event loop.
+  const discovered = discoverRepository(start, { gitPath: options.gitPath, signal });
+  discovered.catch(() => undefined); // awaited below
   if (!(await isDirectory(start))) return [];
   try {
-    const { root, ...facts } = await discoverRepository(start, { gitPath: options.gitPath, signal });
-    options.facts?.set(path.resolve(root), facts);
-    await add(root);
+    const repository = await discovered;
+    options.onDiscovered?.(repository);
+    await add(repository.root);
   } catch (e) {
     checkAbort();
     if (!(e instanceof GitError) || e.gitCode !== 'NotARepository') throw e;

@@ -94,12 +94,26 @@ export class RepositoryStore implements vscode.Disposable {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) return this.setState('noFolder', []);
     const { scanDepth } = config();
-    // Every folder's scan runs side by side: the first screen waits for the slowest of them. Git is
-    // asked for its version only when a scan could not start it (one process less on the first screen).
+    // Every folder's scan runs side by side. The repository a folder is in is shown (and read) as soon
+    // as git names it, while the walk for nested repositories goes on. Git is asked for its version
+    // only when a scan could not start it (one process less on the first screen).
+    const nameOf = (folder: vscode.WorkspaceFolder, root: string) => {
+      const rel = path.relative(folder.uri.fsPath, root);
+      return rel === '' || rel.startsWith('..') ? path.basename(root) : folders.length > 1 ? `${folder.name}/${rel}` : rel;
+    };
     const facts = new Map<string, RepositoryFacts>();
+    const early: Array<Promise<void>> = [];
+    const adopt = (folder: vscode.WorkspaceFolder, { root, ...known }: RepositoryFacts & { root: string }) => {
+      facts.set(root, known);
+      if (this.repositories.some((r) => r.root === root)) return;
+      const repo = new RepositoryModel(root, nameOf(folder, root), this.options.createGit(root, known));
+      this.setState('ready', [...this.repositories, repo]);
+      this.watch(repo);
+      early.push(this.refresh(repo));
+    };
     const scans = await Promise.all(
       folders.map((folder) =>
-        findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, facts }).then(
+        findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, onDiscovered: (d) => adopt(folder, d) }).then(
           (roots) => ({ roots, error: null as unknown }),
           (e: unknown) => ({ roots: [] as string[], error: e }),
         ),
@@ -112,11 +126,7 @@ export class RepositoryStore implements vscode.Disposable {
     folders.forEach((folder, i) => {
       const { roots, error } = scans[i];
       if (error) this.log.error(`scanning ${folder.uri.fsPath} failed: ${errorMessage(error)}`);
-      for (const root of roots) {
-        const rel = path.relative(folder.uri.fsPath, root);
-        const name = rel === '' || rel.startsWith('..') ? path.basename(root) : folders.length > 1 ? `${folder.name}/${rel}` : rel;
-        if (!found.some((f) => f.root === root)) found.push({ root, name });
-      }
+      for (const root of roots) if (!found.some((f) => f.root === root)) found.push({ root, name: nameOf(folder, root) });
     });
     const keep = new Map(this.repositories.map((r) => [r.root, r]));
     const next = found.map((f) => keep.get(f.root) ?? new RepositoryModel(f.root, f.name, this.options.createGit(f.root, facts.get(f.root))));
@@ -124,7 +134,7 @@ export class RepositoryStore implements vscode.Disposable {
     const added = next.filter((r) => !keep.has(r.root));
     this.setState(next.length ? 'ready' : 'noRepositories', next);
     this.log.info(`${next.length} repositories (${added.length} new)`);
-    await Promise.all(added.map((r) => (this.watch(r), this.refresh(r))));
+    await Promise.all([...early, ...added.map((r) => (this.watch(r), this.refresh(r)))]);
     if (next.length) this.poller.start();
   }
 

@@ -47,9 +47,10 @@ describe('repository discovery', () => {
     await fs.mkdir(sub, { recursive: true });
     const found = await discoverRepository(sub);
     assert.deepEqual(found, { root: repo, gitDir: path.join(repo, '.git'), shallow: false });
-    const facts = new Map<string, RepositoryFacts>();
-    assert.deepEqual(await findRepositories(sub, { facts }), [repo]);
-    assert.deepEqual([...facts], [[repo, { gitDir: path.join(repo, '.git'), shallow: false }]]);
+    const named: Array<RepositoryFacts & { root: string }> = [];
+    assert.deepEqual(await findRepositories(sub, { onDiscovered: (d) => named.push(d) }), [repo]);
+    assert.deepEqual(named, [{ root: repo, gitDir: path.join(repo, '.git'), shallow: false }]);
+    const facts = new Map(named.map(({ root, ...f }) => [root, f]));
 
     const calls: string[] = [];
     const logger: Logger = { trace() {}, debug() {}, warn() {}, error() {}, info: (m) => void calls.push(String(m)) };
