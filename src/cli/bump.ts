@@ -86,10 +86,12 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   if (dryRun && pendingP) {
     // An interrupted change is reported, and the plan reads its files as the real run will find
     // them once it is undone (nothing is written here).
+    // The plan starts while the check runs, as if there were none (the rare interrupted change plans again).
+    const guess = settle(plan(context, git, base, { github, head }, args.values.package, undefined));
     const pending = await unwrap(pendingP);
     const before = pending ? await filesBeforePending(git, pending) : null;
     const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
-    const { plans, single } = await plan(context, git, { ...base, ...(readFile ? { readFile } : {}) }, { github, head }, args.values.package, undefined);
+    const { plans, single } = readFile ? await plan(context, git, { ...base, readFile }, { github, head }, args.values.package, undefined) : await unwrap(guess);
     const warnings: string[] = [];
     const isShallow = facts?.then((f) => f.shallow);
     await checkReleasePlans(git, plans, { shallow: 'warn', warnings, pendingFiles: before ? new Set(before.keys()) : undefined, ...(isShallow ? { isShallow } : {}) });
@@ -181,7 +183,9 @@ async function plan(
   const { dirs, units } = await unwrap(packages);
   const chosen = typeof packageOption === 'string' ? await packageDir(git.root, context.cwd, packageOption) : cwdPackage(git.root, context.cwd, dirs, units);
   const single = chosen !== null;
-  const github = await unwrap(early.github);
+  // The GitHub repository (for the changelog's links) is still being read: the plan waits for it only at the changelog.
+  const github = unwrap(early.github);
+  github.catch(() => undefined); // awaited by the plan (unless it fails before)
   const result = await planRepository(git, { ...base, github, signal, ...(chosen !== null ? { only: [chosen] } : {}) });
   // A package that could not be planned stops the release: nothing is half done.
   for (const p of result.packages) if (p.state.status === 'error') throw p.state.error;

@@ -46,7 +46,7 @@ async function measure() {
   const env = {};
   if (process.env.SDLC_BENCH_OUT) env.SDLC_BENCH_OUT = path.resolve(process.env.SDLC_BENCH_OUT);
   if (process.env.SDLC_EDITOR_BENCH_SKIP_REPOSITORIES) env.SDLC_EDITOR_BENCH_SKIP_REPOSITORIES = process.env.SDLC_EDITOR_BENCH_SKIP_REPOSITORIES;
-  server = await startCodeServer({ folder, env, quiet: true });
+  server = await startCodeServer({ folder, env, quiet: true, userSettings: process.env.SDLC_EDITOR_BENCH_BUILTIN_GIT === '0' ? { 'git.enabled': false } : {} });
   say(`code-server listening on port ${server.port}, folder ${folder}`);
   const { chromium } = await loadPlaywright();
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });

@@ -58,7 +58,8 @@ export interface PlanRepositoryOptions {
   /** `auto` (default), a release type, or an exact version. */
   bump?: 'auto' | ReleaseType | string;
   preid?: string;
-  github?: GitHubRepoRef | null;
+  /** The repository of the changelog's links; may be a promise (read alongside the plan: only the changelog needs it). */
+  github?: GitHubRepoRef | null | Promise<GitHubRepoRef | null>;
   /** YYYY-MM-DD of the release; default today (UTC). */
   date?: string;
   preMajor?: boolean;
@@ -513,6 +514,8 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
     }
     const tagNames = await tagNamesP;
     const bump = options.bump ?? 'auto';
+    const github = await options.github;
+    const rendering = { ...options, github };
 
     const results = new Map<Unit, PlannedPackage>();
     const plans = new Map<Unit, ReleasePlan>();
@@ -552,7 +555,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
         const tag = f!.format.format(next);
         if (tagNames.has(tag)) throw new SdlcError('TagExists', `The tag ${tag} already exists; delete it or choose another version.`, { usage: true });
         if (u.adapter?.checkNext) planWarnings.push(...(await u.adapter.checkNext(u.dir, files, next)));
-        const changelog = renderChangelogSection(commits, { version: next, tag, previousTag: last?.tag ?? null, date: options.date, github: options.github, sections: options.sections ?? DEFAULT_CHANGELOG_SECTIONS });
+        const changelog = renderChangelogSection(commits, { version: next, tag, previousTag: last?.tag ?? null, date: options.date, github, sections: options.sections ?? DEFAULT_CHANGELOG_SECTIONS });
         const plan: ReleasePlan = {
           package: u.name,
           packageDir: u.dir,
@@ -588,7 +591,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
         format: (u) => formats.get(u)?.format ?? null,
         commits: (u) => commitsSince(history, formats.get(u)?.last?.sha ?? null, u.paths),
         tagNames,
-        options,
+        options: rendering,
         warnings,
       });
     }
@@ -692,7 +695,8 @@ async function planFollowers(
     format: (u: Unit) => TagFormat | null;
     commits: (u: Unit) => ReturnType<typeof commitsSince>;
     tagNames: ReadonlySet<string>;
-    options: PlanRepositoryOptions;
+    /** with the GitHub repository resolved */
+    options: Omit<PlanRepositoryOptions, 'github'> & { github: GitHubRepoRef | null | undefined };
     warnings: string[];
   },
 ): Promise<void> {
