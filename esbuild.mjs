@@ -10,7 +10,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   --outdir=DIR                   where the extension, CLI and octokit bundles go (default dist)
 import * as esbuild from 'esbuild';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -30,6 +30,22 @@ const featuresChunk = {
   name: 'features-chunk',
   setup(build) {
     build.onResolve({ filter: /[\\/]featuresBundle$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
+/**
+ * The CLI's commands as chunks: each `require('./X')` of src/cli/commands.ts stays a runtime require of
+ * `./cli-X.js`, so `sdlc repo` neither reads nor compiles the code of deploy, packaging or test reports.
+ * A chunk takes the modules of dist/cli.js from it (as the features chunk does from the extension);
+ * what only commands use is bundled into each chunk that needs it (one command runs per process).
+ */
+const CLI_COMMANDS = [...(await readFile('src/cli/commands.ts', 'utf8')).matchAll(/require\('\.\/([a-z]+)'\)/g)].map((m) => m[1]);
+const cliCommandChunks = {
+  name: 'cli-command-chunks',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[a-z]+$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]commands\.ts$/.test(args.importer) && CLI_COMMANDS.includes(args.path.slice(2)) ? { path: `./cli-${args.path.slice(2)}.js`, external: true } : undefined,
+    );
   },
 };
 
@@ -94,22 +110,25 @@ const common = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 
-/** The main bundle's modules (cwd-relative path → 'esm' | 'cjs'), from a first build that writes nothing. */
-async function mainModules() {
-  const result = await esbuild.build({ ...common, sourcemap: false, write: false, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk] });
+/** A main bundle's modules (cwd-relative path → 'esm' | 'cjs'), from a first build that writes nothing. */
+async function mainModules(entry, plugins) {
+  const result = await esbuild.build({ ...common, sourcemap: false, write: false, entryPoints: { main: entry }, outdir, external: ['vscode'], plugins });
   const shared = new Map();
   for (const [file, input] of Object.entries(result.metafile.inputs)) {
-    if (file.includes(':') || file.endsWith('src/extension.ts') || file.endsWith('src/sharedModules.ts')) continue;
+    // (JSON is data without identity: a chunk that imports it bundles what it reads.)
+    if (file.includes(':') || file.endsWith(entry) || file.endsWith('src/sharedModules.ts') || file.endsWith('.json')) continue;
     shared.set(sharedKey(path.resolve(file)), input.format === 'esm' ? 'esm' : 'cjs');
   }
   return shared;
 }
 
 // (--watch: computed once at start; restart the watch after adding a module to the activation path.)
-const shared = await mainModules();
+const [shared, cliShared] = await Promise.all([mainModules('src/extension.ts', [octokitChunk, featuresChunk]), mainModules('src/cli.ts', [octokitChunk, cliCommandChunks])]);
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk, registerShared(shared)] },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk, registerShared(shared)] },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir, plugins: [octokitChunk, cliCommandChunks, registerShared(cliShared)] },
+  { ...common, entryPoints: Object.fromEntries(CLI_COMMANDS.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), outdir, plugins: [octokitChunk, useShared(cliShared)] },
   { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir },
   { ...common, entryPoints: { features: 'src/featuresBundle.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, useShared(shared)] },
   // Extension tests run inside VS Code; mocha and the test support stay plain requires.
@@ -123,8 +142,14 @@ if (watch) {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   // No module in both the main bundle and the features chunk (a second SdlcError class, a second git queue…).
   const inputsOf = (r, name) => Object.entries(r.metafile.outputs).find(([k]) => path.basename(k) === name)?.[1].inputs ?? {};
-  const twice = Object.keys(inputsOf(results[2], 'features.js')).filter((f) => !f.includes(':') && f in inputsOf(results[0], 'extension.js'));
+  const twice = Object.keys(inputsOf(results[4], 'features.js')).filter((f) => !f.includes(':') && f in inputsOf(results[0], 'extension.js'));
   if (twice.length) throw new Error(`modules bundled into both extension.js and features.js: ${twice.join(', ')}`);
+  // Nor in both the CLI and one of its command chunks.
+  const cliInputs = inputsOf(results[1], 'cli.js');
+  for (const c of CLI_COMMANDS) {
+    const both = Object.keys(inputsOf(results[2], `cli-${c}.js`)).filter((f) => !f.includes(':') && f in cliInputs);
+    if (both.length) throw new Error(`modules bundled into both cli.js and cli-${c}.js: ${both.join(', ')}`);
+  }
   await mkdir(outdir, { recursive: true });
   const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
   await writeFile(`${outdir}/meta.json`, JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.bytes])) }, null, 2));

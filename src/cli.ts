@@ -20,7 +20,7 @@ import { createGit } from './core/git/simpleGitAdapter';
 import { GitError } from './core/git/gitError';
 import type { Logger } from './core/log';
 import { redact, redactJson, registerSecretsFromEnv } from './core/secrets';
-import packageJson from '../package.json';
+import { version } from '../package.json';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -38,7 +38,7 @@ export interface CliServices {
 
 const defaultServices: CliServices = { discoverRepository, createGit };
 
-export const VERSION: string = packageJson.version;
+export const VERSION: string = version;
 
 export async function main(argv: readonly string[], io: CliIo, services: CliServices = defaultServices): Promise<number> {
   const end = argv.indexOf('--');

@@ -17,11 +17,13 @@ import type * as Release from './release';
 import type * as Repo from './repo';
 import type * as Test from './test';
 import type { CliContext } from './context';
+import { shareModules } from '../sharedModules';
 
 /**
- * A command's module, initialized on first use. A plain require of a literal path: esbuild bundles
- * every command into dist/cli.js but runs a module's top level (and that of what only it imports) only
- * when it is first required; under tsx (tests) CommonJS resolution finds the TypeScript file.
+ * A command's module, loaded on first use. A plain require of a literal path: esbuild.mjs makes each a
+ * chunk of its own (`./repo` → dist/cli-repo.js), which takes the modules dist/cli.js holds from it
+ * (shareModules, as the extension's features chunk does); under tsx (tests) CommonJS resolution finds
+ * the TypeScript file.
  */
 interface CommandModules {
   audit: typeof Audit;
@@ -38,6 +40,7 @@ interface CommandModules {
 
 function load<K extends keyof CommandModules>(name: K): CommandModules[K] {
   type T = CommandModules[K];
+  shareModules();
   /* eslint-disable @typescript-eslint/no-require-imports */
   switch (name) {
     case 'audit':
