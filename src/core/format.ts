@@ -20,3 +20,9 @@ export function formatAgo(time: number, now = Date.now()): string {
   if (s < 7 * 86400) return `${Math.floor(s / 86400)} day${s < 2 * 86400 ? '' : 's'} ago`;
   return new Date(time).toLocaleDateString();
 }
+
+/** `formatAgo` of an ISO time; null when there is none or it does not parse. */
+export function formatAgoIso(iso: string | null | undefined, now = Date.now()): string | null {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(t) ? null : formatAgo(t, now);
+}

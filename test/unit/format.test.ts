@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { formatAgo, formatBytes } from '../../src/core/format';
+import { formatAgo, formatAgoIso, formatBytes } from '../../src/core/format';
 
 describe('format: formatBytes', () => {
   it('bytes, then 1024-based units with one decimal under 10', () => {
@@ -25,5 +25,13 @@ describe('format: formatAgo', () => {
     const now = Date.UTC(2026, 0, 10, 12);
     assert.deepEqual([now + 5000, now - 59_000, now - 5 * 60_000, now - 3 * 3600_000, now - 86400_000, now - 3 * 86400_000].map((t) => formatAgo(t, now)), ['just now', 'just now', '5 min ago', '3 h ago', '1 day ago', '3 days ago']);
     assert.equal(formatAgo(now - 8 * 86400_000, now), new Date(now - 8 * 86400_000).toLocaleDateString());
+  });
+});
+
+describe('format: formatAgoIso', () => {
+  it('an ISO time as formatAgo says it; null when there is none or it does not parse', () => {
+    const now = Date.UTC(2026, 0, 10, 12);
+    assert.equal(formatAgoIso('2026-01-10T09:00:00Z', now), '3 h ago');
+    assert.deepEqual([null, undefined, '', 'yesterday-ish'].map((x) => formatAgoIso(x, now)), [null, null, null, null]);
   });
 });

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { DeploymentSummary } from '../../core/deploy/environments';
 import type { DeploymentsStore, EnvironmentView, PendingRun, RepoDeployments } from './deploymentsStore';
-import { formatAgo } from '../../core/format';
+import { formatAgoIso } from '../../core/format';
 import { briefGitHubMessage } from '../../core/github/classify';
 import { InternalCommandIds } from '../ids';
 
@@ -170,7 +170,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentsNode>
       case 'deployment': {
         const d = node.deployment;
         const item = new vscode.TreeItem(`${d.ref}${d.target ? ` (${d.target})` : ''}`);
-        item.description = `${d.status} · ${d.creator ?? '?'} · ${when(d.createdAt)}`;
+        item.description = `${d.status} · ${d.creator ?? '?'} · ${formatAgoIso(d.createdAt) ?? d.createdAt}`;
         item.iconPath = new vscode.ThemeIcon(d.status === 'success' ? 'check' : d.status === 'failure' ? 'close' : d.status === 'in-progress' ? 'sync~spin' : 'circle-outline');
         item.tooltip = `#${d.id} ${d.ref} (${d.sha.slice(0, 12)}) → ${d.environment}${d.target ? ` (${d.target})` : ''}\ncreated ${exact(d.createdAt)} by ${d.creator ?? '?'}${d.description ? `: ${d.description}` : ''}\n${d.statuses.map((s) => `${exact(s.createdAt)} ${s.state}${s.description ? `: ${s.description}` : ''}`).join('\n')}`;
         item.contextValue = d.logUrl ? 'deployment withLog' : 'deployment';
@@ -254,12 +254,6 @@ function worst(states: ReadonlyArray<string>): 'healthy' | 'degraded' | 'unhealt
   return states.length && states.every((s) => s === 'healthy') ? 'healthy' : 'unknown';
 }
 
-/** A deployment's time, short: relative within a week ("3 h ago"), else the date. */
-export function when(iso: string, now = Date.now()): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return formatAgo(t, now);
-}
 
 function exact(iso: string): string {
   const t = Date.parse(iso);

@@ -4,7 +4,7 @@ import type { ReleaseAsset, ReleaseInfo } from '../../core/github/releases';
 import type { ArtifactRecord, BuiltPackage, PackageTarget } from '../../core/packaging';
 import { CommandIds } from '../ids';
 import type { PackagesModel, PackagesStore } from './packagesStore';
-import { formatAgo, formatBytes } from '../../core/format';
+import { formatAgoIso, formatBytes } from '../../core/format';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
@@ -22,13 +22,6 @@ export function isPackagesNode(value: unknown): value is PackagesNode {
   return typeof value === 'object' && value !== null && 'kind' in value && ('model' in value || (value as { kind: unknown }).kind === 'message');
 }
 
-/** When a build was made, relative ("5 min ago") and short; the exact time is in the tooltip. */
-export function ago(iso: string | null, now = Date.now()): string {
-  if (!iso) return '';
-  const t = new Date(iso).getTime();
-  if (Number.isNaN(t)) return '';
-  return formatAgo(t, now);
-}
 
 function exactTime(iso: string | null): string {
   if (!iso) return '';
@@ -169,7 +162,7 @@ export class PackagesTree implements vscode.TreeDataProvider<PackagesNode>, vsco
         const item = new vscode.TreeItem(r.version, Collapsed);
         item.id = `build:${node.build.folder}`;
         const marks = [r.dirty ? 'dirty' : '', r.tag ? `from ${r.tag}` : '', r.reproducible ? (r.reproducible.ok ? 'reproducible' : 'not reproducible') : ''].filter(Boolean);
-        item.description = [ago(r.time), ...marks].filter(Boolean).join(' · ');
+        item.description = [formatAgoIso(r.time) ?? '', ...marks].filter(Boolean).join(' · ');
         item.iconPath = r.reproducible && !r.reproducible.ok ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : r.dirty ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('gitDecoration.modifiedResourceForeground')) : new vscode.ThemeIcon('versions');
         const md = new vscode.MarkdownString(
           `**${r.target} ${r.version}**\n\ncommit \`${r.commit?.slice(0, 12) ?? 'none'}\`${r.dirty ? ' (dirty working tree)' : ''}  \n${r.tag ? `built from tag ${r.tag}  \n` : ''}${r.tool.name} ${r.tool.version ?? ''}  \nbuilt ${exactTime(r.time)}${
