@@ -206,14 +206,16 @@ class SimpleGitRepository implements Git {
 
   /** The git dir, asked once (not queued). */
   private resolveGitDir(): Promise<string> {
-    if (!this.gitDirPromise) {
-      const p = this.exec(['rev-parse', '--absolute-git-dir']).then((r) => r.stdout.trim());
-      this.gitDirPromise = p;
-      p.catch(() => {
-        if (this.gitDirPromise === p) this.gitDirPromise = undefined;
-      });
-    }
-    return this.gitDirPromise;
+    return this.gitDirPromise ?? this.seedGitDir(this.exec(['rev-parse', '--absolute-git-dir']).then((r) => r.stdout.trim()));
+  }
+
+  /** Keeps `p` as the git dir's answer; a failure is forgotten, so the next ask tries again. */
+  private seedGitDir(p: Promise<string>): Promise<string> {
+    this.gitDirPromise = p;
+    p.catch(() => {
+      if (this.gitDirPromise === p) this.gitDirPromise = undefined;
+    });
+    return p;
   }
 
   /**
@@ -232,10 +234,13 @@ class SimpleGitRepository implements Git {
 
   snapshot(options: { aheadBehind?: 'all' | 'current' } = {}): Promise<RepoSnapshot> {
     const mode = options.aheadBehind ?? 'all';
+    // gitDir() asked from now on shares the snapshot's rev-parse (it does not start one of its own).
+    let answerGitDir: ((dir: Promise<string>) => void) | undefined;
+    if (!this.gitDirPromise) void this.seedGitDir(new Promise<string>((resolve, reject) => (answerGitDir = (dir) => void dir.then(resolve, reject))));
     // The snapshot holds the repository's turn for its whole duration, so no write can interleave;
     // inside it the reads are independent and run side by side (they only read refs and objects;
     // status runs with --no-optional-locks so it never takes the index lock).
-    return this.exclusive(async () => {
+    const result = this.exclusive(async () => {
       this.firstPage = undefined;
       if (mode === 'current') {
         const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`]).then(
@@ -255,10 +260,12 @@ class SimpleGitRepository implements Git {
       // (parseTags), not by git.
       const discovered = this.discovered;
       this.discovered = undefined;
+      const revParseRead = discovered
+        ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
+        : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
+      answerGitDir?.(revParseRead.then((r) => r.stdout.split('\n')[0].trim()));
       const refReads = Promise.all([
-        discovered
-          ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
-          : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']),
+        revParseRead,
         this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
         this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes']),
         this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']),
@@ -277,7 +284,6 @@ class SimpleGitRepository implements Git {
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const [revParse, statusOut, branchOut, tagOut, remotesOut] = await refReads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
-      this.gitDirPromise ??= Promise.resolve(gitDir);
       const status = parseStatusV2(statusOut.stdout);
       const remoteRows = parseRemotes(remotesOut.stdout);
       const { local: localRows, remote: remoteBranches, remoteRefs } = parseBranchRefs(branchOut.stdout, remoteRows.map((r) => r.name));
@@ -366,6 +372,9 @@ class SimpleGitRepository implements Git {
       };
       return snapshot;
     }, undefined, [], false, `snapshot(${mode})`);
+    // (A snapshot that failed before its rev-parse leaves the git dir unanswered: answer with the failure.)
+    result.catch((e: unknown) => answerGitDir?.(Promise.reject(e instanceof Error ? e : new Error(String(e)))));
+    return result;
   }
 
   /**

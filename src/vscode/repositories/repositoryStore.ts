@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Git, RepoSnapshot } from '../../core/git/git';
@@ -103,13 +104,28 @@ export class RepositoryStore implements vscode.Disposable {
     };
     const facts = new Map<string, RepositoryFacts>();
     const early: Array<Promise<void>> = [];
+    // A folder holding `.git` is most often the root of its repository: its snapshot starts at once,
+    // beside discovery, and is kept when discovery names the folder itself as the root (else it is
+    // dropped unseen). The check is synchronous on purpose: right after activation the event loop is
+    // busy, and git should be running by then.
+    const probes = new Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>();
+    for (const folder of folders) {
+      const dir = path.resolve(folder.uri.fsPath);
+      if (probes.has(dir) || this.repositories.some((r) => r.root === dir) || !existsSync(path.join(dir, '.git'))) continue;
+      const git = this.options.createGit(dir);
+      const snapshot = git.snapshot({ aheadBehind: 'current' });
+      snapshot.catch(() => undefined); // a folder that is not a repository root: never used
+      probes.set(dir, { git, snapshot });
+    }
     const adopt = (folder: vscode.WorkspaceFolder, { root, ...known }: RepositoryFacts & { root: string }) => {
       facts.set(root, known);
       if (this.repositories.some((r) => r.root === root)) return;
-      const repo = new RepositoryModel(root, nameOf(folder, root), this.options.createGit(root, known));
+      const probe = probes.get(root);
+      probes.delete(root);
+      const repo = new RepositoryModel(root, nameOf(folder, root), probe?.git ?? this.options.createGit(root, known));
       this.setState('ready', [...this.repositories, repo]);
       this.watch(repo);
-      early.push(this.refresh(repo));
+      early.push(this.refresh(repo, probe?.snapshot));
     };
     const scans = await Promise.all(
       folders.map((folder) =>
@@ -154,7 +170,7 @@ export class RepositoryStore implements vscode.Disposable {
    * Re-reads one repository. Coalesced: calls made while a read runs share exactly one more read,
    * which starts after it, so every caller gets data at least as new as its call.
    */
-  refresh(repo: RepositoryModel): Promise<void> {
+  refresh(repo: RepositoryModel, started?: Promise<RepoSnapshot>): Promise<void> {
     const entry = this.entry(repo);
     if (entry.running) {
       entry.next ??= entry.running.then(() => {
@@ -163,7 +179,7 @@ export class RepositoryStore implements vscode.Disposable {
       });
       return entry.next;
     }
-    entry.running = this.load(repo).finally(() => (entry.running = undefined));
+    entry.running = this.load(repo, started).finally(() => (entry.running = undefined));
     return entry.running;
   }
 
@@ -172,11 +188,12 @@ export class RepositoryStore implements vscode.Disposable {
     await Promise.all(this.repositories.map((r) => this.refresh(r)));
   }
 
-  private async load(repo: RepositoryModel): Promise<void> {
+  /** `started`: a snapshot of this repository already under way (the scan's probe), taken instead of a new one. */
+  private async load(repo: RepositoryModel, started?: Promise<RepoSnapshot>): Promise<void> {
     repo.loading = true;
     this.changed.fire(repo);
     try {
-      const snapshot = await repo.git.snapshot({ aheadBehind: 'current' });
+      const snapshot = await (started ?? repo.git.snapshot({ aheadBehind: 'current' }));
       if (repo.wantsAllAheadBehind) await this.fillAheadBehind(repo, snapshot);
       const pageSize = config().commitPageSize;
       const wanted = Math.max(pageSize, repo.commits.length);

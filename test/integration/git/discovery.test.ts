@@ -62,6 +62,14 @@ describe('repository discovery', () => {
     // Only the first snapshot takes them (shallowness can change): the next one asks git.
     await given.snapshot();
     assert.ok(calls.some((c) => c.includes('rev-parse --absolute-git-dir --is-shallow-repository')), calls.join('\n'));
+
+    // Without them, gitDir() asked while a first snapshot runs shares its rev-parse.
+    calls.length = 0;
+    const fresh = createGit(repo, { logger });
+    const [snap, gitDir] = await Promise.all([fresh.snapshot(), fresh.gitDir()]);
+    assert.equal(gitDir, path.join(repo, '.git'));
+    assert.deepEqual(snap, first);
+    assert.equal(calls.filter((c) => c.includes('rev-parse')).length, 1, calls.join('\n'));
   });
 
   it('a bare repository and a git dir are not work trees: NotARepository', async () => {
