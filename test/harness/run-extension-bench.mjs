@@ -2,7 +2,8 @@
 // and runs it inside a real VS Code (code-server's extension host, opened by headless Chromium) with
 // the folder given as the workspace — the same launch as run-extension-tests.mjs, one test, no
 // fixtures. The numbers land in the JSON file named by SDLC_BENCH_OUT; SDLC_EDITOR_BENCH_SKIP_REPOSITORIES=1
-// is passed on to the test (see test/bench/editor/editor.bench.ts).
+// is passed on to the test (see test/bench/editor/editor.bench.ts); SDLC_EDITOR_BENCH_BUILTIN_GIT=0 turns
+// VS Code's own Git extension off (git.enabled: false), to see what its reads cost the first screen.
 //   node test/harness/run-extension-bench.mjs <folder>       (needs `node esbuild.mjs` first: dist/extension.js)
 // Exit: 0 measured, 1 the bench test failed, 2 harness error or timeout (SDLC_TEST_TIMEOUT_S, default 900).
 import { existsSync } from 'node:fs';
