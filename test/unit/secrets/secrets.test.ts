@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { isSecretName, mayNeedRedaction, redact, redactDeep, redactJson, registerSecret, registerSecretsFromEnv, secretValuesFromEnv } from '../../../src/core/secrets';
+import { isSecretName, mayNeedRedaction, redact, redactAll, redactDeep, redactJson, registerSecret, registerSecretsFromEnv, secretValuesFromEnv } from '../../../src/core/secrets';
 import { redactingLogger, type Logger } from '../../../src/core/log';
 
 describe('secrets: redact', () => {
@@ -131,6 +131,25 @@ describe('secrets: redact', () => {
     assert.equal(redactDeep(doc, ['not-in-it']), doc);
     assert.equal(mayNeedRedaction(JSON.stringify(doc), ['not-in-it']), false);
     assert.equal(redactJson(doc, [], 2), JSON.stringify(doc, null, 2));
+  });
+
+  it('property: redact\'s pre-check never skips a text a replacement would change', () => {
+    const forget = registerSecret('kn"own\\s3cret');
+    try {
+      const piece = fc.constantFrom(
+        'kn"own\\s3cret', encodeURIComponent('kn"own\\s3cret'), 'xtra-9', 'ghp_0123456789abcdefXYZ', 'github_pat_0123456789abcdefghijk', 'https://', 'ssh://', 'git+ssh://', 'file://',
+        'user:pw', 'git', '@', '/', '?', '#', '&token=', ';sig=', '?key=', 'token', 'TOKEN', 'token\t', 'Authorization', ':', '=', ' ', '\t', 'Bearer ', 'basic ', '\n', '"', "'", '\\', 'a', 'Z9', '_', 'x'.repeat(20),
+      );
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 10 }).map((ps) => ps.join('')), fc.boolean(), (text, withExtra) => {
+          const extra = withExtra ? ['xtra-9'] : [];
+          assert.equal(redact(text, extra), redactAll(text, extra));
+        }),
+        { numRuns: 3000 },
+      );
+    } finally {
+      forget();
+    }
   });
 
   it('redactJson gives what redacting every string and key one by one gives (property: the pre-check never hides a secret)', () => {
