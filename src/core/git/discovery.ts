@@ -69,7 +69,6 @@ export async function repositoryRoot(dir: string, options: { gitPath?: string; s
 
 /** The work tree containing `dir` (its root) with its git dir and shallowness, from one rev-parse. */
 export async function discoverRepository(dir: string, options: { gitPath?: string; signal?: AbortSignal } = {}): Promise<RepositoryFacts & { root: string }> {
-  // --show-toplevel last: the lines before it are printed even where it fails (a bare repository).
   const args = ['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'];
   // git starts at once (a process runs even while the event loop is busy, as an editor's is after
   // activation); whether the folder exists is asked only when it fails.

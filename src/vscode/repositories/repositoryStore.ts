@@ -55,7 +55,6 @@ export class RepositoryStore implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; next?: Promise<void> }>();
   private readonly poller: Poller;
-  /** `git --version` of this session (undefined: not asked yet, or git was missing). */
   private scanning?: Promise<void>;
   private rescanTimer?: NodeJS.Timeout;
 
@@ -104,19 +103,7 @@ export class RepositoryStore implements vscode.Disposable {
     };
     const facts = new Map<string, RepositoryFacts>();
     const early: Array<Promise<void>> = [];
-    // A folder holding `.git` is most often the root of its repository: its snapshot starts at once,
-    // beside discovery, and is kept when discovery names the folder itself as the root (else it is
-    // dropped unseen). The check is synchronous on purpose: right after activation the event loop is
-    // busy, and git should be running by then.
-    const probes = new Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>();
-    for (const folder of folders) {
-      const dir = path.resolve(folder.uri.fsPath);
-      if (probes.has(dir) || this.repositories.some((r) => r.root === dir) || !existsSync(path.join(dir, '.git'))) continue;
-      const git = this.options.createGit(dir);
-      const snapshot = git.snapshot({ aheadBehind: 'current' });
-      snapshot.catch(() => undefined); // a folder that is not a repository root: never used
-      probes.set(dir, { git, snapshot });
-    }
+    const probes = this.probe(folders);
     const adopt = (folder: vscode.WorkspaceFolder, { root, ...known }: RepositoryFacts & { root: string }) => {
       facts.set(root, known);
       if (this.repositories.some((r) => r.root === root)) return;
@@ -152,6 +139,25 @@ export class RepositoryStore implements vscode.Disposable {
     this.log.info(`${next.length} repositories (${added.length} new)`);
     await Promise.all([...early, ...added.map((r) => (this.watch(r), this.refresh(r)))]);
     if (next.length) this.poller.start();
+  }
+
+  /**
+   * A folder holding `.git` is most often the root of its repository: its snapshot starts at once,
+   * beside discovery, and is kept when discovery names the folder itself as the root (else it is
+   * dropped unseen). The check is synchronous on purpose: right after activation the event loop is
+   * busy, and git should be running by then. Folders of known repositories are not probed.
+   */
+  private probe(folders: readonly vscode.WorkspaceFolder[]): Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }> {
+    const probes = new Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>();
+    for (const folder of folders) {
+      const dir = path.resolve(folder.uri.fsPath);
+      if (probes.has(dir) || this.repositories.some((r) => r.root === dir) || !existsSync(path.join(dir, '.git'))) continue;
+      const git = this.options.createGit(dir);
+      const snapshot = git.snapshot({ aheadBehind: 'current' });
+      snapshot.catch(() => undefined); // a folder that is not a repository root: never used
+      probes.set(dir, { git, snapshot });
+    }
+    return probes;
   }
 
   private setState(state: RepositoriesState, repositories: RepositoryModel[]): void {
