@@ -86,11 +86,16 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
   if (dryRun && pendingP) {
     // An interrupted change is reported, and the plan reads its files as the real run will find
     // them once it is undone (nothing is written here).
-    // The plan starts while the check runs, as if there were none (the rare interrupted change plans again).
-    const guess = settle(plan(context, git, base, { github, head }, args.values.package, undefined));
-    const pending = await unwrap(pendingP);
+    // The plan starts while the check runs, as if there were none (the rare interrupted change stops it and plans again).
+    const guessing = new AbortController();
+    const guess = settle(plan(context, git, base, { github, head }, args.values.package, guessing.signal));
+    const pending = await unwrap(pendingP).catch((e: unknown) => {
+      guessing.abort();
+      throw e;
+    });
     const before = pending ? await filesBeforePending(git, pending) : null;
     const readFile = before ? (p: string) => (before.has(p) ? Promise.resolve(before.get(p) ?? null) : fs.readFile(path.join(git.root, ...p.split('/')), 'utf8').catch(() => null)) : undefined;
+    if (readFile) guessing.abort();
     const { plans, single } = readFile ? await plan(context, git, { ...base, readFile }, { github, head }, args.values.package, undefined) : await unwrap(guess);
     const warnings: string[] = [];
     const isShallow = facts?.then((f) => f.shallow);

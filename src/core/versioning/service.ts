@@ -438,8 +438,10 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: Pl
   // superset of the packages' last releases); used when the packages' own bases turn out to be
   // among them with the same merge base, else stopped and read from those bases (see below).
   const layoutP = layout(git.root, files, config);
-  layoutP.catch(() => undefined); // awaited below; a failure surfaces there
-  const speculation = options.only ? null : speculate(git, refsP, layoutP.then((l) => needsFiles(l.units)), signal);
+  // Whether the history needs the files of each commit, once the packages are known (until then it does).
+  let filesNeeded = true;
+  layoutP.then((l) => (filesNeeded = needsFiles(l.units)), () => undefined); // a failure surfaces where layoutP is awaited
+  const speculation = options.only ? null : speculate(git, refsP, () => filesNeeded, signal);
   let speculationUsed = false;
   try {
     const { units: found, workspace, explicit } = await layoutP;
@@ -617,16 +619,18 @@ function needsFiles(units: readonly Unit[]): boolean {
  * releaseHeads) as soon as the tag list is in: `ready` holds those tags' commits, the merge base and
  * the read under way; `stop` kills it when it is not the range the packages need.
  */
-function speculate(git: Pick<Git, 'run'>, refsP: Promise<string>, filesP: Promise<boolean>, signal?: AbortSignal) {
+function speculate(git: Pick<Git, 'run'>, refsP: Promise<string>, filesNeeded: () => boolean, signal?: AbortSignal) {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const ready = refsP.then(async (refs) => {
     const shas = releaseHeads(refs);
     if (shas.size === 0) return null;
-    const [exclude, files] = await Promise.all([historyExclude(git, [...shas], controller.signal), filesP]);
+    const exclude = await historyExclude(git, [...shas], controller.signal);
     if (exclude === null) return null;
-    const history = readHistoryFrom(git, exclude, controller.signal, files);
+    // Without the files only when the packages are known by now to be the whole tree (a repository of
+    // one package is laid out long before this; a large monorepo is not, and is read with them).
+    const history = readHistoryFrom(git, exclude, controller.signal, filesNeeded());
     history.catch(() => undefined); // stopped, or read again from the packages' bases
     return { shas, exclude, history };
   });

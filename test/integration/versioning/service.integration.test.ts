@@ -134,12 +134,19 @@ describe('versioning/service: one planning service over the ecosystem adapters (
     r.commit('feat: merged in', 'lib/three.ts');
     r.git('checkout', '-q', 'main');
     r.git('merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic');
+    // As `sdlc bump` plans it (the package holding the working folder): no --name-only.
     const git = r.runner();
-    const result = await planRepository(git, {});
+    const result = await planRepository(git, { only: ['.'] });
     assert.deepEqual(result.plans.map((p) => [p.package, p.next, p.commits.map((c) => c.subject).sort()]), [['solo', '1.1.0', ['merged in', 'one', 'two']]]);
     const logs = git.calls.filter((c) => c[0] === 'log');
     assert.equal(logs.length, 1, git.calls.map((c) => c.join(' ')).join('\n'));
     assert.ok(!logs[0].includes('--name-only'), logs[0].join(' '));
+    // As the Versions view plans it (every package; the history read while the packages are found,
+    // without the files when the layout is known by then, else with them): the same plan, one log.
+    const all = r.runner();
+    const every = await planRepository(all, {});
+    assert.deepEqual(every.plans, result.plans);
+    assert.equal(all.calls.filter((c) => c[0] === 'log').length, 1, all.calls.map((c) => c.join(' ')).join('\n'));
     // --package with a folder: that read lists files again (the speculation is off with `only`).
     r.write('lib/package.json', '{\n  "name": "lib",\n  "version": "0.1.0"\n}\n');
     r.commitAll('feat(lib): a package of its own');
