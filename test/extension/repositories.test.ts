@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { startFakeGitHub, assertNoViolations, type FakeGitHub } from '../support/fakeGithub';
 import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
@@ -262,6 +263,25 @@ describe('Repositories view', function () {
     const ok = await run<{ login: string }>('sdlc.github.signInWithToken', TOKEN);
     assert.equal(ok.login, 'octo');
     await waitForItem('signed in again', ['app', 'Pull Requests'], (i) => i.description === '2');
+  });
+
+  it('says git is missing when it cannot be started (no `git --version` otherwise), and finds the repositories again once it can', async () => {
+    const before = (await inspect()).items.map((i) => i.label).sort();
+    const saved = process.env.PATH;
+    const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'sdlc-no-git-'));
+    process.env.PATH = empty; // git processes of this extension host look git up here: not found
+    try {
+      await run('sdlc.repositories.refresh');
+      await waitFor('the git-missing state', async () => (await inspect()).state === 'gitMissing');
+      assert.deepEqual((await inspect()).items, []);
+    } finally {
+      process.env.PATH = saved;
+    }
+    await run('sdlc.repositories.refresh');
+    await waitFor('the repositories again', async () => {
+      const view = await inspect();
+      return view.state === 'ready' && JSON.stringify(view.items.map((i) => i.label).sort()) === JSON.stringify(before);
+    });
   });
 
   it('never writes the token to the audit log', async () => {
