@@ -258,6 +258,9 @@ class SimpleGitRepository implements Git {
       // Starting a process is the main fixed cost (10–40 ms each on a loaded machine), so the reads are
       // few: local and remote-tracking branches come in one for-each-ref; tags are sorted here
       // (parseTags), not by git.
+      // The graph cache's files are read first: the reads run on libuv's threads while this thread
+      // starts the git processes (each start blocks it until the child has exec'd).
+      const opening = mode === 'all' ? openGraphCache(this.root) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
       const revParseRead = discovered
@@ -272,7 +275,7 @@ class SimpleGitRepository implements Git {
         this.exec(['remote', '-v']),
       ]);
       refReads.catch(() => undefined); // awaited below; a failure surfaces there
-      const cache = mode === 'all' ? await openGraphCache(this.root) : null;
+      const cache = await opening;
       const graphRead =
         mode === 'all' && !cache
           ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
@@ -680,7 +683,7 @@ async function openGraphCache(root: string): Promise<GraphCache | null> {
   const file = path.join(gitDir, ...GRAPH_CACHE);
   const [st, image, usable] = await Promise.all([
     fs.stat(file).catch(() => null),
-    fs.readFile(file + GRAPH_IMAGE_SUFFIX).catch(() => null),
+    readWhole(file + GRAPH_IMAGE_SUFFIX),
     graphCacheUsable(gitDir),
   ]);
   if (!st || !usable) return null;
@@ -696,6 +699,30 @@ async function openGraphCache(root: string): Promise<GraphCache | null> {
   // and the next snapshot parses the text again.
   await writeGraphImage(file, prepared, st);
   return { file, text: () => Promise.resolve(text), prepared };
+}
+
+/**
+ * A file's bytes in one read, null when it cannot be read. (fs.readFile reads in 512 KiB steps, each
+ * waiting for a turn of this thread, which is busy starting git processes at that moment.)
+ */
+async function readWhole(file: string): Promise<Buffer | null> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return bytes.subarray(0, at);
+  } catch {
+    return null;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 /** Writes the cache after a full read (first snapshot of a repository). Failures are ignored: it is only a cache. */

@@ -162,7 +162,7 @@ describe('ahead/behind in memory', () => {
 
   it('property: histories of long runs, forks, merges, branches of branches and criss-cross merges (hex shas, the fast parser)', () => {
     fc.assert(
-      fc.property(history, fc.boolean(), ({ parents, tips, pairs }, shuffle) => {
+      fc.property(history, fc.boolean(), fc.integer({ min: 1, max: 4 }), fc.boolean(), ({ parents, tips, pairs }, shuffle, spacing, tight) => {
         const sha = (i: number) => createHash('sha1').update(`commit ${i}`).digest('hex');
         const rows = parents.map((ps, i) => [sha(i), ...ps.map(sha)].join(' '));
         if (!shuffle) rows.reverse(); // rev-list lists children first
@@ -172,10 +172,15 @@ describe('ahead/behind in memory', () => {
         const counter = new AheadBehindCounter(graph);
         const plain = new AheadBehindCounter(graph, { sizeBudget: 0 }); // dominator jumps given up: the plain segment walk
         assert.equal(plain.jumps, parents.every((ps) => ps.length < 2), 'a size walk over budget turns jumps off');
+        // Every pair through the reachability bitmaps: checkpoints every `spacing` segments, or (tight)
+        // memory for two checkpoints only, which makes the spacing grow until they fit.
+        const words = (parents.length + 31) >>> 5;
+        const bitmaps = new AheadBehindCounter(graph, { sizeBudget: 0, walkLimit: 0, bitmaps: { spacing, maxBytes: tight ? 8 * words : undefined } });
         const all = [...pairs, ...tips.slice(1).map((t, i) => [t, tips[i]] as [number, number])];
         for (const [a, b] of all) {
           assert.deepEqual(counter.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b}`);
           assert.deepEqual(plain.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b} without jumps`);
+          assert.deepEqual(bitmaps.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b} by bitmaps (spacing ${spacing}${tight ? ', tight' : ''})`);
         }
         const bulk = countAheadBehind(graph, all.map(([a, b], i) => ({ key: String(i), left: sha(a), right: sha(b) })));
         all.forEach(([a, b], i) => assert.deepEqual(bulk.get(String(i)), expected(parents, a, b)));
@@ -200,6 +205,8 @@ describe('ahead/behind in memory', () => {
         assert.ok(back);
         assert.deepEqual(back.stamp, [1234, 5678.5]);
         assert.equal(back.counter.jumps, counter.jumps);
+        // The jump table is not in the image (only each commit's dominator): rebuilt, it is the same.
+        if (counter.jumps) assert.deepEqual(back.counter.saved().up, counter.saved().up);
         assert.equal(back.graph.index.size, parents.length);
         const all = [...pairs, ...tips.slice(1).map((t, i) => [t, tips[i]] as [number, number])];
         for (const [a, b] of all) assert.deepEqual(back.counter.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b}`);
@@ -250,9 +257,14 @@ describe('ahead/behind in memory', () => {
     const behind = 20_000 - 101 + Math.floor((20_000 - 1) / 5) - Math.floor(100 / 5);
     assert.deepEqual(counter.count('old', tip), { ahead: 1, behind });
     assert.ok(counter.lastWork <= 8, `took ${counter.lastWork} segments`);
-    const plain = new AheadBehindCounter(graph, { sizeBudget: 0 });
+    const plain = new AheadBehindCounter(graph, { sizeBudget: 0, walkLimit: Infinity });
     assert.deepEqual(plain.count('old', tip), { ahead: 1, behind });
     assert.ok(plain.lastWork > 1000, 'without jumps the walk takes every merge');
+    // Without jumps the walk is given up after 128 segments for the reachability bitmaps: a tip's
+    // walk down stops at the first checkpoints (16 segments apart), whose bitmaps hold all below.
+    const bitmapped = new AheadBehindCounter(graph, { sizeBudget: 0 });
+    assert.deepEqual(bitmapped.count('old', tip), { ahead: 1, behind });
+    assert.ok(bitmapped.lastWork <= 128 + 2 * 40, `took ${bitmapped.lastWork} segments`);
   });
 
   it('unknown tips give no entry; equal tips give 0/0; parents outside the graph are ignored (shallow)', () => {
