@@ -75,13 +75,28 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
       throw new SdlcError('NotImplemented', `'sdlc ${parsed.command.name}' is not implemented yet (coming soon)`);
     }
     let git: Promise<Git> | undefined;
+    const enterpriseHosts = enterpriseHostsFromEnv(io.env);
+    const openRepository = () =>
+      (git ??= services.discoverRepository(cwd).then(({ root, ...discovered }) => services.createGit(root, { logger, enterpriseHosts, discovered })));
     const context: CliContext = {
       cwd,
       json: global.json,
       env: io.env,
       logger,
-      openRepository: () =>
-        (git ??= services.discoverRepository(cwd).then(({ root, ...discovered }) => services.createGit(root, { logger, enterpriseHosts: enterpriseHostsFromEnv(io.env), discovered }))),
+      openRepository,
+      async readRepository(read, rootOf) {
+        // (git names the root by its real path, so the guess is the folder's real path.)
+        const real = !git && (await isDirectory(path.join(cwd, '.git'))) ? await fs.realpath(cwd).catch(() => null) : null;
+        if (real) {
+          const guess = services.createGit(real, { logger, enterpriseHosts });
+          const answer = await read(guess).catch(() => undefined);
+          if (answer !== undefined && rootOf(answer) === real) {
+            git = Promise.resolve(guess);
+            return answer;
+          }
+        }
+        return read(await openRepository());
+      },
     };
     const output = await parsed.command.run(context, { positionals: parsed.positionals, values: parsed.values });
     print(output.json, () => output.text); // a command may make its text only when it is read
@@ -96,6 +111,13 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
   } finally {
     forgetSecrets();
   }
+}
+
+function isDirectory(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
 }
 
 /** Where more detail is: the CLI has a log only with --verbose (the editor's "Show Log" has it always). */

@@ -5,8 +5,10 @@ import type { CommandOutput } from './args';
 import type { CliContext } from './context';
 
 export async function repoCommand(context: CliContext): Promise<CommandOutput> {
-  const git = await context.openRepository();
-  const snapshot = await git.snapshot({ aheadBehind: 'all' });
+  const snapshot = await context.readRepository(
+    (git) => git.snapshot({ aheadBehind: 'all' }),
+    (s) => s.root,
+  );
   return { json: snapshot, text: formatRepoSummary(snapshot) };
 }
 

@@ -267,6 +267,12 @@ class SimpleGitRepository implements Git {
         ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
       answerGitDir?.(revParseRead.then((r) => r.stdout.split('\n')[0].trim()));
+      // The graph cache lives in <root>/.git: written only when that is git's own git dir (a caller
+      // may guess the root before discovery confirms it, as the CLI does for a folder holding .git).
+      const ownsCache = revParseRead.then(
+        (r) => r.stdout.split('\n')[0].trim() === path.join(this.root, '.git'),
+        () => false,
+      );
       const refReads = Promise.all([
         revParseRead,
         this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
@@ -280,7 +286,7 @@ class SimpleGitRepository implements Git {
         mode === 'all' && !cache
           ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
               const graph = prepareGraph(parseCommitGraph(r.stdout));
-              await startGraphCache(this.root, r.stdout, graph);
+              if (await ownsCache) await startGraphCache(this.root, r.stdout, graph);
               return graph;
             })
           : undefined;
@@ -329,7 +335,7 @@ class SimpleGitRepository implements Git {
       }
       if (pairs.length > 0) {
         const tips = [...new Set([...localRows.map((b) => b.sha), ...remoteBranches.map((b) => b.sha)])];
-        const graph = cache ? await this.updateGraphCache(cache, tips) : graphRead ? await graphRead : undefined;
+        const graph = cache ? await this.updateGraphCache(cache, tips, await ownsCache) : graphRead ? await graphRead : undefined;
         const counts = await this.countPairs(pairs, graph);
         for (const br of branches) {
           const c = counts.get(br.name);
@@ -384,7 +390,7 @@ class SimpleGitRepository implements Git {
    * The graph from the cache, with the commits of tips it lacks read from git (only those: the cached
    * tips are excluded, and the cache holds every ancestor of each of them) and appended to it.
    */
-  private async updateGraphCache(cache: GraphCache, tips: readonly string[]): Promise<PreparedGraph> {
+  private async updateGraphCache(cache: GraphCache, tips: readonly string[], writable: boolean): Promise<PreparedGraph> {
     const { graph } = cache.prepared;
     const missing = tips.filter((t) => !graph.index.has(t));
     if (missing.length === 0) return cache.prepared;
@@ -397,7 +403,7 @@ class SimpleGitRepository implements Git {
     // twice: the first occurrence counts, and every commit's ancestors are still all in the text.)
     const text = cached + out.stdout;
     const prepared = prepareGraph(parseCommitGraph(text));
-    await writeGraphCache(cache.file, text, prepared);
+    if (writable) await writeGraphCache(cache.file, text, prepared);
     return prepared;
   }
 

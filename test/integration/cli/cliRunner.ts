@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../../src/cli';
+import { main, type CliServices } from '../../../src/cli';
 
 export interface CliResult {
   code: number | null;
@@ -14,10 +14,10 @@ export const projectRoot = path.resolve(__dirname, '../../..');
 export const distCli = path.join(projectRoot, 'dist', 'cli.js');
 
 /** In process through `main(argv, io)`. */
-export async function runInProcess(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = projectRoot): Promise<CliResult> {
+export async function runInProcess(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = projectRoot, services?: CliServices): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', ...env }, cwd });
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', ...env }, cwd }, services);
   return { code, stdout, stderr };
 }
 

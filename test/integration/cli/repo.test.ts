@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import type { CliServices } from '../../../src/cli';
+import { discoverRepository } from '../../../src/core/git/discovery';
+import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { cliProcessCommand, parseError, runInProcess, runProcess } from './cliRunner';
 import { commit, git, initRepo, removeDir, tempDir, writeFile } from './tempRepo';
 
@@ -114,6 +118,40 @@ describe('sdlc repo (integration, real git)', () => {
     const { code, stdout } = await runInProcess(['repo', '--json', '--cwd', path.join(repo, 'src')]);
     assert.equal(code, 0);
     assert.equal((JSON.parse(stdout) as RepoJson).root, repo);
+  });
+
+  it('a folder holding .git is read at once, without waiting for discovery; a wrong guess is dropped for what discovery finds', async () => {
+    const discovered: string[] = [];
+    const services: CliServices = {
+      discoverRepository: (dir) => {
+        discovered.push(dir);
+        return discoverRepository(dir);
+      },
+      createGit,
+    };
+    // The root itself: no discovery at all (the snapshot's own rev-parse names the root).
+    let r = await runInProcess(['repo', '--json', '--cwd', repo], {}, undefined, services);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);
+    assert.deepEqual(discovered, []);
+    // A subfolder: discovery first, as before.
+    r = await runInProcess(['repo', '--json', '--cwd', path.join(repo, 'src')], {}, undefined, services);
+    assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);
+    assert.deepEqual(discovered, [path.join(repo, 'src')]);
+    // A folder holding a .git folder that is no repository: git reads the repository above, the
+    // guess is dropped, discovery answers, and nothing is written into that .git.
+    const nested = path.join(repo, 'nested');
+    mkdirSync(path.join(nested, '.git'), { recursive: true });
+    try {
+      discovered.length = 0;
+      r = await runInProcess(['repo', '--json', '--cwd', nested], {}, undefined, services);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);
+      assert.deepEqual(discovered, [nested]);
+      assert.deepEqual(readdirSync(path.join(nested, '.git')), []);
+    } finally {
+      removeDir(nested);
+    }
   });
 
   it('without --json prints a readable summary', async () => {
