@@ -9,7 +9,13 @@ export async function repoCommand(context: CliContext): Promise<CommandOutput> {
     (git) => git.snapshot({ aheadBehind: 'all' }),
     (s) => s.root,
   );
-  return { json: snapshot, text: formatRepoSummary(snapshot) };
+  // The summary only when it is printed (without --json): it sorts every tag's version.
+  return {
+    json: snapshot,
+    get text() {
+      return formatRepoSummary(snapshot);
+    },
+  };
 }
 
 export function formatRepoSummary(s: RepoSnapshot): string {

@@ -992,12 +992,13 @@ export function countAheadBehind(
   counter: AheadBehindCounter = new AheadBehindCounter(graph),
 ): Map<string, { ahead: number; behind: number }> {
   const out = new Map<string, { ahead: number; behind: number }>();
-  const seen = new Map<string, { ahead: number; behind: number }>();
+  const seen = new Map<number, { ahead: number; behind: number }>();
+  const n = graph.generation.length;
   for (const p of pairs) {
     const a = graph.index.get(p.left);
     const b = graph.index.get(p.right);
     if (a === undefined || b === undefined) continue;
-    const k = `${a} ${b}`;
+    const k = a * n + b;
     let r = seen.get(k);
     if (!r) {
       r = counter.countIndices(a, b);

@@ -263,6 +263,12 @@ class SimpleGitRepository implements Git {
       const opening = mode === 'all' ? openGraphCache(this.root) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
+      // Started longest first: each start holds this thread until the child has exec'd (5–20 ms on a
+      // busy machine), and the reads started first run meanwhile.
+      const branchRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes']);
+      const tagRead = this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']);
+      const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
+      const remotesRead = this.exec(['remote', '-v']);
       const revParseRead = discovered
         ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
@@ -273,13 +279,7 @@ class SimpleGitRepository implements Git {
         (r) => r.stdout.split('\n')[0].trim() === path.join(this.root, '.git'),
         () => false,
       );
-      const refReads = Promise.all([
-        revParseRead,
-        this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
-        this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes']),
-        this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']),
-        this.exec(['remote', '-v']),
-      ]);
+      const refReads = Promise.all([revParseRead, statusRead, branchRead, tagRead, remotesRead]);
       refReads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
       const graphRead =
@@ -392,9 +392,10 @@ class SimpleGitRepository implements Git {
    */
   private async updateGraphCache(cache: GraphCache, tips: readonly string[], writable: boolean): Promise<PreparedGraph> {
     const { graph } = cache.prepared;
-    const missing = tips.filter((t) => !graph.index.has(t));
+    const missing: string[] = [];
+    const known: string[] = [];
+    for (const t of tips) (graph.index.has(t) ? known : missing).push(t);
     if (missing.length === 0) return cache.prepared;
-    const known = tips.filter((t) => graph.index.has(t));
     const [out, cached] = await Promise.all([
       this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...missing, ...known.map((t) => `^${t}`)].join('\n')}\n` }),
       cache.text(),
@@ -412,7 +413,10 @@ class SimpleGitRepository implements Git {
    * `rev-list --parents` of exactly the tips (on stdin).
    */
   private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, read?: PreparedGraph) {
-    if (read && pairs.every((p) => read.graph.index.has(p.left) && read.graph.index.has(p.right))) return countAheadBehind(read.graph, pairs, read.counter);
+    if (read) {
+      const counted = countAheadBehind(read.graph, pairs, read.counter);
+      if (counted.size === new Set(pairs.map((p) => p.key)).size) return counted; // else a tip is not in the graph read
+    }
     const tips = new Set<string>();
     for (const p of pairs) {
       tips.add(p.left);

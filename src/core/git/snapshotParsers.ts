@@ -231,7 +231,8 @@ function sortParsed<T extends { name: string }>(tags: T[], parsed: ReadonlyMap<T
   return tags.sort((a, b) => {
     const va = parsed.get(a);
     const vb = parsed.get(b);
-    if (va && vb) return vb.compare(va) || compareNames(a.name, b.name);
+    // (major, minor, patch compared here first: SemVer.compare is most of a sort's time.)
+    if (va && vb) return vb.major - va.major || vb.minor - va.minor || vb.patch - va.patch || vb.compare(va) || compareNames(a.name, b.name);
     if (va) return -1;
     if (vb) return 1;
     return compareNames(a.name, b.name);
