@@ -5,7 +5,10 @@
  * Instead the graph is read once (`git rev-list --parents`), every commit gets a generation number
  * (1 + the highest generation of its parents), and each pair is counted by painting down from both
  * tips in decreasing generation order, stopping as soon as everything left in the queue is reachable
- * from both tips. The work per pair is proportional to how far the two have diverged.
+ * from both tips. The work per pair is proportional to how far the two have diverged; runs of
+ * single-parent commits are one step (segments), long one-sided stretches are jumped with the
+ * dominator tree, and where that cannot apply (merge-heavy histories) long walks go to reachability
+ * bitmaps (ReachBitmaps).
  */
 
 import { createHash } from 'node:crypto';
@@ -590,8 +593,7 @@ export class AheadBehindCounter {
       this.lastWork = 0;
       return { ahead: 0, behind: 0 };
     }
-    if (this.jumps) return this.walk([a], [b]);
-    if (this.bitmaps?.complete === false) return this.walk([a], [b]);
+    if (this.jumps || this.bitmaps?.complete === false) return this.walk([a], [b]);
     const walked = this.walk([a], [b], this.walkLimit);
     if (walked) return walked;
     const work = this.lastWork;
