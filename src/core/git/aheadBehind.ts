@@ -706,7 +706,7 @@ export class AheadBehindCounter {
 export interface ReachBitmapOptions {
   /** at most this many segments taken by a walk down from any segment before it meets checkpoints (default 32) */
   spacing?: number;
-  /** memory for the checkpoints' bitmaps (default 64 MiB): past it they are given up (`complete` false) */
+  /** memory for the checkpoints' bitmaps (default 64 MiB): when they could need more, they are not made (`complete` false) */
   maxBytes?: number;
 }
 
@@ -728,7 +728,7 @@ export interface ReachBitmapOptions {
  */
 class ReachBitmaps {
   lastWork = 0;
-  /** false when the checkpoints' bitmaps would pass `maxBytes`: then count() must not be used */
+  /** false when the checkpoints' bitmaps could pass `maxBytes` (then none is made): count() must not be used */
   readonly complete: boolean = true;
   private readonly start: Int32Array;
   private readonly words: number;
@@ -737,7 +737,6 @@ class ReachBitmaps {
   /** The bitmap below each checkpoint (slot), kept from its first word with a bit set (belowFrom) to its last. */
   private readonly below: Int32Array[] = [];
   private readonly belowFrom: number[] = [];
-  private belowWords = 0;
   // walk scratch
   private readonly entry: Int32Array;
   private readonly touched: Int32Array;
@@ -814,16 +813,25 @@ class ReachBitmaps {
     // (Painted in the scratch bitmap and copied: fresh memory costs a page fault per page, so the
     // bitmaps are only as long as they need to be and written once.)
     const maxWords = (options.maxBytes ?? 64 * 1024 * 1024) / 4;
+    // What lies below a checkpoint has a lower bottom generation, so it sits in the first part's
+    // bits before the segments of the checkpoint's generation: that bounds each bitmap's words. When
+    // the bound of them all is past maxWords, none is made (plain walks, as before the bitmaps).
+    let bound = 0;
+    let lowerBits = 0;
+    for (let i = 0, j = 0; i < m; i++) {
+      const s = byGeneration[i];
+      for (; j < m && bottomGeneration[byGeneration[j]] < bottomGeneration[s]; j++) if (below[byGeneration[j]]) lowerBits += length[byGeneration[j]];
+      if (this.slot[s] >= 0) bound += (lowerBits >>> 5) + 1;
+    }
+    if (bound > maxWords) {
+      this.complete = false;
+      return;
+    }
     for (const s of checkpoints) {
-      if (this.belowWords > maxWords) {
-        this.complete = false;
-        break;
-      }
       const c = bottom[s];
       this.paint(this.left, Array.from(parentList.subarray(parentStart[c], parentStart[c + 1])));
       this.below.push(this.left.slice(this.from, this.to));
       this.belowFrom.push(this.from);
-      this.belowWords += this.to - this.from;
       this.left.fill(0, this.from, this.to);
     }
     this.lastWork = 0;

@@ -265,6 +265,10 @@ describe('ahead/behind in memory', () => {
     const bitmapped = new AheadBehindCounter(graph, { sizeBudget: 0 });
     assert.deepEqual(bitmapped.count('old', tip), { ahead: 1, behind });
     assert.ok(bitmapped.lastWork <= 128 + 2 * 40, `took ${bitmapped.lastWork} segments`);
+    // Bitmaps that could need more than their memory are not made: the plain walk counts, the same.
+    const capped = new AheadBehindCounter(graph, { sizeBudget: 0, bitmaps: { maxBytes: 4096 } });
+    assert.deepEqual(capped.count('old', tip), { ahead: 1, behind });
+    assert.ok(capped.lastWork > 1000, `took ${capped.lastWork} segments`);
   });
 
   it('unknown tips give no entry; equal tips give 0/0; parents outside the graph are ignored (shallow)', () => {
