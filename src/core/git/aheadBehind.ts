@@ -466,22 +466,26 @@ export class AheadBehindCounter {
   readonly preparationWork: number;
   /** Without jumps: segments a pair's walk may take before the count goes to the bitmaps. */
   private readonly walkLimit: number;
+  /** Without jumps: the bitmaps are made once walks longer than walkLimit have taken this many segments in all (default: twice the segments). */
+  private readonly bitmapsAfter: number;
+  private longWalks = 0;
   private readonly bitmapOptions: ReachBitmapOptions;
   private bitmaps: ReachBitmaps | undefined;
 
   /**
    * `sizeBudget`: segments the size walks may take before jumps are given up (default 4 per segment + 1,000).
-   * `walkLimit`, `bitmaps`: when a pair's walk goes to the bitmaps, and how they are made (tests make them small).
+   * `walkLimit`, `bitmapsAfter`, `bitmaps`: when pairs go to the bitmaps, and how they are made (tests make them small).
    */
   constructor(
     private readonly graph: CommitGraph,
-    options: { sizeBudget?: number; restore?: CounterState; walkLimit?: number; bitmaps?: ReachBitmapOptions } = {},
+    options: { sizeBudget?: number; restore?: CounterState; walkLimit?: number; bitmapsAfter?: number; bitmaps?: ReachBitmapOptions } = {},
   ) {
     this.walkLimit = options.walkLimit ?? 128;
     this.bitmapOptions = options.bitmaps ?? {};
     const saved = options.restore;
     this.segments = saved?.segments ?? buildSegments(graph);
     const m = this.segments.length.length;
+    this.bitmapsAfter = options.bitmapsAfter ?? 2 * m;
     this.entryLeft = new Int32Array(m).fill(NONE);
     this.entryRight = new Int32Array(m).fill(NONE);
     this.state = new Uint8Array(m);
@@ -592,8 +596,8 @@ export class AheadBehindCounter {
   }
 
   /**
-   * `count` by commit index. Without jumps, a walk that goes on past `walkLimit` segments is given up
-   * for the reachability bitmaps (made on first need): see ReachBitmaps.
+   * `count` by commit index. Without jumps, once long walks have cost enough to pay for making the
+   * reachability bitmaps, a walk that goes on past `walkLimit` segments is given up for them: see ReachBitmaps.
    */
   countIndices(a: number, b: number): { ahead: number; behind: number } {
     if (a === b) {
@@ -601,11 +605,20 @@ export class AheadBehindCounter {
       return { ahead: 0, behind: 0 };
     }
     if (this.jumps || this.bitmaps?.complete === false) return this.walk([a], [b]);
+    if (!this.bitmaps) {
+      // Until long walks have taken `bitmapsAfter` segments in all, they are walked whole: making the
+      // bitmaps costs about as much as walking the graph's segments a few times over.
+      if (this.longWalks < this.bitmapsAfter) {
+        const whole = this.walk([a], [b]);
+        if (this.lastWork > this.walkLimit) this.longWalks += this.lastWork;
+        return whole;
+      }
+      this.bitmaps = new ReachBitmaps(this.graph, this.segments, this.bitmapOptions);
+      if (!this.bitmaps.complete) return this.walk([a], [b]);
+    }
     const walked = this.walk([a], [b], this.walkLimit);
     if (walked) return walked;
     const work = this.lastWork;
-    this.bitmaps ??= new ReachBitmaps(this.graph, this.segments, this.bitmapOptions);
-    if (!this.bitmaps.complete) return this.walk([a], [b]);
     const counted = this.bitmaps.count(a, b);
     this.lastWork = work + this.bitmaps.lastWork;
     return counted;
