@@ -14,6 +14,7 @@ import type { CliContext } from './cli/context';
 import { enterpriseHostsFromEnv, secretsFromEnv } from './cli/env';
 import { commandHelp, generalHelp, helpJson } from './cli/help';
 import { SdlcError, errorMessage } from './core/errors';
+import { isDirectory } from './core/files';
 import { discoverRepository, type RepositoryFacts } from './core/git/discovery';
 import type { Git } from './core/git/git';
 import { createGit } from './core/git/simpleGitAdapter';
@@ -111,13 +112,6 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
   } finally {
     forgetSecrets();
   }
-}
-
-function isDirectory(p: string): Promise<boolean> {
-  return fs.stat(p).then(
-    (st) => st.isDirectory(),
-    () => false,
-  );
 }
 
 /** Where more detail is: the CLI has a log only with --verbose (the editor's "Show Log" has it always). */

@@ -863,9 +863,7 @@ class ReachBitmaps {
       const c = bottom[t];
       for (let j = parentStart[c]; j < parentStart[c + 1]; j++) this.enter(segmentOf[parentList[j]], offsetOf[parentList[j]]);
     }
-    for (let i = 0; i < this.touchedCount; i++) this.entry[this.touched[i]] = NONE;
-    this.touchedCount = 0;
-    this.heap.size = 0;
+    this.endWalk();
     return taken;
   }
 
@@ -914,22 +912,28 @@ class ReachBitmaps {
       if (((hi - 1) >>> 5) + 1 > to) to = ((hi - 1) >>> 5) + 1;
       const k = slot[s];
       if (k >= 0) {
-        const bits2 = this.below[k];
+        const held = this.below[k];
         const f = this.belowFrom[k];
-        for (let w = 0; w < bits2.length; w++) bits[f + w] |= bits2[w];
-        if (bits2.length > 0) {
+        for (let w = 0; w < held.length; w++) bits[f + w] |= held[w];
+        if (held.length > 0) {
           if (f < from) from = f;
-          if (f + bits2.length > to) to = f + bits2.length;
+          if (f + held.length > to) to = f + held.length;
         }
         continue;
       }
       const c = bottom[s];
       for (let j = parentStart[c]; j < parentStart[c + 1]; j++) this.enter(segmentOf[parentList[j]], offsetOf[parentList[j]]);
     }
-    for (let i = 0; i < this.touchedCount; i++) entry[this.touched[i]] = NONE;
-    this.touchedCount = 0;
+    this.endWalk();
     this.from = Math.min(from, to);
     this.to = to;
+  }
+
+  /** Clears the entries of the segments the walk touched, and the heap. */
+  private endWalk(): void {
+    for (let i = 0; i < this.touchedCount; i++) this.entry[this.touched[i]] = NONE;
+    this.touchedCount = 0;
+    this.heap.size = 0;
   }
 
   private enter(s: number, k: number): void {

@@ -5,6 +5,7 @@ import { classifyGitFailure } from './classify';
 import { gitEnvironment } from './environment';
 import { gitTraceSink } from './trace';
 import { GitError } from './gitError';
+import { isDirectory } from '../files';
 
 /* Finding the repositories of a workspace folder. */
 
@@ -42,14 +43,6 @@ function spawnGit(args: string[], cwd: string, gitPath: string, signal?: AbortSi
       },
     );
   });
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await fs.stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**

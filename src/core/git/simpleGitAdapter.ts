@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
+import { isDirectory } from '../files';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
 import { AheadBehindCounter, countAheadBehind, packCounter, parseCommitGraph, unpackCounter, type CommitGraph } from './aheadBehind';
@@ -255,16 +256,13 @@ class SimpleGitRepository implements Git {
       // longest, and upstreams are always local or remote-tracking branches. With a graph cache from an
       // earlier snapshot (see openGraphCache) the cache is read, parsed and prepared for counting while
       // git reads the refs; only commits of new tips are read from git, after the refs.
-      // Starting a process is the main fixed cost (10–40 ms each on a loaded machine), so the reads are
-      // few: local and remote-tracking branches come in one for-each-ref; tags are sorted here
-      // (parseTags), not by git.
-      // The graph cache's files are read first: the reads run on libuv's threads while this thread
-      // starts the git processes (each start blocks it until the child has exec'd).
+      // Starting a process is the main fixed cost (10–40 ms each on a loaded machine, and it holds this
+      // thread until the child has exec'd), so the reads are few: local and remote-tracking branches
+      // come in one for-each-ref; tags are sorted here (parseTags), not by git. The graph cache's files
+      // are read first (on libuv's threads, meanwhile), then the git reads start, the longest first.
       const opening = mode === 'all' ? openGraphCache(this.root) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
-      // Started longest first: each start holds this thread until the child has exec'd (5–20 ms on a
-      // busy machine), and the reads started first run meanwhile.
       const branchRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes']);
       const tagRead = this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']);
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
@@ -272,11 +270,12 @@ class SimpleGitRepository implements Git {
       const revParseRead = discovered
         ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
-      answerGitDir?.(revParseRead.then((r) => r.stdout.split('\n')[0].trim()));
+      const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
+      answerGitDir?.(gitDirRead);
       // The graph cache lives in <root>/.git: written only when that is git's own git dir (a caller
       // may guess the root before discovery confirms it, as the CLI does for a folder holding .git).
-      const ownsCache = revParseRead.then(
-        (r) => r.stdout.split('\n')[0].trim() === path.join(this.root, '.git'),
+      const ownsCache = gitDirRead.then(
+        (dir) => dir === path.join(this.root, '.git'),
         () => false,
       );
       const refReads = Promise.all([revParseRead, statusRead, branchRead, tagRead, remotesRead]);
@@ -675,7 +674,7 @@ async function graphCacheUsable(gitDir: string): Promise<boolean> {
       () => false,
     );
   const [isDir, shallow, grafts, replace, packed] = await Promise.all([
-    fs.stat(gitDir).then((st) => st.isDirectory(), () => false),
+    isDirectory(gitDir),
     exists('shallow'),
     exists(path.join('info', 'grafts')),
     fs.readdir(path.join(gitDir, 'refs', 'replace')).then((e) => e.length > 0, () => false),

@@ -18,6 +18,7 @@ import type { AuditActor, AuditLog } from '../audit/auditLog';
 import { loadConfig, assertValidConfig, type SdlcConfig } from '../config/config';
 import { acquireChangeLock } from '../transaction/lock';
 import { SdlcError, errorMessage } from '../errors';
+import { isDirectory } from '../files';
 import { silentLogger, type Logger } from '../log';
 import { parseCommandLine } from '../testing/command';
 import { archiveDifferences } from './archive';
@@ -550,14 +551,6 @@ export function safeName(name: string): string {
 function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await fs.stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 async function moveFile(from: string, to: string): Promise<void> {
