@@ -10,8 +10,9 @@
  * graph), the graph (parse + segments + dominators), the count of every pair, and JSON.stringify.
  * Correctness: every branch's numbers equal git's `%(upstream:track)` (else BenchCorrectnessError).
  * `--shapes=linear,merge,today` runs only the shapes whose label contains one of the words.
- * Ours is timed cold once (graph cache removed: the graph is read whole) and then as the median of
- * runs with the graph cache that run wrote (.git/sdlc/graph-cache-v1: only new commits are read).
+ * Ours is timed cold once (caches removed: the graph and every tag object are read whole) and then
+ * as the median of runs with the caches that run wrote (.git/sdlc/graph-cache-v1: only new commits
+ * are read; .git/sdlc/tags-v1: no tag object is read while the tags name the same objects).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { AheadBehindCounter, parseCommitGraph, unpackCounter } from '../../src/core/git/aheadBehind';
 import { createGit } from '../../src/core/git/simpleGitAdapter';
 import type { RepoSnapshot } from '../../src/core/git/git';
-import { BRANCH_REFS_FORMAT, TAG_FORMAT } from '../../src/core/git/snapshotParsers';
+import { BRANCH_REFS_FORMAT } from '../../src/core/git/snapshotParsers';
 import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, fmtMs, fmtRatio, fmtTimes, git, median, run, timeInterleaved } from './context';
 import { recordingLogger } from './repoSnapshot';
 import { ensureShapeRepo } from './shapes';
@@ -58,9 +59,8 @@ export const aheadBehindShapes: BenchModule = {
       // The floor of any node tool: a node process that runs the snapshot's git reads side by side and
       // does nothing else (no bundle, no parsing, no count). Its ratio is the best a node CLI could show.
       const floor = () => run(process.execPath, ['-e', FLOOR_SCRIPT, JSON.stringify(SNAPSHOT_READS)], { cwd: root });
-      // Cold: no graph cache (the first snapshot of a repository reads the whole graph and writes it).
-      rmSync(path.join(root, '.git', 'sdlc', 'graph-cache-v1'), { force: true });
-      rmSync(path.join(root, '.git', 'sdlc', 'graph-cache-v1.prepared'), { force: true });
+      // Cold: no caches (the first snapshot of a repository reads the whole graph and every tag object, and writes them).
+      for (const file of ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v1']) rmSync(path.join(root, '.git', 'sdlc', file), { force: true });
       const c0 = performance.now();
       await sdlc();
       const cold = performance.now() - c0;
@@ -74,7 +74,7 @@ export const aheadBehindShapes: BenchModule = {
       const ours = median(times);
       const floorMs = median(timed.floor);
       ctx.log(`  git for-each-ref %(upstream:track), ${track.size} branches: ${fmtTimes(timed.git)} → median ${fmtMs(slow)}`);
-      ctx.log(`  node dist/cli.js repo --json: cold (no graph cache) ${fmtMs(cold)}; with the graph cache ${fmtTimes(times)} → median ${fmtMs(ours)}`);
+      ctx.log(`  node dist/cli.js repo --json: cold (no caches) ${fmtMs(cold)}; with the caches ${fmtTimes(times)} → median ${fmtMs(ours)}`);
       ctx.log(`  floor (node + the snapshot's ${SNAPSHOT_READS.length} git reads side by side, no other work): ${fmtTimes(timed.floor)} → median ${fmtMs(floorMs)}, i.e. at most ${fmtRatio(slow / floorMs)} for any node CLI`);
       verify(`${label} (cold)`, JSON.parse(coldOut) as RepoSnapshot, track);
       verify(label, JSON.parse(stdout) as RepoSnapshot, track);
@@ -83,7 +83,7 @@ export const aheadBehindShapes: BenchModule = {
       ctx.log(`  where the time goes (in process): ${split.text}`);
       const ratio = slow / ours;
       rows.push({
-        measurement: `${measurement} (cold, no graph cache)`,
+        measurement: `${measurement} (cold, no caches)`,
         ours: fmtMs(cold),
         baseline: `${fmtMs(slow)} (upstream:track)`,
         ratio: `${fmtRatio(slow / cold)} faster`,
@@ -104,11 +104,10 @@ export const aheadBehindShapes: BenchModule = {
   },
 };
 
-/** The git reads of `snapshot({ aheadBehind: 'all' })` with a graph cache and discovery's facts (simpleGitAdapter.ts). */
+/** The git reads of `snapshot({ aheadBehind: 'all' })` with its caches and discovery's facts (simpleGitAdapter.ts). */
 const SNAPSHOT_READS: readonly (readonly string[])[] = [
   ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'],
-  ['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes'],
-  ['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags'],
+  ['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'],
   ['remote', '-v'],
 ];
 /** Runs the git reads given as JSON in argv side by side, and exits. (Discovery's rev-parse comes first, as in the CLI.) */

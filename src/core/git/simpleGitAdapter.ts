@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
-import { isDirectory } from '../files';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
-import { AheadBehindCounter, countAheadBehind, packCounter, parseCommitGraph, unpackCounter, type CommitGraph } from './aheadBehind';
+import { countAheadBehind, parseCommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
 import { GitError } from './gitError';
@@ -14,6 +13,7 @@ import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
 import { gitTraceSink } from './trace';
+import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, readTagCache, startGraphCache, writeGraphCache, writeTagCache, type GraphCache, type PreparedGraph } from './snapshotCaches';
 import {
   BRANCH_REFS_FORMAT,
   LOG_FORMAT,
@@ -258,13 +258,20 @@ class SimpleGitRepository implements Git {
       // git reads the refs; only commits of new tips are read from git, after the refs.
       // Starting a process is the main fixed cost (10–40 ms each on a loaded machine, and it holds this
       // thread until the child has exec'd), so the reads are few: local and remote-tracking branches
-      // come in one for-each-ref; tags are sorted here (parseTags), not by git. The graph cache's files
-      // are read first (on libuv's threads, meanwhile), then the git reads start, the longest first.
-      const opening = mode === 'all' ? openGraphCache(this.root) : null;
+      // and tag names come in one for-each-ref; tags are sorted here (parseTags), not by git. The
+      // caches' files are read first (on libuv's threads, meanwhile), then the git reads start, the
+      // longest first.
+      const usable = cachesUsable(this.root);
+      const opening = mode === 'all' ? openGraphCache(this.root, usable) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
-      const branchRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes']);
-      const tagRead = this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']);
+      const tagCache = readTagCache(this.root, usable);
+      const refsRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags']);
+      // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see
+      // snapshotCaches): at once when there are none, else when the refs show they changed.
+      const fullTagRead = () => this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']).then((r) => parseTags(r.stdout));
+      const tagsRead = tagCache ? null : fullTagRead();
+      tagsRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
       const remotesRead = this.exec(['remote', '-v']);
       const revParseRead = discovered
@@ -278,24 +285,29 @@ class SimpleGitRepository implements Git {
         (dir) => dir === path.join(this.root, '.git'),
         () => false,
       );
-      const refReads = Promise.all([revParseRead, statusRead, branchRead, tagRead, remotesRead]);
+      const refReads = Promise.all([revParseRead, statusRead, refsRead, remotesRead]);
       refReads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
       const graphRead =
         mode === 'all' && !cache
           ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
               const graph = prepareGraph(parseCommitGraph(r.stdout));
-              if (await ownsCache) await startGraphCache(this.root, r.stdout, graph);
+              if (await ownsCache) await startGraphCache(this.root, r.stdout, graph, usable);
               return graph;
             })
           : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
-      const [revParse, statusOut, branchOut, tagOut, remotesOut] = await refReads;
+      const [revParse, statusOut, refsOut, remotesOut] = await refReads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
       const remoteRows = parseRemotes(remotesOut.stdout);
-      const { local: localRows, remote: remoteBranches, remoteRefs } = parseBranchRefs(branchOut.stdout, remoteRows.map((r) => r.name));
-      const tags = parseTags(tagOut.stdout);
+      const { local: localRows, remote: remoteBranches, remoteRefs, tagKey } = parseBranchRefs(refsOut.stdout, remoteRows.map((r) => r.name));
+      let tags = cachedTagsFor(await tagCache, tagKey);
+      if (!tags) {
+        const read = await (tagsRead ?? fullTagRead());
+        tags = read.tags;
+        if (await ownsCache) await writeTagCache(this.root, read.key, read.tags, usable);
+      }
       const operation = await detectOperation(gitDir);
 
       const refSha = new Map<string, string>();
@@ -620,150 +632,5 @@ async function detectOperation(gitDir: string): Promise<RepoOperation> {
   return i >= 0 ? OPERATION_MARKERS[i][1] : null;
 }
 
-/**
- * A graph with its counter (segments, dominators, sizes), built as soon as the graph is parsed —
- * while git still reads the refs — so it is ready when the pairs are known. (When the refs show tips
- * the cached graph lacks, the graph is parsed and prepared again with them: the first preparation
- * was a bet on the common case, nothing new since the last snapshot.)
- */
-interface PreparedGraph {
-  readonly graph: CommitGraph;
-  readonly counter: AheadBehindCounter;
-}
-
-function prepareGraph(graph: CommitGraph): PreparedGraph {
-  return { graph, counter: new AheadBehindCounter(graph) };
-}
-
 /** Commits of HEAD read alongside snapshot('current'): a page of 50 and the one that tells whether there are more. */
 const FIRST_PAGE = 101;
-
-/* ------------------------------------------------------------------ graph cache */
-
-/**
- * The commit graph of the last full snapshot, as `rev-list --parents` text, in `.git/sdlc/graph-cache-v1`
- * (next to the audit log; never committed). Commits never change, so a cached line stays true; the
- * file only grows by the commits of new tips (each read excludes the cached tips, whose ancestors are
- * all in it). Not used where parents can change under the same commit: shallow repositories
- * (`git fetch --unshallow` adds parents), replace refs and grafts; nor where `.git` is not a folder
- * in the work tree (worktrees, submodules: then the graph is read whole, as without a cache).
- */
-interface GraphCache {
-  file: string;
-  /** the text (read when needed: a cache whose image is current is never parsed) */
-  text(): Promise<string>;
-  /** the graph of the text, ready to count */
-  prepared: PreparedGraph;
-}
-
-const GRAPH_CACHE = ['sdlc', 'graph-cache-v1'];
-/**
- * Next to the text, `graph-cache-v1.prepared`: the parsed graph with its segments and dominators as a
- * binary image (packCounter), stamped with the size and modification time of the text it was made
- * from. While the stamp matches, a snapshot reads the image instead of parsing the text and preparing
- * the counter again (on a 50,000-commit history that is most of a warm snapshot's own CPU time).
- */
-const GRAPH_IMAGE_SUFFIX = '.prepared';
-/** Beyond this the graph is read from git each time (and beyond this an image is not written). */
-const GRAPH_CACHE_MAX_BYTES = 256 * 1024 * 1024;
-
-async function graphCacheUsable(gitDir: string): Promise<boolean> {
-  const exists = (p: string) =>
-    fs.access(path.join(gitDir, p)).then(
-      () => true,
-      () => false,
-    );
-  const [isDir, shallow, grafts, replace, packed] = await Promise.all([
-    isDirectory(gitDir),
-    exists('shallow'),
-    exists(path.join('info', 'grafts')),
-    fs.readdir(path.join(gitDir, 'refs', 'replace')).then((e) => e.length > 0, () => false),
-    fs.readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => ''),
-  ]);
-  return isDir && !shallow && !grafts && !replace && !packed.includes(' refs/replace/') && !process.env.GIT_REPLACE_REF_BASE;
-}
-
-/**
- * The cache when present and usable, else null (then the graph is read whole): from the image when its
- * stamp matches the text, else parsed from the text (and the image written for the next time).
- */
-async function openGraphCache(root: string): Promise<GraphCache | null> {
-  const gitDir = path.join(root, '.git');
-  const file = path.join(gitDir, ...GRAPH_CACHE);
-  const [st, image, usable] = await Promise.all([
-    fs.stat(file).catch(() => null),
-    readWhole(file + GRAPH_IMAGE_SUFFIX),
-    graphCacheUsable(gitDir),
-  ]);
-  if (!st || !usable) return null;
-  const restored = image ? unpackCounter(image) : null;
-  if (restored && restored.stamp[0] === st.size && restored.stamp[1] === st.mtimeMs) {
-    let text: Promise<string> | undefined;
-    return { file, text: () => (text ??= fs.readFile(file, 'utf8')), prepared: { graph: restored.graph, counter: restored.counter } };
-  }
-  const text = await fs.readFile(file, 'utf8').catch(() => null);
-  if (text === null || !text.endsWith('\n')) return null;
-  const prepared = prepareGraph(parseCommitGraph(text));
-  // Stamped with the stat taken before the read: if the text changed in between, the stamp is stale
-  // and the next snapshot parses the text again.
-  await writeGraphImage(file, prepared, st);
-  return { file, text: () => Promise.resolve(text), prepared };
-}
-
-/**
- * A file's bytes in one read, null when it cannot be read. (fs.readFile reads in 512 KiB steps, each
- * waiting for a turn of this thread, which is busy starting git processes at that moment.)
- */
-async function readWhole(file: string): Promise<Buffer | null> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(file, 'r');
-    const { size } = await handle.stat();
-    const bytes = Buffer.allocUnsafeSlow(size);
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await handle.read(bytes, at, size - at, at);
-      if (bytesRead === 0) break;
-      at += bytesRead;
-    }
-    return bytes.subarray(0, at);
-  } catch {
-    return null;
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
-/** Writes the cache after a full read (first snapshot of a repository). Failures are ignored: it is only a cache. */
-async function startGraphCache(root: string, text: string, prepared: PreparedGraph): Promise<void> {
-  const gitDir = path.join(root, '.git');
-  if (text.length === 0 || !(await graphCacheUsable(gitDir))) return;
-  await writeGraphCache(path.join(gitDir, ...GRAPH_CACHE), text, prepared);
-}
-
-/** The text, then the image stamped with the text's new size and time. */
-async function writeGraphCache(file: string, text: string, prepared: PreparedGraph): Promise<void> {
-  if (text.length > GRAPH_CACHE_MAX_BYTES) return;
-  if (!(await writeAtomically(file, text))) return;
-  const st = await fs.stat(file).catch(() => null);
-  if (st) await writeGraphImage(file, prepared, st);
-}
-
-async function writeGraphImage(file: string, prepared: PreparedGraph, stamp: { size: number; mtimeMs: number }): Promise<void> {
-  const image = packCounter(prepared.graph, prepared.counter, [stamp.size, stamp.mtimeMs]);
-  // (About 150 bytes per commit, most of it the dominator tree's jump table: ~1.7 million commits fit.)
-  if (image && image.length <= GRAPH_CACHE_MAX_BYTES) await writeAtomically(file + GRAPH_IMAGE_SUFFIX, image);
-}
-
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<boolean> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, file);
-    return true;
-  } catch {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    return false;
-  }
-}

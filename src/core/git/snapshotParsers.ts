@@ -83,27 +83,31 @@ export function parseStatusV2(output: string): StatusInfo {
 export const LOCAL_BRANCH_FORMAT = '%(refname)%00%(objectname)%00%(upstream)';
 export const REMOTE_BRANCH_FORMAT = '%(refname)%00%(objectname)%00%(symref)';
 export const TAG_FORMAT = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(subject)';
-
 /**
- * Local and remote-tracking branches in one read (`for-each-ref refs/heads refs/remotes`): one git
- * process instead of two (starting a process is the dominant fixed cost of a snapshot).
- * `%(upstream)` is empty for remote-tracking refs, `%(symref)` for ordinary branches.
+ * Local and remote-tracking branches and the names of tags in one read (`for-each-ref refs/heads
+ * refs/remotes refs/tags`): one git process instead of three (starting a process is the dominant fixed
+ * cost of a snapshot). `%(upstream)` is empty for remote-tracking refs and tags, `%(symref)` for
+ * ordinary branches. The tags' names and objects say whether the tags of an earlier TAG_FORMAT read
+ * are still current (the snapshot's tag cache); only then is that read, which makes git open every
+ * tag's object (5,000 tags: ~90 ms against ~10 ms here), not needed.
  */
 export const BRANCH_REFS_FORMAT = '%(refname)%00%(objectname)%00%(upstream)%00%(symref)';
 
 /**
  * Splits the rows of BRANCH_REFS_FORMAT: the local branches (as parseLocalBranches), the
- * remote-tracking ones (as parseRemoteBranches, symbolic ones left out), and every remote-tracking
- * ref name, symbolic ones included (what shortenRefName must know exists).
+ * remote-tracking ones (as parseRemoteBranches, symbolic ones left out), every remote-tracking
+ * ref name, symbolic ones included (what shortenRefName must know exists), and the tags' key: their
+ * names and objects as parseTags gives it for the same tags.
  */
 export function parseBranchRefs(
   output: string,
   remoteNames: readonly string[],
-): { local: LocalBranchRow[]; remote: RemoteBranchInfo[]; remoteRefs: string[] } {
+): { local: LocalBranchRow[]; remote: RemoteBranchInfo[]; remoteRefs: string[]; tagKey: string } {
   const prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
   const local: LocalBranchRow[] = [];
   const remote: RemoteBranchInfo[] = [];
   const remoteRefs: string[] = [];
+  const tagNames: string[] = [];
   const len = output.length;
   for (let pos = 0; pos < len; ) {
     let end = output.indexOf('\n', pos);
@@ -119,11 +123,13 @@ export function parseBranchRefs(
           const prefix = prefixes.find((p) => name.startsWith(p));
           remote.push({ name, remote: prefix ? prefix.slice(0, -1) : name.split('/')[0], sha });
         }
+      } else if (ref.startsWith('refs/tags/')) {
+        tagNames.push(`${ref} ${sha}`);
       }
     }
     pos = end + 1;
   }
-  return { local, remote, remoteRefs };
+  return { local, remote, remoteRefs, tagKey: tagNames.join('\n') };
 }
 
 export interface LocalBranchRow {
@@ -195,11 +201,13 @@ export function parseRemoteBranches(output: string, remoteNames: readonly string
   return out;
 }
 
-/** Tags, semver-sorted newest first, then the others by name. */
-export function parseTags(output: string): TagInfo[] {
+/** Tags (TAG_FORMAT), semver-sorted newest first, then the others by name. */
+export function parseTags(output: string): { tags: TagInfo[]; key: string } {
   // Each name is parsed as semver once (5,000 tags: parsing per comparison was the bulk of the time).
   const parsed = new Map<TagInfo, semver.SemVer>();
+  const names: string[] = [];
   const tags: TagInfo[] = rows(output).map(([ref, type, sha, peeled, subject]) => {
+    names.push(`${ref} ${sha}`);
     const name = ref.replace(/^refs\/tags\//, '');
     const annotated = type === 'tag';
     const version = semver.parse(name);
@@ -213,7 +221,7 @@ export function parseTags(output: string): TagInfo[] {
     if (version) parsed.set(tag, version);
     return tag;
   });
-  return sortParsed(tags, parsed);
+  return { tags: sortParsed(tags, parsed), key: names.join('\n') };
 }
 
 /** The semver a tag names (`v1.2.3` → `1.2.3`), or null. */

@@ -157,6 +157,48 @@ describe('snapshot of a realistic repository', function () {
     assert.equal(snap.tags.find((t) => t.name === 'v1.0.0')?.subject, 'Release 1.0.0');
   });
 
+  it('tags are kept between snapshots while the refs name the same objects; a new, moved or deleted tag reads them again', async () => {
+    const dir = await cloneRepo(repo);
+    const cacheFile = path.join(dir, '.git', 'sdlc', 'tags-v1');
+    await fs.rm(cacheFile, { force: true });
+    const logger = captureLogger();
+    const g = createGit(dir, { logger });
+    const fullReads = () => logger.lines.filter((l) => l.startsWith('> git for-each-ref') && l.includes('%(subject)')).length;
+    // Tags as git says them, read without any cache (a fresh adapter after the file is removed).
+    const uncached = async () => {
+      await fs.rm(cacheFile, { force: true });
+      return (await createGit(dir).snapshot()).tags;
+    };
+    const first = await g.snapshot();
+    assert.equal(fullReads(), 1);
+    assert.ok(existsSync(cacheFile), 'the tags are kept in .git/sdlc');
+    const second = await g.snapshot();
+    assert.equal(fullReads(), 1, 'the second snapshot reads no tag object');
+    assert.deepEqual(second.tags, first.tags);
+    const changes: Array<[string, string[]]> = [
+      ['a new annotated tag', ['tag', '-a', '-m', 'Release 3.0.0', 'v3.0.0', 'HEAD~1']],
+      ['a tag moved to another commit', ['tag', '-f', 'v1.1.0', 'HEAD']],
+      ['a deleted tag', ['tag', '-d', 'nightly']],
+      ['a lightweight tag made annotated on the same commit', ['tag', '-f', '-a', '-m', 'now annotated', 'v1.1.0', 'HEAD']],
+    ];
+    for (const [label, args] of changes) {
+      await git(dir, args);
+      const reads = fullReads();
+      const tags = (await g.snapshot()).tags;
+      assert.equal(fullReads(), reads + 1, `${label}: the tags are read again`);
+      assert.deepEqual(tags, await uncached(), label);
+      assert.deepEqual((await g.snapshot()).tags, tags, `${label}: then kept`);
+    }
+    // A damaged or tampered file is not used: the tags are read again and the file is written anew.
+    for (const bad of ['{not json', JSON.stringify({ key: 'x', tags: [] }), (await fs.readFile(cacheFile, 'utf8')).replace(/"sha":"[0-9a-f]{40}"/, '"sha":"HEAD"')]) {
+      await fs.writeFile(cacheFile, bad);
+      const reads = fullReads();
+      const tags = (await g.snapshot()).tags;
+      assert.equal(fullReads(), reads + 1);
+      assert.deepEqual(tags, await uncached());
+    }
+  });
+
   it('remotes: credentials removed, GitHub recognized, the local HTTP remote is not GitHub', async () => {
     const snap = await createGit(repo).snapshot();
     const hub = snap.remotes.find((r) => r.name === 'hub');

@@ -72,7 +72,8 @@ describe('snapshot parsers', () => {
     assert.deepEqual(both.remote, parseRemoteBranches(remotes.replaceAll(`${Z}${Z}`, Z), ['origin', 'up/stream']));
     assert.deepEqual(both.remote.map((r) => r.name), ['origin/main', 'up/stream/dev']);
     assert.deepEqual(both.remoteRefs, ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
-    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], remoteRefs: [] });
+    assert.deepEqual(both.tagKey, '');
+    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], remoteRefs: [], tagKey: '' });
   });
 
   it('short upstream names as git prints %(upstream:short): shortest unambiguous form', () => {
@@ -103,7 +104,7 @@ describe('snapshot parsers', () => {
       line('alpha', 'commit', 'c7'),
       line('release-3', 'commit', 'c8'),
     ].join('\n');
-    const tags = parseTags(out);
+    const { tags, key } = parseTags(out);
     assert.deepEqual(
       tags.map((t) => t.name),
       ['v10.0.0', '2.0.0', 'v2.0.0', 'v2.0.0-rc.1', 'v1.0.0', 'alpha', 'nightly', 'release-3'],
@@ -111,6 +112,9 @@ describe('snapshot parsers', () => {
     const v1 = tags.find((t) => t.name === 'v1.0.0');
     assert.deepEqual(v1, { name: 'v1.0.0', sha: 'commit1', version: '1.0.0', annotated: true, subject: 'subject v1.0.0' });
     assert.equal(tags.find((t) => t.name === 'nightly')?.version, null);
+    // The key: each tag's ref and object, in git's order, as parseBranchRefs gives it for the same refs.
+    assert.equal(key.split('\n')[0], 'refs/tags/v1.0.0 tagobj');
+    assert.equal(parseBranchRefs(out.split('\n').map((l) => { const [ref, , sha] = l.split(Z); return `${ref}${Z}${sha}${Z}${Z}`; }).join('\n'), []).tagKey, key);
     assert.deepEqual(sortTags([{ name: 'b', version: null }, { name: 'a', version: null }]).map((t) => t.name), ['a', 'b']);
   });
 

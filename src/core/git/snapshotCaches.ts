@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { isDirectory } from '../files';
+import type { TagInfo } from './git';
+import { AheadBehindCounter, packCounter, parseCommitGraph, unpackCounter, type CommitGraph } from './aheadBehind';
+
+/**
+ * A graph with its counter (segments, dominators, sizes), built as soon as the graph is parsed —
+ * while git still reads the refs — so it is ready when the pairs are known. (When the refs show tips
+ * the cached graph lacks, the graph is parsed and prepared again with them: the first preparation
+ * was a bet on the common case, nothing new since the last snapshot.)
+ */
+export interface PreparedGraph {
+  readonly graph: CommitGraph;
+  readonly counter: AheadBehindCounter;
+}
+
+export function prepareGraph(graph: CommitGraph): PreparedGraph {
+  return { graph, counter: new AheadBehindCounter(graph) };
+}
+
+/* ------------------------------------------------------------------ graph cache */
+
+/**
+ * The commit graph of the last full snapshot, as `rev-list --parents` text, in `.git/sdlc/graph-cache-v1`
+ * (next to the audit log; never committed). Commits never change, so a cached line stays true; the
+ * file only grows by the commits of new tips (each read excludes the cached tips, whose ancestors are
+ * all in it). Not used where parents can change under the same commit: shallow repositories
+ * (`git fetch --unshallow` adds parents), replace refs and grafts; nor where `.git` is not a folder
+ * in the work tree (worktrees, submodules: then the graph is read whole, as without a cache).
+ */
+export interface GraphCache {
+  file: string;
+  /** the text (read when needed: a cache whose image is current is never parsed) */
+  text(): Promise<string>;
+  /** the graph of the text, ready to count */
+  prepared: PreparedGraph;
+}
+
+const GRAPH_CACHE = ['sdlc', 'graph-cache-v1'];
+/**
+ * Next to the text, `graph-cache-v1.prepared`: the parsed graph with its segments and dominators as a
+ * binary image (packCounter), stamped with the size and modification time of the text it was made
+ * from. While the stamp matches, a snapshot reads the image instead of parsing the text and preparing
+ * the counter again (on a 50,000-commit history that is most of a warm snapshot's own CPU time).
+ */
+const GRAPH_IMAGE_SUFFIX = '.prepared';
+/** Beyond this the graph is read from git each time (and beyond this an image is not written). */
+const GRAPH_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Whether a snapshot may use and write its caches (the graph's and the tag objects'): not where
+ * objects can show other parents or contents under the same id (replace refs, grafts) nor in a
+ * shallow repository, and only where `<root>/.git` is a folder. Asked once per snapshot.
+ */
+export async function cachesUsable(root: string): Promise<boolean> {
+  const gitDir = path.join(root, '.git');
+  const exists = (p: string) =>
+    fs.access(path.join(gitDir, p)).then(
+      () => true,
+      () => false,
+    );
+  const [isDir, shallow, grafts, replace, packed] = await Promise.all([
+    isDirectory(gitDir),
+    exists('shallow'),
+    exists(path.join('info', 'grafts')),
+    fs.readdir(path.join(gitDir, 'refs', 'replace')).then((e) => e.length > 0, () => false),
+    fs.readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => ''),
+  ]);
+  return isDir && !shallow && !grafts && !replace && !packed.includes(' refs/replace/') && !process.env.GIT_REPLACE_REF_BASE;
+}
+
+/**
+ * The cache when present and usable, else null (then the graph is read whole): from the image when its
+ * stamp matches the text, else parsed from the text (and the image written for the next time).
+ */
+export async function openGraphCache(root: string, usable: Promise<boolean>): Promise<GraphCache | null> {
+  const file = path.join(root, '.git', ...GRAPH_CACHE);
+  const [st, image] = await Promise.all([fs.stat(file).catch(() => null), readWhole(file + GRAPH_IMAGE_SUFFIX)]);
+  if (!st || !(await usable)) return null;
+  const restored = image ? unpackCounter(image) : null;
+  if (restored && restored.stamp[0] === st.size && restored.stamp[1] === st.mtimeMs) {
+    let text: Promise<string> | undefined;
+    return { file, text: () => (text ??= fs.readFile(file, 'utf8')), prepared: { graph: restored.graph, counter: restored.counter } };
+  }
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  if (text === null || !text.endsWith('\n')) return null;
+  const prepared = prepareGraph(parseCommitGraph(text));
+  // Stamped with the stat taken before the read: if the text changed in between, the stamp is stale
+  // and the next snapshot parses the text again.
+  await writeGraphImage(file, prepared, st);
+  return { file, text: () => Promise.resolve(text), prepared };
+}
+
+/**
+ * A file's bytes in one read, null when it cannot be read. (fs.readFile reads in 512 KiB steps, each
+ * waiting for a turn of this thread, which is busy starting git processes at that moment.)
+ */
+async function readWhole(file: string): Promise<Buffer | null> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return bytes.subarray(0, at);
+  } catch {
+    return null;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** Writes the cache after a full read (first snapshot of a repository). Failures are ignored: it is only a cache. */
+export async function startGraphCache(root: string, text: string, prepared: PreparedGraph, usable: Promise<boolean>): Promise<void> {
+  if (text.length === 0 || !(await usable)) return;
+  await writeGraphCache(path.join(root, '.git', ...GRAPH_CACHE), text, prepared);
+}
+
+/** The text, then the image stamped with the text's new size and time. */
+export async function writeGraphCache(file: string, text: string, prepared: PreparedGraph): Promise<void> {
+  if (text.length > GRAPH_CACHE_MAX_BYTES) return;
+  if (!(await writeAtomically(file, text))) return;
+  const st = await fs.stat(file).catch(() => null);
+  if (st) await writeGraphImage(file, prepared, st);
+}
+
+async function writeGraphImage(file: string, prepared: PreparedGraph, stamp: { size: number; mtimeMs: number }): Promise<void> {
+  const image = packCounter(prepared.graph, prepared.counter, [stamp.size, stamp.mtimeMs]);
+  // (About 150 bytes per commit, most of it the dominator tree's jump table: ~1.7 million commits fit.)
+  if (image && image.length <= GRAPH_CACHE_MAX_BYTES) await writeAtomically(file + GRAPH_IMAGE_SUFFIX, image);
+}
+
+async function writeAtomically(file: string, data: string | Uint8Array): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+    return true;
+  } catch {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    return false;
+  }
+}
+
+/* ------------------------------------------------------------------ tags */
+
+/**
+ * The tags of the last full tag read (parseTags of TAG_FORMAT), in `.git/sdlc/tags-v1`, with the
+ * SHA-256 of their key (each tag's ref and object). An object's type, peeled commit and subject never
+ * change, so while the refs name the same objects the tags are the same; the snapshot then does not
+ * make git open every tag object and the names are not parsed and sorted again.
+ */
+const TAG_CACHE = ['sdlc', 'tags-v1'];
+
+/**
+ * The file's tags and their key's hash, when it holds them and caches may be used; else null. It is read
+ * at once, only when it exists (a synchronous check: the full tag read must start at once otherwise).
+ */
+export function readTagCache(root: string, usable: Promise<boolean>): Promise<CachedTags | null> | null {
+  const file = path.join(root, '.git', ...TAG_CACHE);
+  if (!existsSync(file)) return null;
+  return Promise.all([fs.readFile(file, 'utf8').catch(() => null), usable]).then(([text, ok]) => {
+    if (text === null || !ok) return null;
+    try {
+      const cached = JSON.parse(text) as { key?: unknown; tags?: unknown };
+      if (typeof cached.key !== 'string' || !Array.isArray(cached.tags) || !cached.tags.every(isTagInfo)) return null;
+      return { keyHash: cached.key, tags: cached.tags };
+    } catch {
+      return null;
+    }
+  });
+}
+
+export interface CachedTags {
+  keyHash: string;
+  tags: TagInfo[];
+}
+
+/** The cached tags when they are the tags of this key (parseBranchRefs' tagKey), else null. */
+export function cachedTagsFor(cached: CachedTags | null, key: string): TagInfo[] | null {
+  return cached && cached.keyHash === keyHash(key) ? cached.tags : null;
+}
+
+/** Replaces the file after a full tag read; removes it where caches are not to be used. */
+export async function writeTagCache(root: string, key: string, tags: readonly TagInfo[], usable: Promise<boolean>): Promise<void> {
+  const file = path.join(root, '.git', ...TAG_CACHE);
+  if (await usable) await writeAtomically(file, JSON.stringify({ key: keyHash(key), tags }));
+  else await fs.rm(file, { force: true }).catch(() => undefined);
+}
+
+function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+function isTagInfo(t: unknown): t is TagInfo {
+  if (typeof t !== 'object' || t === null) return false;
+  const { name, sha, version, annotated, subject } = t as Record<string, unknown>;
+  return (
+    typeof name === 'string' &&
+    typeof sha === 'string' &&
+    OBJECT_ID.test(sha) &&
+    (version === null || typeof version === 'string') &&
+    (annotated === undefined || typeof annotated === 'boolean') &&
+    (subject === undefined || typeof subject === 'string')
+  );
+}
