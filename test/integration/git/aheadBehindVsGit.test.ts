@@ -143,6 +143,26 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     assert.equal((await image()).graph.index.size, 32, 'the image follows the text');
     await check('again');
   });
+  it('no cache with replace refs, loose or packed: counts and tags as git shows them through the replacement', async () => {
+    const s = { n: 12, parents: Array.from({ length: 12 }, (_, i) => [i - 1]), branches: [[10, 4], [6, 11]] as Array<[number, number]> };
+    const dir = await buildRepo(s);
+    const sdlcDir = path.join(dir, '.git', 'sdlc');
+    await git(dir, ['tag', '-a', '-m', 'release', 'v1.0.0', 'b1']);
+    await createGit(dir).snapshot();
+    assert.deepEqual((await fs.readdir(sdlcDir)).sort(), ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v1']);
+    await fs.rm(path.join(sdlcDir, 'graph-cache-v1'));
+    // b0's tip now shows as a root commit of its own: every count through it changes.
+    const tip = (await git(dir, ['rev-parse', 'b0'])).trim();
+    const root = (await git(dir, ['commit-tree', '-m', 'replacement', `${tip}^{tree}`])).trim();
+    await git(dir, ['replace', tip, root]);
+    for (const label of ['loose', 'packed']) {
+      if (label === 'packed') await git(dir, ['pack-refs', '--all']);
+      const expected = await gitTrack(dir);
+      const snap = await createGit(dir).snapshot();
+      for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
+      assert.deepEqual(await fs.readdir(sdlcDir), ['graph-cache-v1.prepared'], `${label}: no graph or tag cache is written (the stale tags are removed)`);
+    }
+  });
 });
 
 describe('the first page of the log, read alongside snapshot(current)', function () {
