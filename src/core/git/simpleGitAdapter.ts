@@ -288,14 +288,7 @@ class SimpleGitRepository implements Git {
       const refReads = Promise.all([revParseRead, statusRead, refsRead, remotesRead]);
       refReads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
-      const graphRead =
-        mode === 'all' && !cache
-          ? this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
-              const graph = prepareGraph(parseCommitGraph(r.stdout));
-              if (await ownsCache) await startGraphCache(this.root, r.stdout, graph, usable);
-              return graph;
-            })
-          : undefined;
+      const graphRead = mode === 'all' && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const [revParse, statusOut, refsOut, remotesOut] = await refReads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
@@ -397,6 +390,15 @@ class SimpleGitRepository implements Git {
     return result;
   }
 
+  /** The graph of every branch and remote-tracking branch, read whole; the cache is started with it (when `owns`). */
+  private readWholeGraph(owns: Promise<boolean>, usable: Promise<boolean>): Promise<PreparedGraph> {
+    return this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
+      const graph = prepareGraph(parseCommitGraph(r.stdout));
+      if (await owns) await startGraphCache(this.root, r.stdout, graph, usable);
+      return graph;
+    });
+  }
+
   /**
    * The graph from the cache, with the commits of tips it lacks read from git (only those: the cached
    * tips are excluded, and the cache holds every ancestor of each of them) and appended to it.
@@ -441,6 +443,10 @@ class SimpleGitRepository implements Git {
     return this.exclusive(async () => {
       const result = new Map<string, { ahead: number; behind: number }>();
       if (pairs.length === 0) return result;
+      // The graph as the snapshot reads it: from the cache when there is one (read meanwhile).
+      const usable = cachesUsable(this.root);
+      const opening = openGraphCache(this.root, usable);
+      opening.catch(() => undefined);
       const refs = await this.exec(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/heads', 'refs/remotes']);
       const sha = new Map<string, string>();
       for (const line of refs.stdout.split('\n')) {
@@ -458,7 +464,16 @@ class SimpleGitRepository implements Git {
         if (left === right) result.set(p.branch, { ahead: 0, behind: 0 });
         else todo.push({ key: p.branch, left, right });
       }
-      if (todo.length > 0) for (const [k, v] of await this.countPairs(todo)) result.set(k, v);
+      if (todo.length > 0) {
+        const owns = this.resolveGitDir().then(
+          (dir) => dir === path.join(this.root, '.git'),
+          () => false,
+        );
+        const tips = [...sha.values()];
+        const cache = await opening;
+        const graph = cache ? await this.updateGraphCache(cache, tips, await owns) : await this.readWholeGraph(owns, usable);
+        for (const [k, v] of await this.countPairs(todo, graph)) result.set(k, v);
+      }
       return result;
     }, undefined, [], false, `aheadBehind(${pairs.length} pairs)`);
   }

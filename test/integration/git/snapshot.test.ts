@@ -231,6 +231,38 @@ describe('snapshot of a realistic repository', function () {
     assert.equal(lazy.has('nope'), false);
   });
 
+  it('aheadBehind(pairs) reads the graph as the snapshot does: whole once (and kept), then only new commits', async () => {
+    const dir = await cloneRepo(repo);
+    await git(dir, ['branch', '-q', '--track', 'feature', 'origin/feature']);
+    await git(dir, ['branch', '-q', '--no-track', 'old', 'HEAD~1']);
+    const logger = captureLogger();
+    const g = createGit(dir, { logger });
+    const pairs = [
+      { branch: 'main', upstream: 'origin/main' },
+      { branch: 'feature', upstream: 'origin/feature' },
+      { branch: 'old', upstream: 'feature' },
+    ];
+    const expected = async () => {
+      const out = new Map<string, { ahead: number; behind: number }>();
+      for (const p of pairs) {
+        const [ahead, behind] = (await git(dir, ['rev-list', '--left-right', '--count', `${p.branch}...${p.upstream}`])).trim().split(/\s+/).map(Number);
+        out.set(p.branch, { ahead, behind });
+      }
+      return out;
+    };
+    const reads = (what: string) => logger.gitLines().filter((l) => l.includes(what)).length;
+    assert.deepEqual(await g.aheadBehind(pairs), await expected());
+    assert.equal(reads('rev-list --parents --branches --remotes'), 1, 'the first read is whole');
+    const cacheFile = path.join(dir, '.git', 'sdlc', 'graph-cache-v1');
+    const lines = (await fs.readFile(cacheFile, 'utf8')).trim().split('\n').length;
+    await git(dir, ['checkout', '-q', 'feature']);
+    await commit(dir, 'feat: one more');
+    assert.deepEqual(await g.aheadBehind(pairs), await expected());
+    assert.equal(reads('rev-list --parents --branches --remotes'), 1, 'then the cache is read');
+    assert.equal(reads('rev-list --parents --stdin'), 1, "only the new tip's commits are read");
+    assert.equal((await fs.readFile(cacheFile, 'utf8')).trim().split('\n').length, lines + 1);
+  });
+
   it('log pages through history', async () => {
     const g = createGit(repo);
     const first = await g.log({ limit: 2 });
