@@ -14,8 +14,7 @@ import type { CliContext } from './cli/context';
 import { enterpriseHostsFromEnv, secretsFromEnv } from './cli/env';
 import { commandHelp, generalHelp, helpJson } from './cli/help';
 import { SdlcError, errorMessage } from './core/errors';
-import { isDirectory } from './core/files';
-import { discoverRepository, type RepositoryFacts } from './core/git/discovery';
+import { discoverRepository, likelyRoot, type RepositoryFacts } from './core/git/discovery';
 import type { Git } from './core/git/git';
 import { createGit } from './core/git/simpleGitAdapter';
 import { GitError } from './core/git/gitError';
@@ -86,8 +85,7 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
       logger,
       openRepository,
       async readRepository(read, rootOf) {
-        // (git names the root by its real path, so the guess is the folder's real path.)
-        const real = !git && (await isDirectory(path.join(cwd, '.git'))) ? await fs.realpath(cwd).catch(() => null) : null;
+        const real = git ? null : likelyRoot(cwd);
         if (real) {
           const guess = services.createGit(real, { logger, enterpriseHosts });
           const answer = await read(guess).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyGitFailure } from './classify';
 import { gitEnvironment } from './environment';
@@ -8,6 +8,22 @@ import { GitError } from './gitError';
 import { isDirectory } from '../files';
 
 /* Finding the repositories of a workspace folder. */
+
+/**
+ * The root a folder most likely is, before git says (git's answer then decides): the folder's real
+ * path when it holds `.git` (git names a root by its real path), else null. Synchronous on purpose:
+ * it is asked at a start (the CLI's, the editor's first scan) so that git runs before the event loop
+ * is free again.
+ */
+export function likelyRoot(folder: string): string | null {
+  const dir = path.resolve(folder);
+  if (!existsSync(path.join(dir, '.git'))) return null;
+  try {
+    return realpathSync.native(dir);
+  } catch {
+    return null;
+  }
+}
 
 const SKIPPED_DIRS = new Set(['node_modules', 'bower_components', '__pycache__']);
 

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Git, RepoSnapshot } from '../../core/git/git';
-import { findRepositories, isGitInstalled, type RepositoryFacts } from '../../core/git/discovery';
+import { findRepositories, isGitInstalled, likelyRoot, type RepositoryFacts } from '../../core/git/discovery';
 import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
 import { SdlcError, errorMessage } from '../../core/errors';
@@ -150,8 +149,8 @@ export class RepositoryStore implements vscode.Disposable {
   private probe(folders: readonly vscode.WorkspaceFolder[]): Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }> {
     const probes = new Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>();
     for (const folder of folders) {
-      const dir = path.resolve(folder.uri.fsPath);
-      if (probes.has(dir) || this.repositories.some((r) => r.root === dir) || !existsSync(path.join(dir, '.git'))) continue;
+      const dir = likelyRoot(folder.uri.fsPath);
+      if (!dir || probes.has(dir) || this.repositories.some((r) => r.root === dir)) continue;
       const git = this.options.createGit(dir);
       const snapshot = git.snapshot({ aheadBehind: 'current' });
       snapshot.catch(() => undefined); // a folder that is not a repository root: never used
@@ -375,3 +374,4 @@ export class RepositoryStore implements vscode.Disposable {
 function fingerprint(github: RepositoryModel['github']): string {
   return JSON.stringify(github, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
 }
+

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { discoverRepository, findRepositories, isGitInstalled, repositoryRoot, type RepositoryFacts } from '../../../src/core/git/discovery';
+import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, repositoryRoot, type RepositoryFacts } from '../../../src/core/git/discovery';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import type { Logger } from '../../../src/core/log';
 import { cleanupTempDirs, git, makeRepo, makeTempDir } from '../../support/repos';
@@ -31,6 +31,12 @@ describe('repository discovery', () => {
     const link = path.join(links, 'ws');
     await fs.symlink(real, link, 'dir');
     assert.deepEqual(await findRepositories(link), [await fs.realpath(real)]);
+    // The guess made before git answers (the CLI's and the editor's first snapshot) is that same path,
+    // so the snapshot started on it is kept; a folder without .git gives no guess.
+    assert.equal(likelyRoot(link), await fs.realpath(real));
+    assert.equal(likelyRoot(path.join(link, '.')), await fs.realpath(real));
+    assert.equal(likelyRoot(links), null);
+    assert.equal(likelyRoot(path.join(links, 'missing')), null);
   });
 
   it('a folder inside a repository gives the repository root', async () => {
