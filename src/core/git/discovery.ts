@@ -112,6 +112,8 @@ export async function findRepositories(
     gitPath?: string;
     /** Called with the repository `folder` is in as soon as git names it, before the walk below the folder. */
     onDiscovered?: (repository: RepositoryFacts & { root: string }) => void;
+    /** `discoverRepository(folder)` already under way (a caller that started it earlier): taken instead of asking git again. */
+    discovery?: Promise<RepositoryFacts & { root: string }>;
   } = {},
 ): Promise<string[]> {
   const maxDepth = options.maxDepth ?? 3;
@@ -134,7 +136,7 @@ export async function findRepositories(
 
   const start = path.resolve(folder);
   // Discovery first: its git process starts before anything else waits for the event loop.
-  const discovered = discoverRepository(start, { gitPath: options.gitPath, signal });
+  const discovered = options.discovery ?? discoverRepository(start, { gitPath: options.gitPath, signal });
   discovered.catch(() => undefined); // awaited below
   if (!(await isDirectory(start))) return [];
   try {

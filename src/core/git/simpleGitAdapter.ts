@@ -36,8 +36,10 @@ export interface CreateGitOptions {
   /**
    * What discovery just read (discoverRepository; `root` is the toplevel it gave): the git dir for the
    * adapter's life, and both for the first snapshot, which then runs one git process less.
+   * Or discovery still under way (`discoverRepository(root)`, started to confirm a guessed root): the
+   * first snapshot takes its answer, root included, instead of running its own rev-parse.
    */
-  discovered?: RepositoryFacts;
+  discovered?: RepositoryFacts | Promise<RepositoryFacts & { root: string }>;
 }
 
 interface ExecOptions extends RunOptions {
@@ -64,7 +66,7 @@ class SimpleGitRepository implements Git {
    */
   private firstPage: { turn: number; page: Promise<CommitInfo[]> } | undefined;
   /** `options.discovered`, until the first snapshot takes it. */
-  private discovered: RepositoryFacts | undefined;
+  private discovered: CreateGitOptions['discovered'];
 
   constructor(
     readonly root: string,
@@ -72,7 +74,7 @@ class SimpleGitRepository implements Git {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.discovered = options.discovered;
-    if (options.discovered) this.gitDirPromise = Promise.resolve(options.discovered.gitDir);
+    if (options.discovered && !(options.discovered instanceof Promise)) this.gitDirPromise = Promise.resolve(options.discovered.gitDir);
   }
 
   /* ------------------------------------------------------------------ running git */
@@ -275,7 +277,7 @@ class SimpleGitRepository implements Git {
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
       const remotesRead = this.exec(['remote', '-v']);
       const revParseRead = discovered
-        ? Promise.resolve({ stdout: `${discovered.gitDir}\n${discovered.shallow}\n${this.root}\n`, exitCode: 0 })
+        ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Git, RepoSnapshot } from '../../core/git/git';
-import { findRepositories, isGitInstalled, likelyRoot, type RepositoryFacts } from '../../core/git/discovery';
+import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, type RepositoryFacts } from '../../core/git/discovery';
 import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
 import { SdlcError, errorMessage } from '../../core/errors';
@@ -16,7 +16,7 @@ export interface StoreOptions {
   log: Logger;
   auth: GitHubAuth;
   /** `discovered`: what discovery read about the repository (its first snapshot runs one git process less). */
-  createGit: (root: string, discovered?: RepositoryFacts) => Git;
+  createGit: (root: string, discovered?: RepositoryFacts | Promise<RepositoryFacts & { root: string }>) => Git;
 }
 
 /** How many branch heads get their CI state fetched (current branch first): keeps polling cheap. */
@@ -102,7 +102,7 @@ export class RepositoryStore implements vscode.Disposable {
     };
     const facts = new Map<string, RepositoryFacts>();
     const early: Array<Promise<void>> = [];
-    const probes = this.probe(folders);
+    const { byRoot: probes, discoveries } = this.probe(folders);
     const adopt = (folder: vscode.WorkspaceFolder, { root, ...known }: RepositoryFacts & { root: string }) => {
       facts.set(root, known);
       if (this.repositories.some((r) => r.root === root)) return;
@@ -115,7 +115,7 @@ export class RepositoryStore implements vscode.Disposable {
     };
     const scans = await Promise.all(
       folders.map((folder) =>
-        findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, onDiscovered: (d) => adopt(folder, d) }).then(
+        findRepositories(folder.uri.fsPath, { maxDepth: scanDepth, onDiscovered: (d) => adopt(folder, d), discovery: discoveries.get(folder) }).then(
           (roots) => ({ roots, error: null as unknown }),
           (e: unknown) => ({ roots: [] as string[], error: e }),
         ),
@@ -143,20 +143,29 @@ export class RepositoryStore implements vscode.Disposable {
   /**
    * A folder holding `.git` is most often the root of its repository: its snapshot starts at once,
    * beside discovery, and is kept when discovery names the folder itself as the root (else it is
-   * dropped unseen). The check is synchronous on purpose: right after activation the event loop is
-   * busy, and git should be running by then. Folders of known repositories are not probed.
+   * dropped unseen). The snapshot takes discovery's answer instead of asking git the same (one git
+   * process less on the first screen), and so does the folder's scan. The check is synchronous on
+   * purpose: right after activation the event loop is busy, and git should be running by then.
+   * Folders of known repositories are not probed.
    */
-  private probe(folders: readonly vscode.WorkspaceFolder[]): Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }> {
-    const probes = new Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>();
+  private probe(folders: readonly vscode.WorkspaceFolder[]): {
+    byRoot: Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>;
+    discoveries: Map<vscode.WorkspaceFolder, Promise<RepositoryFacts & { root: string }>>;
+  } {
+    const byRoot = new Map<string, { git: Git; snapshot: Promise<RepoSnapshot> }>();
+    const discoveries = new Map<vscode.WorkspaceFolder, Promise<RepositoryFacts & { root: string }>>();
     for (const folder of folders) {
       const dir = likelyRoot(folder.uri.fsPath);
-      if (!dir || probes.has(dir) || this.repositories.some((r) => r.root === dir)) continue;
-      const git = this.options.createGit(dir);
+      if (!dir || byRoot.has(dir) || this.repositories.some((r) => r.root === dir)) continue;
+      const discovery = discoverRepository(folder.uri.fsPath);
+      discovery.catch(() => undefined); // the folder's scan reports it
+      discoveries.set(folder, discovery);
+      const git = this.options.createGit(dir, discovery);
       const snapshot = git.snapshot({ aheadBehind: 'current' });
       snapshot.catch(() => undefined); // a folder that is not a repository root: never used
-      probes.set(dir, { git, snapshot });
+      byRoot.set(dir, { git, snapshot });
     }
-    return probes;
+    return { byRoot, discoveries };
   }
 
   private setState(state: RepositoriesState, repositories: RepositoryModel[]): void {

@@ -6,6 +6,7 @@ import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import type { Logger } from '../../../src/core/log';
 import { cleanupTempDirs, git, makeRepo, makeTempDir } from '../../support/repos';
 import { rejectsWith } from './helpers';
+import type { GitTraceEvent } from '../../../src/core/git/trace';
 
 describe('repository discovery', () => {
   after(cleanupTempDirs);
@@ -76,6 +77,31 @@ describe('repository discovery', () => {
     assert.equal(gitDir, path.join(repo, '.git'));
     assert.deepEqual(snap, first);
     assert.equal(calls.filter((c) => c.includes('rev-parse')).length, 1, calls.join('\n'));
+  });
+
+  it("discovery under way (the editor's probe of a folder holding .git): the first snapshot and the folder's scan take its answer, no rev-parse of their own", async () => {
+    const repo = await makeRepo();
+    const trace: GitTraceEvent[] = [];
+    (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace = trace;
+    try {
+      const revParses = () => trace.filter((e) => e.what.startsWith('git rev-parse')).length;
+      const discovery = discoverRepository(repo);
+      const g = createGit(repo, { discovered: discovery });
+      const [snap, roots] = await Promise.all([g.snapshot(), findRepositories(repo, { discovery })]);
+      assert.equal(revParses(), 1, 'only the discovery');
+      assert.deepEqual(roots, [repo]);
+      assert.equal(await g.gitDir(), path.join(repo, '.git'));
+      assert.deepEqual(snap, await createGit(repo).snapshot());
+      // A guess that discovery corrects (a .git folder that is no repository, inside one): the
+      // snapshot says discovery's root, and writes nothing into that .git.
+      const nested = path.join(repo, 'vendor', 'lib');
+      await fs.mkdir(path.join(nested, '.git'), { recursive: true });
+      const corrected = await createGit(nested, { discovered: discoverRepository(nested) }).snapshot();
+      assert.equal(corrected.root, repo);
+      assert.deepEqual(await fs.readdir(path.join(nested, '.git')), []);
+    } finally {
+      delete (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace;
+    }
   });
 
   it('a bare repository and a git dir are not work trees: NotARepository', async () => {
