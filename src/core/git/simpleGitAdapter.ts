@@ -9,6 +9,7 @@ import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnaps
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import type { RepositoryFacts } from './discovery';
+import { bulkRead } from './bulkRead';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
@@ -45,6 +46,8 @@ export interface CreateGitOptions {
 interface ExecOptions extends RunOptions {
   /** Exit codes that are answers, not failures (e.g. 1 of `merge-base --is-ancestor`). */
   okExitCodes?: readonly number[];
+  /** A read-only command with fixed arguments and a large output: read through a file (bulkRead), not simple-git's pipe. */
+  bulk?: boolean;
 }
 
 interface ExecResult {
@@ -122,9 +125,19 @@ class SimpleGitRepository implements Git {
     }
     const line = () => `> git ${redactArgs(args).join(' ')} [${Date.now() - started}ms]`;
     try {
-      const sg = simpleGit(sgOptions);
-      sg.env(env);
-      const stdout = await sg.raw([...args]);
+      let stdout: string;
+      if (options.bulk && options.input === undefined) {
+        const r = await bulkRead(this.options.gitPath ?? 'git', args, this.root, env, options.signal);
+        if (r.exitCode !== 0) {
+          captured = { exitCode: r.exitCode, stderr: r.stderr, error: r.error };
+          throw r.error ?? new Error(r.stderr || `exit code ${r.exitCode}`);
+        }
+        stdout = r.stdout;
+      } else {
+        const sg = simpleGit(sgOptions);
+        sg.env(env);
+        stdout = await sg.raw([...args]);
+      }
       this.logger.info(line());
       return { stdout, exitCode: 0 };
     } catch (e) {
@@ -268,13 +281,13 @@ class SimpleGitRepository implements Git {
       const discovered = this.discovered;
       this.discovered = undefined;
       const tagCache = readTagCache(this.root, usable);
-      const refsRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags']);
+      const refsRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
       // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see
       // snapshotCaches): at once when there are none, else when the refs show they changed.
-      const fullTagRead = () => this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags']).then((r) => parseTags(r.stdout));
+      const fullTagRead = () => this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags'], { bulk: true }).then((r) => parseTags(r.stdout));
       const tagsRead = tagCache ? null : fullTagRead();
       tagsRead?.catch(() => undefined); // awaited below; a failure surfaces there
-      const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
+      const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
       const remotesRead = this.exec(['remote', '-v']);
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
@@ -394,7 +407,7 @@ class SimpleGitRepository implements Git {
 
   /** The graph of every branch and remote-tracking branch, read whole; the cache is started with it (when `owns`). */
   private readWholeGraph(owns: Promise<boolean>, usable: Promise<boolean>): Promise<PreparedGraph> {
-    return this.exec(['rev-list', '--parents', '--branches', '--remotes']).then(async (r) => {
+    return this.exec(['rev-list', '--parents', '--branches', '--remotes'], { bulk: true }).then(async (r) => {
       const graph = prepareGraph(parseCommitGraph(r.stdout));
       if (await owns) await startGraphCache(this.root, r.stdout, graph, usable);
       return graph;
@@ -449,7 +462,7 @@ class SimpleGitRepository implements Git {
       const usable = cachesUsable(this.root);
       const opening = openGraphCache(this.root, usable);
       opening.catch(() => undefined);
-      const refs = await this.exec(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/heads', 'refs/remotes']);
+      const refs = await this.exec(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/heads', 'refs/remotes'], { bulk: true });
       const sha = new Map<string, string>();
       for (const line of refs.stdout.split('\n')) {
         const [ref, oid] = line.split('\0');

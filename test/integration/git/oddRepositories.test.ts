@@ -207,4 +207,15 @@ describe('odd repositories', function () {
     const e = await rejectsWith(createGit(repo, { gitPath: '/nonexistent/bin/git' }).snapshot(), 'GitNotFound');
     assert.match(e.message, /\/nonexistent\/bin\/git/);
   });
+
+  it('a repository folder removed under an open adapter: NotARepository saying the folder is gone, not GitNotFound', async () => {
+    const repo = await makeRepo({ commits: 1 });
+    const g = createGit(repo);
+    await g.snapshot();
+    await fs.rm(repo, { recursive: true, force: true });
+    for (const read of [() => g.snapshot(), () => g.aheadBehind([{ branch: 'main', upstream: 'main' }])]) {
+      const e = await rejectsWith(read(), 'NotARepository');
+      assert.match(e.message, /does not exist/);
+    }
+  });
 });

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface BulkReadResult {
+  stdout: string;
+  stderr: string;
+  /** null when git did not run to an exit (not found, killed, aborted) */
+  exitCode: number | null;
+  error?: Error;
+}
+
+/**
+ * One read-only git process whose output may be large (the snapshot's 15,000 refs, a whole commit
+ * graph), written to a temporary file instead of a pipe. Through a pipe git stops at every 64 KiB
+ * until this process's event loop drains it: in an extension host busy with VS Code's start, the ref
+ * read took ~500 ms that way against ~60 ms alone. Through a file git runs to its end at once, and
+ * the output is read in one go when it exits. The file is private (a new 0700 folder, 0600, created
+ * exclusively) and removed at once where the system allows it (before git writes a byte), else after.
+ * Only for fixed argument lists of read-only commands: nothing of simple-git's argument checks is
+ * needed, and the environment is the caller's (gitEnvironment).
+ */
+export function bulkRead(gitPath: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<BulkReadResult> {
+  return new Promise((resolve) => {
+    let dir: string | undefined;
+    let fd: number | undefined;
+    try {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'sdlc-git-'));
+      const file = path.join(dir, 'stdout');
+      fd = openSync(file, 'wx+', 0o600);
+      try {
+        unlinkSync(file);
+        rmSync(dir, { recursive: true, force: true });
+        dir = undefined;
+      } catch {
+        // (Windows: an open file cannot be removed; it is, once read.)
+      }
+    } catch (e) {
+      cleanup();
+      resolve({ stdout: '', stderr: '', exitCode: null, error: e instanceof Error ? e : new Error(String(e)) });
+      return;
+    }
+    const stderr: Buffer[] = [];
+    let failure: Error | undefined;
+    let child: ChildProcess;
+    try {
+      child = spawn(gitPath, args, { cwd, env, stdio: ['ignore', fd, 'pipe'], windowsHide: true, signal });
+    } catch (e) {
+      cleanup();
+      resolve({ stdout: '', stderr: '', exitCode: null, error: e instanceof Error ? e : new Error(String(e)) });
+      return;
+    }
+    child.stderr?.on('data', (d: Buffer) => stderr.push(d));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // (A missing working folder fails the spawn with ENOENT too: say which is missing, as simple-git does.)
+      failure = e.code === 'ENOENT' && !existsSync(cwd) ? new Error(`Cannot use git in a directory that does not exist: ${cwd}`) : e;
+    });
+    child.on('close', (code) => {
+      let stdout = '';
+      try {
+        if (code === 0 && fd !== undefined) {
+          const size = fstatSync(fd).size;
+          const bytes = Buffer.allocUnsafe(size);
+          let at = 0;
+          while (at < size) {
+            const n = readSync(fd, bytes, at, size - at, at);
+            if (n === 0) break;
+            at += n;
+          }
+          stdout = bytes.toString('utf8', 0, at);
+        }
+      } catch (e) {
+        failure ??= e instanceof Error ? e : new Error(String(e));
+      }
+      cleanup();
+      resolve({ stdout, stderr: Buffer.concat(stderr).toString('utf8'), exitCode: failure ? null : code, ...(failure ? { error: failure } : {}) });
+    });
+
+    function cleanup(): void {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    }
+  });
+}
