@@ -1165,3 +1165,57 @@ function jumpLevels(n: number): number {
   while (1 << levels < n + 1) levels++;
   return levels;
 }
+
+/**
+ * The commits of a graph that are no commit's parent in it. A graph read as the ancestry of some tips
+ * holds exactly their ancestors, so excluding these from a read of new commits (`^sha`) excludes all
+ * of the graph, and nothing else.
+ */
+export function graphHeads(graph: CommitGraph): string[] {
+  const isParent = new Uint8Array(graph.generation.length);
+  for (const p of graph.parentList) isParent[p] = 1;
+  const heads: string[] = [];
+  for (const [sha, i] of graph.index) if (!isParent[i]) heads.push(sha);
+  return heads;
+}
+
+/* ------------------------------------------------------------------ tags merged into HEAD */
+
+/**
+ * `git tag --merged HEAD` from a graph that holds `head`: the lines of
+ * `for-each-ref --format=<MERGED_TAGS_FORMAT>%00%(*objecttype) refs/tags` whose tag peels to one of
+ * HEAD's commits, without that last field (as git prints them). Every ancestor of a commit in the
+ * graph is in it, so a tag whose commit is not in the graph is not merged. Null when the graph cannot
+ * tell: `head` is not in it, or a tag points at a tag (git peels that further than `*objectname`).
+ */
+export function mergedLines(graph: CommitGraph, head: string, output: string): string | null {
+  const h = graph.index.get(head);
+  if (h === undefined) return null;
+  const { parentStart, parentList } = graph;
+  const reached = new Uint8Array(graph.generation.length);
+  const stack = new Int32Array(graph.generation.length);
+  let top = 0;
+  reached[h] = 1;
+  stack[top++] = h;
+  while (top > 0) {
+    const c = stack[--top];
+    for (let k = parentStart[c]; k < parentStart[c + 1]; k++) {
+      const p = parentList[k];
+      if (!reached[p]) {
+        reached[p] = 1;
+        stack[top++] = p;
+      }
+    }
+  }
+  let out = '';
+  for (const line of output.split('\n')) {
+    if (!line) continue;
+    const fields = line.split('\0');
+    if (fields.length !== 4) return null;
+    const [name, object, peeled, peeledType] = fields;
+    if (peeledType === 'tag') return null;
+    const c = graph.index.get(peeled || object);
+    if (c !== undefined && reached[c]) out += `${name}\0${object}\0${peeled}\n`;
+  }
+  return out;
+}

@@ -168,4 +168,13 @@ export interface Git {
   deleteTag(name: string): Promise<void>;
   /** sha of a ref, or null when it does not resolve. */
   resolve(ref: string): Promise<string | null>;
+  /**
+   * The tags HEAD contains, exactly as `git tag --merged HEAD --list` prints them with MERGED_TAGS_FORMAT
+   * (name, object, peeled object; by name). From the graph cache of earlier snapshots when there is one,
+   * without git walking HEAD's history (extension).
+   */
+  mergedTags(options?: { signal?: AbortSignal }): Promise<string>;
 }
+
+/** The format of `mergedTags`' lines (and of `git tag --merged` where versioning reads tags). */
+export const MERGED_TAGS_FORMAT = '%(refname:strip=2)%00%(objectname)%00%(*objectname)';

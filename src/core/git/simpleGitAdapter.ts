@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
-import { countAheadBehind, parseCommitGraph } from './aheadBehind';
+import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
-import type { BranchInfo, CommitInfo, Git, PushOptions, RepoOperation, RepoSnapshot, RunOptions } from './git';
+import { MERGED_TAGS_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import type { RepositoryFacts } from './discovery';
@@ -415,17 +415,17 @@ class SimpleGitRepository implements Git {
   }
 
   /**
-   * The graph from the cache, with the commits of tips it lacks read from git (only those: the cached
-   * tips are excluded, and the cache holds every ancestor of each of them) and appended to it.
+   * The graph from the cache, with the commits of tips it lacks read from git (only those: the graph's
+   * heads are excluded, and the cache holds every ancestor of each of them) and appended to it.
    */
   private async updateGraphCache(cache: GraphCache, tips: readonly string[], writable: boolean): Promise<PreparedGraph> {
     const { graph } = cache.prepared;
-    const missing: string[] = [];
-    const known: string[] = [];
-    for (const t of tips) (graph.index.has(t) ? known : missing).push(t);
+    const missing = tips.filter((t) => !graph.index.has(t));
     if (missing.length === 0) return cache.prepared;
+    // Everything cached is excluded through the graph's heads (not only through the tips given, which
+    // may not reach all of it: the walk would list cached commits again).
     const [out, cached] = await Promise.all([
-      this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...missing, ...known.map((t) => `^${t}`)].join('\n')}\n` }),
+      this.exec(['rev-list', '--parents', '--stdin'], { input: `${[...missing, ...graphHeads(graph).map((t) => `^${t}`)].join('\n')}\n` }),
       cache.text(),
     ]);
     // (Should another process have appended to the text since the graph was read, commits may be listed
@@ -491,6 +491,40 @@ class SimpleGitRepository implements Git {
       }
       return result;
     }, undefined, [], false, `aheadBehind(${pairs.length} pairs)`);
+  }
+
+  mergedTags(options: { signal?: AbortSignal } = {}): Promise<string> {
+    const { signal } = options;
+    const format = `--format=${MERGED_TAGS_FORMAT}`;
+    const args = ['tag', '--merged', 'HEAD', '--list', format];
+    return this.exclusive(
+      async () => {
+        // Without a graph cache, git answers (it walks HEAD's history: 360 ms on 50,000 commits, over a
+        // second in a busy editor). With one, HEAD's ancestors are marked in the cached graph (updated
+        // with HEAD's new commits first), and a tag is merged when the commit it peels to is marked.
+        const usable = cachesUsable(this.root);
+        const opening = openGraphCache(this.root, usable);
+        opening.catch(() => undefined);
+        const [refs, head] = await Promise.all([
+          this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal }),
+          this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }),
+        ]);
+        const cache = await opening;
+        const headSha = head.stdout.trim();
+        if (!cache || head.exitCode !== 0) return (await this.exec(args, { signal })).stdout;
+        const owns = this.resolveGitDir().then(
+          (dir) => dir === path.join(this.root, '.git'),
+          () => false,
+        );
+        const { graph } = await this.updateGraphCache(cache, [headSha], await owns);
+        const merged = mergedLines(graph, headSha, refs.stdout);
+        return merged ?? (await this.exec(args, { signal })).stdout;
+      },
+      signal,
+      args,
+      true,
+      'mergedTags',
+    );
   }
 
   async log(options: { ref?: string; skip?: number; limit?: number } = {}): Promise<CommitInfo[]> {

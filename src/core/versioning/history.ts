@@ -7,6 +7,7 @@
 import semver from 'semver';
 import type { ConventionalCommit } from './commits';
 import { loadMessageParser, type MessageParser } from './conventionalParser';
+import { MERGED_TAGS_FORMAT, type Git } from '../git/git';
 import type { GitRunner } from './gitRunner';
 import { pickLastRelease, type LastRelease } from './lastRelease';
 import type { TagFormat } from './tagFormat';
@@ -35,8 +36,8 @@ const FIELD = '\x1f';
 const FORMAT = `${RS}${['%H', '%P', '%an', '%ae', '%aI', '%B'].join('%x1f')}`;
 
 /** `git tag --merged HEAD` lines (name, object, peeled object), read once. */
-export async function readTags(git: GitRunner, signal?: AbortSignal): Promise<string> {
-  return git.run(['tag', '--merged', 'HEAD', '--list', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)'], { signal });
+export async function readTags(git: GitRunner & Partial<Pick<Git, 'mergedTags'>>, signal?: AbortSignal): Promise<string> {
+  return git.mergedTags ? git.mergedTags({ signal }) : git.run(['tag', '--merged', 'HEAD', '--list', `--format=${MERGED_TAGS_FORMAT}`], { signal });
 }
 
 /** The last release of a package from the output of `readTags`. */

@@ -425,7 +425,7 @@ export async function describePackage(root: string, dir: string, config: Version
 }
 
 /** Plans every package of a repository (or `only` some). Reads git and files; writes nothing. */
-export async function planRepository(git: Pick<Git, 'run' | 'root'>, options: PlanRepositoryOptions = {}): Promise<RepositoryPlan> {
+export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pick<Git, 'mergedTags'>>, options: PlanRepositoryOptions = {}): Promise<RepositoryPlan> {
   const config = options.config ?? {};
   const files = repoFiles(git.root, options.readFile);
   const signal = options.signal;

@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { unpackCounter } from '../../../src/core/git/aheadBehind';
 import { cleanupTempDirs, commit, git, makeRepo, makeTempDir } from '../../support/repos';
+import { MERGED_TAGS_FORMAT } from '../../../src/core/git/git';
+import { captureLogger } from './helpers';
 
 /** A random commit DAG with branches and their upstreams, written in one `git fast-import`. */
 const scenario = fc
@@ -162,6 +164,52 @@ describe('ahead/behind of every branch equals git on real repositories', functio
       for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
       assert.deepEqual(await fs.readdir(sdlcDir), ['graph-cache-v1.prepared'], `${label}: no graph or tag cache is written (the stale tags are removed)`);
     }
+  });
+});
+
+describe('tags merged into HEAD equal git tag --merged', function () {
+  this.timeout(120000);
+  after(cleanupTempDirs);
+  const kinds = ['light', 'annotated', 'nested', 'tree'] as const;
+
+  it('property: random DAGs and tags (lightweight, annotated, tags of tags, on trees), HEAD in the graph cache or not, then with a new commit', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...kinds)), { maxLength: 6 }), fc.option(fc.nat(), { nil: null }), async (s, tags, detachAt) => {
+        const dir = await buildRepo(s);
+        const all = (await git(dir, ['rev-list', '--all'])).trim().split('\n');
+        for (const [k, [at, kind]] of tags.entries()) {
+          const target = all[at % all.length];
+          if (kind === 'light') await git(dir, ['tag', `t${k}`, target]);
+          if (kind === 'annotated') await git(dir, ['tag', '-a', '-m', `tag ${k}`, `t${k}`, target]);
+          if (kind === 'tree') await git(dir, ['tag', `t${k}`, `${target}^{tree}`]);
+          if (kind === 'nested') {
+            await git(dir, ['tag', '-a', '-m', 'inner', `inner${k}`, target]);
+            await git(dir, ['tag', '-a', '-m', 'outer', `t${k}`, `inner${k}`]);
+          }
+        }
+        // HEAD: b0's tip, or any commit detached (perhaps one no branch reaches: not in the graph cache).
+        await git(dir, ['checkout', '-q', ...(detachAt === null ? ['b0'] : ['--detach', all[detachAt % all.length]])]);
+        const logger = captureLogger();
+        const g = createGit(dir, { logger });
+        await g.snapshot();
+        const expected = () => git(dir, ['tag', '--merged', 'HEAD', '--list', `--format=${MERGED_TAGS_FORMAT}`]);
+        assert.equal(await g.mergedTags(), await expected());
+        await commit(dir, 'one more on HEAD');
+        assert.equal(await g.mergedTags(), await expected(), 'after a commit the cache lacks');
+        // git walks HEAD's history only when a tag points at a tag.
+        const walks = logger.gitLines().filter((l) => l.includes('tag --merged')).length;
+        assert.equal(walks, tags.some(([, kind]) => kind === 'nested') ? 2 : 0);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('without a graph cache git answers', async () => {
+    const repo = await makeRepo({ commits: 3, tags: ['v1.0.0'] });
+    const logger = captureLogger();
+    const g = createGit(repo, { logger });
+    assert.equal(await g.mergedTags(), await git(repo, ['tag', '--merged', 'HEAD', '--list', `--format=${MERGED_TAGS_FORMAT}`]));
+    assert.equal(logger.gitLines().filter((l) => l.includes('tag --merged')).length, 1);
   });
 });
 
