@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isDirectory } from '../files';
@@ -154,15 +153,16 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
 /* ------------------------------------------------------------------ tags */
 
 /**
- * The tags of the last full tag read (parseTags of TAG_FORMAT), in `.git/sdlc/tags-v1`, with the
- * SHA-256 of their key (each tag's ref and object). An object's type, peeled commit and subject never
- * change, so while the refs name the same objects the tags are the same; the snapshot then does not
- * make git open every tag object and the names are not parsed and sorted again.
+ * The tags of the last full tag read (parseTags of TAG_FORMAT), in `.git/sdlc/tags-v2`, with their key
+ * (each tag's ref and object). An object's type, peeled commit and subject never change, so while the
+ * refs name the same objects the tags are the same; the snapshot then does not make git open every tag
+ * object, and the names are not parsed and sorted again. (The key is kept whole: comparing 300 KB of
+ * text is cheaper than hashing it.)
  */
-const TAG_CACHE = ['sdlc', 'tags-v1'];
+const TAG_CACHE = ['sdlc', 'tags-v2'];
 
 /**
- * The file's tags and their key's hash, when it holds them and caches may be used; else null. It is read
+ * The file's tags and their key, when it holds them and caches may be used; else null. It is read
  * at once, only when it exists (a synchronous check: the full tag read must start at once otherwise).
  */
 export function readTagCache(root: string, usable: Promise<boolean>): Promise<CachedTags | null> | null {
@@ -173,7 +173,7 @@ export function readTagCache(root: string, usable: Promise<boolean>): Promise<Ca
     try {
       const cached = JSON.parse(text) as { key?: unknown; tags?: unknown };
       if (typeof cached.key !== 'string' || !Array.isArray(cached.tags) || !cached.tags.every(isTagInfo)) return null;
-      return { keyHash: cached.key, tags: cached.tags };
+      return { key: cached.key, tags: cached.tags };
     } catch {
       return null;
     }
@@ -181,24 +181,20 @@ export function readTagCache(root: string, usable: Promise<boolean>): Promise<Ca
 }
 
 export interface CachedTags {
-  keyHash: string;
+  key: string;
   tags: TagInfo[];
 }
 
 /** The cached tags when they are the tags of this key (parseBranchRefs' tagKey), else null. */
 export function cachedTagsFor(cached: CachedTags | null, key: string): TagInfo[] | null {
-  return cached && cached.keyHash === keyHash(key) ? cached.tags : null;
+  return cached && cached.key === key ? cached.tags : null;
 }
 
 /** Replaces the file after a full tag read; removes it where caches are not to be used. */
 export async function writeTagCache(root: string, key: string, tags: readonly TagInfo[], usable: Promise<boolean>): Promise<void> {
   const file = path.join(root, '.git', ...TAG_CACHE);
-  if (await usable) await writeAtomically(file, JSON.stringify({ key: keyHash(key), tags }));
+  if (await usable) await writeAtomically(file, JSON.stringify({ key, tags }));
   else await fs.rm(file, { force: true }).catch(() => undefined);
-}
-
-function keyHash(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
 }
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

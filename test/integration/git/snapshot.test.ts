@@ -159,7 +159,7 @@ describe('snapshot of a realistic repository', function () {
 
   it('tags are kept between snapshots while the refs name the same objects; a new, moved or deleted tag reads them again', async () => {
     const dir = await cloneRepo(repo);
-    const cacheFile = path.join(dir, '.git', 'sdlc', 'tags-v1');
+    const cacheFile = path.join(dir, '.git', 'sdlc', 'tags-v2');
     await fs.rm(cacheFile, { force: true });
     const logger = captureLogger();
     const g = createGit(dir, { logger });
