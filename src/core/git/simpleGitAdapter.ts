@@ -309,7 +309,7 @@ class SimpleGitRepository implements Git {
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
       const remoteRows = parseRemotes(remotesOut.stdout);
-      const { local: localRows, remote: remoteBranches, remoteRefs, tagKey } = parseBranchRefs(refsOut.stdout, remoteRows.map((r) => r.name));
+      const { local: localRows, remote: remoteBranches, refSha, known, tagKey } = parseBranchRefs(refsOut.stdout, remoteRows.map((r) => r.name));
       let tags = cachedTagsFor(await tagCache, tagKey);
       if (!tags) {
         const read = await (tagsRead ?? fullTagRead());
@@ -318,13 +318,6 @@ class SimpleGitRepository implements Git {
       }
       const operation = await detectOperation(gitDir);
 
-      const refSha = new Map<string, string>();
-      for (const b of localRows) refSha.set(`refs/heads/${b.name}`, b.sha);
-      for (const b of remoteBranches) refSha.set(`refs/remotes/${b.name}`, b.sha);
-      // Every ref read, symbolic ones too (`refs/remotes/origin/HEAD`): what shortenRefName checks.
-      const known = new Set<string>(refSha.keys());
-      for (const ref of remoteRefs) known.add(ref);
-      for (const t of tags) known.add(`refs/tags/${t.name}`);
       const exists = (ref: string) => known.has(ref);
 
       const empty = status.oid === null && !status.detached;

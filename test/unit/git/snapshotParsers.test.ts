@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { RepositoryQueue } from '../../../src/core/git/repositoryQueue';
 import { parseBranchRefs, parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, shortenRefName, sortTags } from '../../../src/core/git/snapshotParsers';
 
@@ -71,9 +72,41 @@ describe('snapshot parsers', () => {
     // parseRemoteBranches reads REMOTE_BRANCH_FORMAT (no upstream column)
     assert.deepEqual(both.remote, parseRemoteBranches(remotes.replaceAll(`${Z}${Z}`, Z), ['origin', 'up/stream']));
     assert.deepEqual(both.remote.map((r) => r.name), ['origin/main', 'up/stream/dev']);
-    assert.deepEqual(both.remoteRefs, ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
+    assert.deepEqual([...both.known], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
+    assert.deepEqual([...both.refSha.keys()], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
     assert.deepEqual(both.tagKey, '');
-    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], remoteRefs: [], tagKey: '' });
+    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], refSha: new Map(), known: new Set(), tagKey: '' });
+  });
+
+  it('property: parseBranchRefs equals splitting every row, and its tag key is parseTags\' key of the same tags', () => {
+    const segment = fc.stringMatching(/^[a-z0-9._-]{1,8}$/);
+    const sha = fc.stringMatching(/^[0-9a-f]{40}$/);
+    const row = fc.record({
+      kind: fc.constantFrom('heads', 'remotes', 'tags'),
+      name: fc.array(segment, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
+      sha,
+      upstream: fc.option(fc.constantFrom('refs/remotes/origin/main', 'refs/heads/dev'), { nil: '' }),
+      symref: fc.option(fc.constantFrom('refs/remotes/origin/main'), { nil: '' }),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(row, { selector: (r) => `${r.kind}/${r.name}`, maxLength: 30 }), (rows) => {
+        // As git prints them: sorted by ref; upstreams only on local branches, symbolic refs only among remote-tracking ones.
+        const refs = rows
+          .map((r) => ({ ...r, ref: `refs/${r.kind}/${r.name}`, upstream: r.kind === 'heads' ? r.upstream : '', symref: r.kind === 'remotes' ? r.symref : '' }))
+          .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+        const output = refs.map((r) => `${r.ref}${Z}${r.sha}${Z}${r.upstream}${Z}${r.symref}\n`).join('');
+        const got = parseBranchRefs(output, ['origin']);
+        const heads = refs.filter((r) => r.kind === 'heads');
+        const remotes = refs.filter((r) => r.kind === 'remotes');
+        const tagsOf = refs.filter((r) => r.kind === 'tags');
+        assert.deepEqual(got.local, heads.map((r) => ({ name: r.name, sha: r.sha, upstreamRef: r.upstream || null })));
+        assert.deepEqual(got.remote, remotes.filter((r) => !r.symref).map((r) => ({ name: r.name, remote: r.name.startsWith('origin/') ? 'origin' : r.name.split('/')[0], sha: r.sha })));
+        assert.deepEqual(got.refSha, new Map([...heads, ...remotes.filter((r) => !r.symref)].map((r) => [r.ref, r.sha])));
+        assert.deepEqual(got.known, new Set(refs.map((r) => r.ref)));
+        const full = tagsOf.map((r) => `${r.ref}${Z}commit${Z}${r.sha}${Z}${Z}subject`).join('\n');
+        assert.equal(got.tagKey, parseTags(full).key);
+      }),
+    );
   });
 
   it('short upstream names as git prints %(upstream:short): shortest unambiguous form', () => {
@@ -113,7 +146,7 @@ describe('snapshot parsers', () => {
     assert.deepEqual(v1, { name: 'v1.0.0', sha: 'commit1', version: '1.0.0', annotated: true, subject: 'subject v1.0.0' });
     assert.equal(tags.find((t) => t.name === 'nightly')?.version, null);
     // The key: each tag's ref and object, in git's order, as parseBranchRefs gives it for the same refs.
-    assert.equal(key.split('\n')[0], 'refs/tags/v1.0.0 tagobj');
+    assert.equal(key.split('\n')[0], `refs/tags/v1.0.0${Z}tagobj${Z}${Z}`);
     assert.equal(parseBranchRefs(out.split('\n').map((l) => { const [ref, , sha] = l.split(Z); return `${ref}${Z}${sha}${Z}${Z}`; }).join('\n'), []).tagKey, key);
     assert.deepEqual(sortTags([{ name: 'b', version: null }, { name: 'a', version: null }]).map((t) => t.name), ['a', 'b']);
   });
