@@ -294,12 +294,7 @@ class SimpleGitRepository implements Git {
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);
-      // The graph cache lives in <root>/.git: written only when that is git's own git dir (a caller
-      // may guess the root before discovery confirms it, as the CLI does for a folder holding .git).
-      const ownsCache = gitDirRead.then(
-        (dir) => dir === path.join(this.root, '.git'),
-        () => false,
-      );
+      const ownsCache = this.ownsCaches(gitDirRead);
       const refReads = Promise.all([revParseRead, statusRead, refsRead, remotesRead]);
       refReads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
@@ -398,6 +393,18 @@ class SimpleGitRepository implements Git {
     return result;
   }
 
+  /**
+   * Whether the caches in `<root>/.git` may be written: git's git dir (by default the adapter's) is
+   * that folder. (A caller may guess the root before discovery confirms it, as the CLI does for a
+   * folder holding .git; worktrees and submodules have their git dir elsewhere.)
+   */
+  private ownsCaches(gitDir: Promise<string> = this.resolveGitDir()): Promise<boolean> {
+    return gitDir.then(
+      (dir) => dir === path.join(this.root, '.git'),
+      () => false,
+    );
+  }
+
   /** The graph of every branch and remote-tracking branch, read whole; the cache is started with it (when `owns`). */
   private readWholeGraph(owns: Promise<boolean>, usable: Promise<boolean>): Promise<PreparedGraph> {
     return this.exec(['rev-list', '--parents', '--branches', '--remotes'], { bulk: true }).then(async (r) => {
@@ -473,10 +480,7 @@ class SimpleGitRepository implements Git {
         else todo.push({ key: p.branch, left, right });
       }
       if (todo.length > 0) {
-        const owns = this.resolveGitDir().then(
-          (dir) => dir === path.join(this.root, '.git'),
-          () => false,
-        );
+        const owns = this.ownsCaches();
         const tips = [...sha.values()];
         const cache = await opening;
         const graph = cache ? await this.updateGraphCache(cache, tips, await owns) : await this.readWholeGraph(owns, usable);
@@ -505,11 +509,7 @@ class SimpleGitRepository implements Git {
         const cache = await opening;
         const headSha = head.stdout.trim();
         if (!cache || head.exitCode !== 0) return (await this.exec(args, { signal })).stdout;
-        const owns = this.resolveGitDir().then(
-          (dir) => dir === path.join(this.root, '.git'),
-          () => false,
-        );
-        const { graph } = await this.updateGraphCache(cache, [headSha], await owns);
+        const { graph } = await this.updateGraphCache(cache, [headSha], await this.ownsCaches());
         const merged = mergedLines(graph, headSha, refs.stdout);
         return merged ?? (await this.exec(args, { signal })).stdout;
       },

@@ -24,7 +24,7 @@ export function prepareGraph(graph: CommitGraph): PreparedGraph {
 /**
  * The commit graph of the last full snapshot, as `rev-list --parents` text, in `.git/sdlc/graph-cache-v1`
  * (next to the audit log; never committed). Commits never change, so a cached line stays true; the
- * file only grows by the commits of new tips (each read excludes the cached tips, whose ancestors are
+ * file only grows by the commits of new tips (each read excludes the graph's heads, whose ancestors are
  * all in it). Not used where parents can change under the same commit: shallow repositories
  * (`git fetch --unshallow` adds parents), replace refs and grafts; nor where `.git` is not a folder
  * in the work tree (worktrees, submodules: then the graph is read whole, as without a cache).
