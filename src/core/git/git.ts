@@ -169,12 +169,13 @@ export interface Git {
   /** sha of a ref, or null when it does not resolve. */
   resolve(ref: string): Promise<string | null>;
   /**
-   * The tags HEAD contains, exactly as `git tag --merged HEAD --list` prints them with MERGED_TAGS_FORMAT
-   * (name, object, peeled object; by name). From the graph cache of earlier snapshots when there is one,
-   * without git walking HEAD's history (extension).
+   * Every tag, as `git for-each-ref refs/tags` prints them with TAG_LIST_FORMAT (name, object, peeled
+   * object; by name), and those HEAD contains, exactly as `git tag --merged HEAD --list` prints them
+   * with it: from one read of the tags and the graph cache of earlier snapshots when there is one,
+   * without git walking HEAD's history. `all` comes as soon as the tags are read (extension).
    */
-  mergedTags(options?: { signal?: AbortSignal }): Promise<string>;
+  tagLists(options?: { signal?: AbortSignal }): { all: Promise<string>; merged: Promise<string> };
 }
 
-/** The format of `mergedTags`' lines (and of `git tag --merged` where versioning reads tags). */
-export const MERGED_TAGS_FORMAT = '%(refname:strip=2)%00%(objectname)%00%(*objectname)';
+/** The format of `tagLists`' lines (and of the tag reads of versioning without them). */
+export const TAG_LIST_FORMAT = '%(refname:strip=2)%00%(objectname)%00%(*objectname)';

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
 import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
-import { MERGED_TAGS_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions } from './git';
+import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import type { RepositoryFacts } from './discovery';
@@ -490,34 +490,39 @@ class SimpleGitRepository implements Git {
     }, undefined, [], false, `aheadBehind(${pairs.length} pairs)`);
   }
 
-  mergedTags(options: { signal?: AbortSignal } = {}): Promise<string> {
+  tagLists(options: { signal?: AbortSignal } = {}): { all: Promise<string>; merged: Promise<string> } {
     const { signal } = options;
-    const format = `--format=${MERGED_TAGS_FORMAT}`;
+    const format = `--format=${TAG_LIST_FORMAT}`;
     const args = ['tag', '--merged', 'HEAD', '--list', format];
-    return this.exclusive(
+    let answerAll: (p: Promise<string>) => void = () => undefined;
+    const all = new Promise<string>((resolve, reject) => (answerAll = (p) => void p.then(resolve, reject)));
+    const merged = this.exclusive(
       async () => {
-        // Without a graph cache, git answers (it walks HEAD's history: 360 ms on 50,000 commits, over a
-        // second in a busy editor). With one, HEAD's ancestors are marked in the cached graph (updated
-        // with HEAD's new commits first), and a tag is merged when the commit it peels to is marked.
+        // One read of every tag (with the type each peels to); the tags HEAD contains from it and the
+        // cached graph: HEAD's ancestors are marked there (after HEAD's new commits are added), and a
+        // tag is merged when the commit it peels to is marked. Without a graph cache (or for a tag of
+        // a tag) git answers: it walks HEAD's history (360 ms on 50,000 commits, over a second in a
+        // busy editor).
         const usable = cachesUsable(this.root);
         const opening = openGraphCache(this.root, usable);
         opening.catch(() => undefined);
-        const [refs, head] = await Promise.all([
-          this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal }),
-          this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }),
-        ]);
-        const cache = await opening;
+        const refs = this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal });
+        answerAll(refs.then((r) => r.stdout.replace(/\0[^\0\n]*\n/g, '\n')));
+        const [tags, head, cache] = await Promise.all([refs, this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }), opening]);
         const headSha = head.stdout.trim();
         if (!cache || head.exitCode !== 0) return (await this.exec(args, { signal })).stdout;
         const { graph } = await this.updateGraphCache(cache, [headSha], await this.ownsCaches());
-        const merged = mergedLines(graph, headSha, refs.stdout);
-        return merged ?? (await this.exec(args, { signal })).stdout;
+        return mergedLines(graph, headSha, tags.stdout) ?? (await this.exec(args, { signal })).stdout;
       },
       signal,
       args,
       true,
-      'mergedTags',
+      'tagLists',
     );
+    // (A task that fails before the tags are read, e.g. cancelled while it waits, fails both.)
+    merged.catch((e: unknown) => answerAll(Promise.reject(e instanceof Error ? e : new Error(String(e)))));
+    all.catch(() => undefined); // a caller that only awaits `merged` still sees the failure there
+    return { all, merged };
   }
 
   async log(options: { ref?: string; skip?: number; limit?: number } = {}): Promise<CommitInfo[]> {

@@ -7,7 +7,7 @@
 import semver from 'semver';
 import type { ConventionalCommit } from './commits';
 import { loadMessageParser, type MessageParser } from './conventionalParser';
-import { MERGED_TAGS_FORMAT, type Git } from '../git/git';
+import { TAG_LIST_FORMAT, type Git } from '../git/git';
 import type { GitRunner } from './gitRunner';
 import { pickLastRelease, type LastRelease } from './lastRelease';
 import type { TagFormat } from './tagFormat';
@@ -35,12 +35,18 @@ const RS = '\x1e';
 const FIELD = '\x1f';
 const FORMAT = `${RS}${['%H', '%P', '%an', '%ae', '%aI', '%B'].join('%x1f')}`;
 
-/** `git tag --merged HEAD` lines (name, object, peeled object), read once. */
-export async function readTags(git: GitRunner & Partial<Pick<Git, 'mergedTags'>>, signal?: AbortSignal): Promise<string> {
-  return git.mergedTags ? git.mergedTags({ signal }) : git.run(['tag', '--merged', 'HEAD', '--list', `--format=${MERGED_TAGS_FORMAT}`], { signal });
+/**
+ * Every tag (`all`) and the tags HEAD contains (`merged`, as `git tag --merged HEAD` lists them), as
+ * lines of TAG_LIST_FORMAT (name, object, peeled object): the adapter's `tagLists` (one read of the
+ * tags and the graph cache), else two git reads.
+ */
+export function readTags(git: GitRunner & Partial<Pick<Git, 'tagLists'>>, signal?: AbortSignal): { all: Promise<string>; merged: Promise<string> } {
+  if (git.tagLists) return git.tagLists({ signal });
+  const format = `--format=${TAG_LIST_FORMAT}`;
+  return { all: git.run(['for-each-ref', format, 'refs/tags'], { signal }), merged: git.run(['tag', '--merged', 'HEAD', '--list', format], { signal }) };
 }
 
-/** The last release of a package from the output of `readTags`. */
+/** The last release of a package from the tags HEAD contains (`readTags(…).merged`). */
 export function lastReleaseFrom(tags: string, format: TagFormat): LastRelease | null {
   return pickLastRelease(tags, format, true);
 }

@@ -425,15 +425,14 @@ export async function describePackage(root: string, dir: string, config: Version
 }
 
 /** Plans every package of a repository (or `only` some). Reads git and files; writes nothing. */
-export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pick<Git, 'mergedTags'>>, options: PlanRepositoryOptions = {}): Promise<RepositoryPlan> {
+export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pick<Git, 'tagLists'>>, options: PlanRepositoryOptions = {}): Promise<RepositoryPlan> {
   const config = options.config ?? {};
   const files = repoFiles(git.root, options.readFile);
   const signal = options.signal;
-  const refsP = git.run(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'], { signal });
+  const { all: refsP, merged: tagsP } = readTags(git, signal);
+  tagsP.catch(() => undefined);
   const tagNamesP = refsP.then((out) => new Set(out.split('\n').map((l) => l.split('\0')[0]).filter(Boolean)));
   tagNamesP.catch(() => undefined);
-  const tagsP = readTags(git, signal);
-  tagsP.catch(() => undefined);
   // The history is read while the packages are found: from the newest tag of every tag family (a
   // superset of the packages' last releases); used when the packages' own bases turn out to be
   // among them with the same merge base, else stopped and read from those bases (see below).

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { unpackCounter } from '../../../src/core/git/aheadBehind';
 import { cleanupTempDirs, commit, git, makeRepo, makeTempDir } from '../../support/repos';
-import { MERGED_TAGS_FORMAT } from '../../../src/core/git/git';
-import { captureLogger } from './helpers';
+import { TAG_LIST_FORMAT } from '../../../src/core/git/git';
+import { captureLogger, rejectsWith } from './helpers';
 
 /** A random commit DAG with branches and their upstreams, written in one `git fast-import`. */
 const scenario = fc
@@ -167,7 +167,7 @@ describe('ahead/behind of every branch equals git on real repositories', functio
   });
 });
 
-describe('tags merged into HEAD equal git tag --merged', function () {
+describe('tag lists: every tag and those merged into HEAD equal git for-each-ref and git tag --merged', function () {
   this.timeout(120000);
   after(cleanupTempDirs);
   const kinds = ['light', 'annotated', 'nested', 'tree'] as const;
@@ -192,10 +192,17 @@ describe('tags merged into HEAD equal git tag --merged', function () {
         const logger = captureLogger();
         const g = createGit(dir, { logger });
         await g.snapshot();
-        const expected = () => git(dir, ['tag', '--merged', 'HEAD', '--list', `--format=${MERGED_TAGS_FORMAT}`]);
-        assert.equal(await g.mergedTags(), await expected());
+        const expected = async () => ({
+          all: await git(dir, ['for-each-ref', `--format=${TAG_LIST_FORMAT}`, 'refs/tags']),
+          merged: await git(dir, ['tag', '--merged', 'HEAD', '--list', `--format=${TAG_LIST_FORMAT}`]),
+        });
+        const lists = async () => {
+          const { all, merged } = g.tagLists();
+          return { all: await all, merged: await merged };
+        };
+        assert.deepEqual(await lists(), await expected());
         await commit(dir, 'one more on HEAD');
-        assert.equal(await g.mergedTags(), await expected(), 'after a commit the cache lacks');
+        assert.deepEqual(await lists(), await expected(), 'after a commit the cache lacks');
         // git walks HEAD's history only when a tag points at a tag.
         const walks = logger.gitLines().filter((l) => l.includes('tag --merged')).length;
         assert.equal(walks, tags.some(([, kind]) => kind === 'nested') ? 2 : 0);
@@ -208,7 +215,13 @@ describe('tags merged into HEAD equal git tag --merged', function () {
     const repo = await makeRepo({ commits: 3, tags: ['v1.0.0'] });
     const logger = captureLogger();
     const g = createGit(repo, { logger });
-    assert.equal(await g.mergedTags(), await git(repo, ['tag', '--merged', 'HEAD', '--list', `--format=${MERGED_TAGS_FORMAT}`]));
+    assert.equal(await g.tagLists().merged, await git(repo, ['tag', '--merged', 'HEAD', '--list', `--format=${TAG_LIST_FORMAT}`]));
+    // Cancelled before its turn: both lists say so.
+    const ac = new AbortController();
+    ac.abort();
+    const cancelled = g.tagLists({ signal: ac.signal });
+    await rejectsWith(cancelled.all, 'Cancelled');
+    await rejectsWith(cancelled.merged, 'Cancelled');
     assert.equal(logger.gitLines().filter((l) => l.includes('tag --merged')).length, 1);
   });
 });
