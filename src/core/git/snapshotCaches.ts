@@ -154,7 +154,7 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
 
 /**
  * The tags of the last full tag read (parseTags of TAG_FORMAT), in `.git/sdlc/tags-v2`, with their key
- * (each tag's ref and object). An object's type, peeled commit and subject never change, so while the
+ * (the tags' rows as the snapshot's ref read gives them: each tag's ref and object). An object's type, peeled commit and subject never change, so while the
  * refs name the same objects the tags are the same; the snapshot then does not make git open every tag
  * object, and the names are not parsed and sorted again. (The key is kept whole: comparing 300 KB of
  * text is cheaper than hashing it.)
