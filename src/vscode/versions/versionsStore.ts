@@ -154,10 +154,18 @@ export class VersionsStore implements vscode.Disposable {
     this.fire(undefined);
   }
 
-  /** Repository events come in bursts (snapshot, then GitHub): plan once they settle. */
+  /**
+   * Repository events come in bursts (snapshot, then GitHub): plan once they settle. The first plan of
+   * a repository starts as soon as it has been read (the view waits for it; what comes after is planned
+   * again only if HEAD, tags or files changed).
+   */
   private schedule(repo: RepositoryModel): void {
     const entry = this.entry(repo);
     clearTimeout(entry.timer);
+    if (!entry.loaded && !entry.running && repo.snapshot) {
+      void this.reload(repo);
+      return;
+    }
     entry.timer = setTimeout(() => void this.reload(repo), 150);
   }
 
