@@ -341,7 +341,7 @@ class SimpleGitRepository implements Git {
         else if (b.name !== currentName) aheadBehindComplete = false;
       }
       if (pairs.length > 0) {
-        const tips = [...new Set([...localRows.map((b) => b.sha), ...remoteBranches.map((b) => b.sha)])];
+        const tips = [...new Set(refSha.values())];
         const graph = cache ? await this.updateGraphCache(cache, tips, await ownsCache) : graphRead ? await graphRead : undefined;
         const counts = await this.countPairs(pairs, graph);
         for (const br of branches) {
@@ -405,6 +405,14 @@ class SimpleGitRepository implements Git {
     );
   }
 
+  /** The graph cache, opened (read and prepared on libuv's threads meanwhile) for a read outside a snapshot. */
+  private openCachedGraph(): { usable: Promise<boolean>; opening: Promise<GraphCache | null> } {
+    const usable = cachesUsable(this.root);
+    const opening = openGraphCache(this.root, usable);
+    opening.catch(() => undefined); // awaited by the caller; a failure surfaces there
+    return { usable, opening };
+  }
+
   /** The graph of every branch and remote-tracking branch, read whole; the cache is started with it (when `owns`). */
   private readWholeGraph(owns: Promise<boolean>, usable: Promise<boolean>): Promise<PreparedGraph> {
     return this.exec(['rev-list', '--parents', '--branches', '--remotes'], { bulk: true }).then(async (r) => {
@@ -459,9 +467,7 @@ class SimpleGitRepository implements Git {
       const result = new Map<string, { ahead: number; behind: number }>();
       if (pairs.length === 0) return result;
       // The graph as the snapshot reads it: from the cache when there is one (read meanwhile).
-      const usable = cachesUsable(this.root);
-      const opening = openGraphCache(this.root, usable);
-      opening.catch(() => undefined);
+      const { usable, opening } = this.openCachedGraph();
       const refs = await this.exec(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/heads', 'refs/remotes'], { bulk: true });
       const sha = new Map<string, string>();
       for (const line of refs.stdout.split('\n')) {
@@ -503,9 +509,7 @@ class SimpleGitRepository implements Git {
         // tag is merged when the commit it peels to is marked. Without a graph cache (or for a tag of
         // a tag) git answers: it walks HEAD's history (360 ms on 50,000 commits, over a second in a
         // busy editor).
-        const usable = cachesUsable(this.root);
-        const opening = openGraphCache(this.root, usable);
-        opening.catch(() => undefined);
+        const { opening } = this.openCachedGraph();
         const refs = this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal });
         answerAll(refs.then((r) => r.stdout.replace(/\0[^\0\n]*\n/g, '\n')));
         const [tags, head, cache] = await Promise.all([refs, this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }), opening]);

@@ -383,4 +383,3 @@ export class RepositoryStore implements vscode.Disposable {
 function fingerprint(github: RepositoryModel['github']): string {
   return JSON.stringify(github, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
 }
-
