@@ -14,7 +14,7 @@ import type { CliContext } from './cli/context';
 import { enterpriseHostsFromEnv, secretsFromEnv } from './cli/env';
 import { commandHelp, generalHelp, helpJson } from './cli/help';
 import { SdlcError, errorMessage } from './core/errors';
-import { discoverRepository, likelyRoot, type RepositoryFacts } from './core/git/discovery';
+import { discoverRepository, likelyRoot, localRepositoryFacts, type RepositoryFacts } from './core/git/discovery';
 import type { Git } from './core/git/git';
 import { createGit } from './core/git/simpleGitAdapter';
 import { GitError } from './core/git/gitError';
@@ -87,7 +87,10 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
       async readRepository(read, rootOf) {
         const real = git ? null : likelyRoot(cwd);
         if (real) {
-          const guess = services.createGit(real, { logger, enterpriseHosts });
+          // Where the file system already says what git would (see localRepositoryFacts), the read
+          // starts no rev-parse of its own, and the guess is the root.
+          const facts = localRepositoryFacts(real);
+          const guess = services.createGit(real, { logger, enterpriseHosts, ...(facts ? { discovered: facts } : {}) });
           const answer = await read(guess).catch(() => undefined);
           if (answer !== undefined && rootOf(answer) === real) {
             git = Promise.resolve(guess);

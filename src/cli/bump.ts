@@ -21,6 +21,7 @@ import { AuditLog, resolveAuditPath } from '../core/audit/auditLog';
 import { assertValidConfig, formatProblem, loadConfig, type SdlcConfig } from '../core/config/config';
 import { SdlcError } from '../core/errors';
 import type { Git, GitHubRepoRef } from '../core/git/git';
+import { parseRemoteConfig, REMOTE_CONFIG_ARGS } from '../core/git/snapshotParsers';
 import { parseGitHubRemote } from '../core/github/remote';
 import { owningPackage } from '../core/versioning/monorepo';
 import { isReleaseType, RELEASE_TYPES } from '../core/versioning/nextVersion';
@@ -261,18 +262,15 @@ async function readConfig(context: CliContext, root: string): Promise<SdlcConfig
  * The GitHub repository of the upstream remote of the current branch (else `origin`), for links in
  * the changelog. Two git reads side by side: the current branch's `%(upstream:remotename)` (the
  * branches at HEAD's commit, the current one marked `*`) and every remote's fetch URL
- * (`remote -v`: url.<base>.insteadOf applied, as `remote get-url` gives it).
+ * (their configuration, as the snapshot reads it: url.<base>.insteadOf applied, as `remote get-url`
+ * gives it).
  */
 export async function githubOf(git: Pick<Git, 'run'>, env: NodeJS.ProcessEnv): Promise<GitHubRepoRef | null> {
-  const read = (args: string[]) => git.run(args, { readOnly: true }).catch(() => '');
-  const [atHead, remotes] = await Promise.all([read(['for-each-ref', '--points-at=HEAD', '--format=%(HEAD)%(upstream:remotename)', 'refs/heads/']), read(['remote', '-v'])]);
+  const read = (args: readonly string[]) => git.run([...args], { readOnly: true }).catch(() => '');
+  const [atHead, remotes] = await Promise.all([read(['for-each-ref', '--points-at=HEAD', '--format=%(HEAD)%(upstream:remotename)', 'refs/heads/']), read(REMOTE_CONFIG_ARGS)]);
   const current = atHead.split('\n').find((l) => l.startsWith('*'));
   const remoteOfBranch = current ? current.slice(1).trim() : '';
-  const urls = new Map<string, string>();
-  for (const line of remotes.split('\n')) {
-    const m = /^([^\t]+)\t(.*) \(fetch\)$/.exec(line);
-    if (m && !urls.has(m[1])) urls.set(m[1], m[2].trim());
-  }
+  const urls = new Map(parseRemoteConfig(remotes).map((r) => [r.name, r.fetchUrl?.trim()]));
   for (const remote of [remoteOfBranch, 'origin'].filter(Boolean)) {
     const url = urls.get(remote);
     if (url) return parseGitHubRemote(url, { enterpriseHosts: enterpriseHostsFromEnv(env) });

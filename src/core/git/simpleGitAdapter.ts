@@ -22,7 +22,8 @@ import {
   compareNames,
   parseBranchRefs,
   parseLog,
-  parseRemotes,
+  parseRemoteConfig,
+  REMOTE_CONFIG_ARGS,
   parseStatusV2,
   parseTags,
   shortenRefName,
@@ -288,7 +289,7 @@ class SimpleGitRepository implements Git {
       const tagsRead = tagCache ? null : fullTagRead();
       tagsRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      const remotesRead = this.exec(['remote', '-v']);
+      const remotesRead = this.exec(REMOTE_CONFIG_ARGS, { okExitCodes: [1] });
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
@@ -303,7 +304,7 @@ class SimpleGitRepository implements Git {
       const [revParse, statusOut, refsOut, remotesOut] = await refReads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
-      const remoteRows = parseRemotes(remotesOut.stdout);
+      const remoteRows = parseRemoteConfig(remotesOut.stdout);
       const { local: localRows, remote: remoteBranches, refSha, known, tagKey } = parseBranchRefs(refsOut.stdout, remoteRows.map((r) => r.name));
       let tags = cachedTagsFor(await tagCache, tagKey);
       if (!tags) {

@@ -72,16 +72,6 @@ export function parseStatusV2(output: string): StatusInfo {
   return info;
 }
 
-/**
- * Local branches: only what the view and `sdlc repo` need. Deliberately NOT read here (measured on
- * 5,000 branches, see test/bench):
- * - `%(upstream:short)`: git checks every candidate short name against the ref store (≈6 lookups per
- *   branch): ~+180 ms. The short name is derived from `%(upstream)` by `shortenRefName` instead.
- * - `%(committerdate)` / `%(subject)`: they make git inflate every tip commit: ~+70 ms, 3× the
- *   whole read. (BranchInfo.date / subject are optional extensions; nothing on screen needs them.)
- */
-export const LOCAL_BRANCH_FORMAT = '%(refname)%00%(objectname)%00%(upstream)';
-export const REMOTE_BRANCH_FORMAT = '%(refname)%00%(objectname)%00%(symref)';
 export const TAG_FORMAT = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(subject)';
 /**
  * Local and remote-tracking branches and the names of tags in one read (`for-each-ref refs/heads
@@ -90,12 +80,19 @@ export const TAG_FORMAT = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objec
  * ordinary branches. The tags' names and objects say whether the tags of an earlier TAG_FORMAT read
  * are still current (the snapshot's tag cache); only then is that read, which makes git open every
  * tag's object (5,000 tags: ~90 ms against ~10 ms here), not needed.
+ * Only what the view and `sdlc repo` need. Deliberately NOT read (measured on 5,000 branches, see
+ * test/bench):
+ * - `%(upstream:short)`: git checks every candidate short name against the ref store (≈6 lookups per
+ *   branch): ~+180 ms. The short name is derived from `%(upstream)` by `shortenRefName` instead.
+ * - `%(committerdate)` / `%(subject)`: they make git inflate every tip commit: ~+70 ms, 3× the
+ *   whole read. (BranchInfo.date / subject are optional extensions; nothing on screen needs them.)
  */
 export const BRANCH_REFS_FORMAT = '%(refname)%00%(objectname)%00%(upstream)%00%(symref)';
 
 /**
- * Splits the rows of BRANCH_REFS_FORMAT: the local branches (as parseLocalBranches), the
- * remote-tracking ones (as parseRemoteBranches, symbolic ones left out), each branch's sha by full
+ * Splits the rows of BRANCH_REFS_FORMAT: the local branches with their upstream refs, the
+ * remote-tracking ones with their remotes (the longest remote name the ref starts with, else its
+ * first segment; symbolic ones like `origin/HEAD` left out), each branch's sha by full
  * ref (symbolic remote-tracking refs left out), every ref read (what shortenRefName must know
  * exists: symbolic ones and tags too), and the tags' key: their rows, as parseTags gives it for the
  * same tags. (Fields are found with indexOf and only the strings kept are made: on 15,000 refs,
@@ -161,14 +158,6 @@ function rows(output: string): string[][] {
     .map((l) => l.split('\0'));
 }
 
-export function parseLocalBranches(output: string): LocalBranchRow[] {
-  return rows(output).map(([ref, sha, upstreamRef]) => ({
-    name: ref.replace(/^refs\/heads\//, ''),
-    sha,
-    upstreamRef: upstreamRef || null,
-  }));
-}
-
 /** git's ref_rev_parse_rules, in git's order: how a short name is looked up. */
 const REV_PARSE_RULES: ReadonlyArray<readonly [prefix: string, suffix: string]> = [
   ['', ''],
@@ -199,21 +188,6 @@ export function shortenRefName(ref: string, exists: (fullRef: string) => boolean
     if (!ambiguous) return short;
   }
   return ref;
-}
-
-/** Remote-tracking branches; symbolic ones (`origin/HEAD`) are left out. */
-export function parseRemoteBranches(output: string, remoteNames: readonly string[]): RemoteBranchInfo[] {
-  // Remote names may contain "/": match the longest known remote name first.
-  const prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
-  const out: RemoteBranchInfo[] = [];
-  for (const [ref, sha, symref] of rows(output)) {
-    if (symref) continue;
-    const name = ref.replace(/^refs\/remotes\//, '');
-    const prefix = prefixes.find((p) => name.startsWith(p));
-    const remote = prefix ? prefix.slice(0, -1) : name.split('/')[0];
-    out.push({ name, remote, sha });
-  }
-  return out;
 }
 
 /** Tags (TAG_FORMAT), semver-sorted newest first, then the others by name. */
@@ -272,18 +246,64 @@ export interface RemoteRow {
   pushUrl: string | null;
 }
 
-/** `git remote -v`: `name\turl (fetch)` / `name\turl (push)`, in config order. */
-export function parseRemotes(output: string): RemoteRow[] {
-  const byName = new Map<string, RemoteRow>();
-  for (const line of output.split('\n')) {
-    const m = /^(\S+)\t(.*) \((fetch|push)\)$/.exec(line);
-    if (!m) continue;
-    const row = byName.get(m[1]) ?? { name: m[1], fetchUrl: null, pushUrl: null };
-    if (m[3] === 'fetch') row.fetchUrl = m[2];
-    else row.pushUrl = m[2];
-    byName.set(m[1], row);
+/**
+ * The remotes as `git remote -v` gives them, from their configuration: `git config -z --get-regexp`
+ * of the remote and url sections. (`git remote -v` also reads every branch's section, which costs
+ * ~30 ms of CPU in a repository whose config holds thousands of branches' upstreams; this read ~5.)
+ * Exit code 1: no such key (no remotes).
+ */
+export const REMOTE_CONFIG_ARGS: readonly string[] = ['config', '-z', '--get-regexp', '^(remote|url)\\.'];
+
+/**
+ * The remotes of REMOTE_CONFIG_ARGS' output, as git's remote.c makes them: sorted by name (as
+ * `remote -v` lists them), each with its first URL for fetching and its first for pushing, both
+ * rewritten by `url.<base>.insteadOf` (the longest matching prefix, the first one given on a tie);
+ * without `pushurl`s, the push URLs are those of the URLs `url.<base>.pushInsteadOf` rewrites, else
+ * the URLs. A remote with no URL at all is not listed, nor a key without a value (git rejects it).
+ */
+export function parseRemoteConfig(output: string): RemoteRow[] {
+  const remotes = new Map<string, { urls: string[]; pushUrls: string[] }>();
+  const insteadOf: Rewrites = new Map();
+  const pushInsteadOf: Rewrites = new Map();
+  for (const entry of output.split('\0')) {
+    const nl = entry.indexOf('\n');
+    if (nl < 0) continue; // no value (or the end)
+    const key = entry.slice(0, nl);
+    const value = entry.slice(nl + 1);
+    const dot = key.lastIndexOf('.');
+    const first = key.indexOf('.');
+    if (first <= 0 || dot <= first + 1) continue; // no subsection
+    const [section, sub, name] = [key.slice(0, first), key.slice(first + 1, dot), key.slice(dot + 1)];
+    if (section === 'remote' && (name === 'url' || name === 'pushurl') && !sub.startsWith('/')) {
+      const remote = remotes.get(sub) ?? { urls: [], pushUrls: [] };
+      remotes.set(sub, remote);
+      (name === 'url' ? remote.urls : remote.pushUrls).push(value);
+    } else if (section === 'url' && (name === 'insteadof' || name === 'pushinsteadof')) {
+      const rewrites = name === 'insteadof' ? insteadOf : pushInsteadOf;
+      rewrites.set(sub, [...(rewrites.get(sub) ?? []), value]);
+    }
   }
-  return [...byName.values()];
+  const rows: RemoteRow[] = [];
+  for (const [name, { urls, pushUrls }] of remotes) {
+    let push = pushUrls.map((u) => rewrite(u, insteadOf) ?? u);
+    if (push.length === 0) push = urls.map((u) => rewrite(u, pushInsteadOf)).filter((u): u is string => u !== null);
+    const fetch = urls.map((u) => rewrite(u, insteadOf) ?? u);
+    rows.push({ name, fetchUrl: fetch[0] ?? null, pushUrl: push[0] ?? fetch[0] ?? null });
+  }
+  // (git sorts the names as bytes: UTF-8 order, which code points keep and UTF-16 units do not.)
+  return rows.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+}
+
+/** Each base's prefixes, in the order the bases first appear. */
+type Rewrites = Map<string, string[]>;
+
+/** git's alias_url: `url` with its longest prefix among `rewrites` replaced by that prefix's base; null when none matches. */
+function rewrite(url: string, rewrites: Rewrites): string | null {
+  let best: { base: string; prefix: string } | null = null;
+  for (const [base, prefixes] of rewrites) {
+    for (const prefix of prefixes) if (url.startsWith(prefix) && (!best || prefix.length > best.prefix.length)) best = { base, prefix };
+  }
+  return best ? best.base + url.slice(best.prefix.length) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Git, RepoSnapshot } from '../../core/git/git';
-import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, type RepositoryFacts } from '../../core/git/discovery';
+import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, localRepositoryFacts, type RepositoryFacts } from '../../core/git/discovery';
 import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
 import { SdlcError, errorMessage } from '../../core/errors';
@@ -157,7 +157,8 @@ export class RepositoryStore implements vscode.Disposable {
     for (const folder of folders) {
       const dir = likelyRoot(folder.uri.fsPath);
       if (!dir || byRoot.has(dir) || this.repositories.some((r) => r.root === dir)) continue;
-      const discovery = discoverRepository(folder.uri.fsPath);
+      const facts = localRepositoryFacts(dir);
+      const discovery = facts ? Promise.resolve(facts) : discoverRepository(folder.uri.fsPath);
       discovery.catch(() => undefined); // the folder's scan reports it
       discoveries.set(folder, discovery);
       const git = this.options.createGit(dir, discovery);

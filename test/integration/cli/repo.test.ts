@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CliServices } from '../../../src/cli';
 import { discoverRepository } from '../../../src/core/git/discovery';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
+import type { GitTraceEvent } from '../../../src/core/git/trace';
 import { cliProcessCommand, parseError, runInProcess, runProcess } from './cliRunner';
 import { commit, git, initRepo, removeDir, tempDir, writeFile } from './tempRepo';
 
@@ -129,11 +130,15 @@ describe('sdlc repo (integration, real git)', () => {
       },
       createGit,
     };
-    // The root itself: no discovery at all (the snapshot's own rev-parse names the root).
-    let r = await runInProcess(['repo', '--json', '--cwd', repo], {}, undefined, services);
+    // The root itself: no discovery at all, and no rev-parse either (its .git says what git would).
+    const trace: GitTraceEvent[] = [];
+    (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace = trace;
+    let r = await runInProcess(['repo', '--json', '--cwd', repo], {}, undefined, services).finally(() => delete (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);
     assert.deepEqual(discovered, []);
+    assert.deepEqual(trace.filter((e) => e.what.startsWith('git rev-parse')), []);
+    assert.ok(trace.some((e) => e.what.startsWith('git for-each-ref')), 'the trace saw the snapshot');
     // A subfolder: discovery first, as before.
     r = await runInProcess(['repo', '--json', '--cwd', path.join(repo, 'src')], {}, undefined, services);
     assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);

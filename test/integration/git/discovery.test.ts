@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, repositoryRoot, type RepositoryFacts } from '../../../src/core/git/discovery';
+import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, localRepositoryFacts, repositoryRoot, type RepositoryFacts } from '../../../src/core/git/discovery';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import type { Logger } from '../../../src/core/log';
 import { cleanupTempDirs, git, makeRepo, makeTempDir } from '../../support/repos';
@@ -102,6 +102,58 @@ describe('repository discovery', () => {
     } finally {
       delete (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace;
     }
+  });
+
+  it('localRepositoryFacts says what rev-parse says, or nothing: each .git git would take otherwise asks git', async () => {
+    /** The facts of the folder, checked against git's own answer wherever they are given. */
+    const factsOf = async (dir: string) => {
+      const facts = localRepositoryFacts(dir);
+      if (facts) assert.deepEqual(facts, await discoverRepository(dir), dir);
+      return facts;
+    };
+    const config = (dir: string, ...args: string[]) => git(dir, ['config', ...args]);
+
+    const plain = await makeRepo({ commits: 2 });
+    assert.deepEqual(await factsOf(plain), { root: plain, gitDir: path.join(plain, '.git'), shallow: false });
+    await git(plain, ['checkout', '-q', '--detach']);
+    assert.ok(await factsOf(plain), 'a detached HEAD');
+    const shallow = path.join(await makeTempDir('sdlc-shallow-'), 'clone');
+    await git(plain, ['clone', '-q', '--depth', '1', `file://${plain}`, shallow]);
+    assert.equal((await factsOf(shallow))?.shallow, true);
+    const notBare = await makeRepo();
+    await fs.appendFile(path.join(notBare, '.git', 'config'), '[core]\n\tBare=FALSE ; said twice\n');
+    assert.ok(await factsOf(notBare), 'bare said false, in other words');
+
+    // Each of these asks git (whose answer may differ, or be an error).
+    const asks = async (dir: string, why: string) => assert.equal(await factsOf(dir), null, why);
+    const worktree = await makeRepo();
+    await config(worktree, 'core.worktree', await makeTempDir('sdlc-elsewhere-'));
+    await asks(worktree, 'core.worktree');
+    assert.notEqual((await discoverRepository(worktree).catch(() => null))?.root, worktree);
+    const bare = await makeRepo();
+    await config(bare, 'core.bare', 'true');
+    await asks(bare, 'core.bare');
+    const perWorktree = await makeRepo();
+    await config(perWorktree, 'extensions.worktreeConfig', 'true');
+    await asks(perWorktree, 'a worktree config');
+    const includes = await makeRepo();
+    await config(includes, 'include.path', 'other.config');
+    await asks(includes, 'an include');
+    const noConfig = await makeRepo();
+    await fs.rm(path.join(noConfig, '.git', 'config'));
+    await asks(noConfig, 'no config');
+    const badHead = await makeRepo();
+    await fs.writeFile(path.join(badHead, '.git', 'HEAD'), 'nonsense\n');
+    await asks(badHead, 'HEAD names nothing');
+    const empty = await makeTempDir('sdlc-empty-git-');
+    await fs.mkdir(path.join(empty, '.git'));
+    await asks(empty, 'an empty .git');
+    const linked = path.join(await makeTempDir('sdlc-linked-'), 'wt');
+    await git(plain, ['worktree', 'add', '-q', linked, '-b', 'linked']);
+    await asks(linked, 'a .git file');
+    const viaLink = await makeTempDir('sdlc-git-link-');
+    await fs.symlink(path.join(plain, '.git'), path.join(viaLink, '.git'), 'dir');
+    await asks(viaLink, 'a .git symlink');
   });
 
   it('a bare repository and a git dir are not work trees: NotARepository', async () => {

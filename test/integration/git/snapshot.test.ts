@@ -105,7 +105,7 @@ describe('snapshot of a realistic repository', function () {
         ['topic', false, null, 0, 0, false],
       ],
     );
-    // date / subject of branch tips are not read (they cost git a commit read per branch, see LOCAL_BRANCH_FORMAT)
+    // date / subject of branch tips are not read (they cost git a commit read per branch, see BRANCH_REFS_FORMAT)
     assert.equal(snap.branches[0].subject, undefined);
     assert.equal(snap.aheadBehindComplete, true);
     assert.equal(snap.operation, 'merge');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RepositoryQueue } from '../../../src/core/git/repositoryQueue';
-import { parseBranchRefs, parseLocalBranches, parseLog, parseRemoteBranches, parseRemotes, parseStatusV2, parseTags, shortenRefName, sortTags } from '../../../src/core/git/snapshotParsers';
+import { parseBranchRefs, parseLog, parseRemoteConfig, parseStatusV2, parseTags, shortenRefName, sortTags } from '../../../src/core/git/snapshotParsers';
 
 const Z = '\0';
 
@@ -53,27 +53,21 @@ describe('snapshot parsers', () => {
     assert.equal(s.ahead, null);
   });
 
-  it('for-each-ref rows of branches, remote branches and tags', () => {
-    const local = parseLocalBranches(`refs/heads/main${Z}aaa${Z}refs/remotes/origin/main\nrefs/heads/solo${Z}bbb${Z}\n`);
-    assert.deepEqual(local[0], { name: 'main', sha: 'aaa', upstreamRef: 'refs/remotes/origin/main' });
-    assert.equal(local[1].upstreamRef, null);
-    const remote = parseRemoteBranches(`refs/remotes/origin/HEAD${Z}aaa${Z}refs/remotes/origin/main\nrefs/remotes/origin/main${Z}aaa${Z}\nrefs/remotes/up/stream/dev${Z}ccc${Z}\n`, ['origin', 'up/stream']);
-    assert.deepEqual(remote, [
+  it('for-each-ref of refs/heads and refs/remotes in one read: branches, upstreams, remotes by their longest name', () => {
+    const heads = `refs/heads/main${Z}aaa${Z}refs/remotes/origin/main${Z}\nrefs/heads/solo${Z}bbb${Z}${Z}\n`;
+    const remotes = `refs/remotes/origin/HEAD${Z}aaa${Z}${Z}refs/remotes/origin/main\nrefs/remotes/origin/main${Z}aaa${Z}${Z}\nrefs/remotes/up/stream/dev${Z}ccc${Z}${Z}\nrefs/remotes/gone/x${Z}ddd${Z}${Z}\n`;
+    const both = parseBranchRefs(heads + remotes, ['origin', 'up', 'up/stream']);
+    assert.deepEqual(both.local, [
+      { name: 'main', sha: 'aaa', upstreamRef: 'refs/remotes/origin/main' },
+      { name: 'solo', sha: 'bbb', upstreamRef: null },
+    ]);
+    assert.deepEqual(both.remote, [
       { name: 'origin/main', remote: 'origin', sha: 'aaa' },
       { name: 'up/stream/dev', remote: 'up/stream', sha: 'ccc' },
+      { name: 'gone/x', remote: 'gone', sha: 'ddd' }, // a remote no longer configured: the first segment
     ]);
-  });
-
-  it('for-each-ref of refs/heads and refs/remotes in one read: the same rows as the two parsers', () => {
-    const heads = `refs/heads/main${Z}aaa${Z}refs/remotes/origin/main${Z}\nrefs/heads/solo${Z}bbb${Z}${Z}\n`;
-    const remotes = `refs/remotes/origin/HEAD${Z}aaa${Z}${Z}refs/remotes/origin/main\nrefs/remotes/origin/main${Z}aaa${Z}${Z}\nrefs/remotes/up/stream/dev${Z}ccc${Z}${Z}\n`;
-    const both = parseBranchRefs(heads + remotes, ['origin', 'up/stream']);
-    assert.deepEqual(both.local, parseLocalBranches(heads));
-    // parseRemoteBranches reads REMOTE_BRANCH_FORMAT (no upstream column)
-    assert.deepEqual(both.remote, parseRemoteBranches(remotes.replaceAll(`${Z}${Z}`, Z), ['origin', 'up/stream']));
-    assert.deepEqual(both.remote.map((r) => r.name), ['origin/main', 'up/stream/dev']);
-    assert.deepEqual([...both.known], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
-    assert.deepEqual([...both.refSha.keys()], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev']);
+    assert.deepEqual([...both.known], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev', 'refs/remotes/gone/x']);
+    assert.deepEqual([...both.refSha.keys()], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev', 'refs/remotes/gone/x']);
     assert.deepEqual(both.tagKey, '');
     assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], refSha: new Map(), known: new Set(), tagKey: '' });
   });
@@ -151,11 +145,32 @@ describe('snapshot parsers', () => {
     assert.deepEqual(sortTags([{ name: 'b', version: null }, { name: 'a', version: null }]).map((t) => t.name), ['a', 'b']);
   });
 
-  it('remote -v, log records', () => {
-    assert.deepEqual(parseRemotes('origin\thttps://github.com/o/r.git (fetch)\norigin\tgit@github.com:o/r.git (push)\nup\t/srv/x (fetch)\nup\t/srv/x (push)\n'), [
-      { name: 'origin', fetchUrl: 'https://github.com/o/r.git', pushUrl: 'git@github.com:o/r.git' },
-      { name: 'up', fetchUrl: '/srv/x', pushUrl: '/srv/x' },
-    ]);
+  it('remotes from their configuration (as remote -v gives them), log records', () => {
+    const config = (entries: Array<[string, string | null]>) => entries.map(([k, v]) => (v === null ? `${k}${Z}` : `${k}\n${v}${Z}`)).join('');
+    assert.deepEqual(
+      parseRemoteConfig(
+        config([
+          ['remote.up.url', '/srv/x'],
+          ['remote.origin.url', 'gh:o/r'],
+          ['remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*'],
+          ['remote.origin.pushurl', 'git@github.com:o/r.git'],
+          ['remote.origin.pushurl', 'second'],
+          ['url.https://github.com/.insteadof', 'gh:'],
+          ['url.https://elsewhere/.insteadof', 'g'],
+          ['remote.pushdefault', 'up'],
+          ['remote.prune-only.prune', 'true'],
+          ['remote.novalue.url', null],
+          ['remote.a.b.url', 'ssh://h/x'],
+          ['url.ssh://push/.pushinsteadof', 'ssh://h/'],
+        ]),
+      ),
+      [
+        { name: 'a.b', fetchUrl: 'ssh://h/x', pushUrl: 'ssh://push/x' },
+        { name: 'origin', fetchUrl: 'https://github.com/o/r', pushUrl: 'https://elsewhere/it@github.com:o/r.git' }, // (insteadOf rewrites pushurls too)
+        { name: 'up', fetchUrl: '/srv/x', pushUrl: '/srv/x' },
+      ],
+    );
+    assert.deepEqual(parseRemoteConfig(''), []);
     const log = parseLog(`a${Z}p1 p2${Z}Ann${Z}ann@x${Z}2024-01-01T00:00:00+00:00${Z}Merge it\x1e\nb${Z}${Z}Bob${Z}bob@x${Z}2023-01-01T00:00:00+00:00${Z}init\x1e\n`);
     assert.deepEqual(log[0].parents, ['p1', 'p2']);
     assert.equal(log[0].subject, 'Merge it');
