@@ -20,7 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { AheadBehindCounter, parseCommitGraph, unpackCounter } from '../../src/core/git/aheadBehind';
 import { createGit } from '../../src/core/git/simpleGitAdapter';
 import type { RepoSnapshot } from '../../src/core/git/git';
-import { BRANCH_REFS_FORMAT } from '../../src/core/git/snapshotParsers';
+import { BRANCH_REFS_FORMAT, REMOTE_CONFIG_ARGS } from '../../src/core/git/snapshotParsers';
+import { localRepositoryFacts } from '../../src/core/git/discovery';
 import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, fmtMs, fmtRatio, fmtTimes, git, median, run, timeInterleaved } from './context';
 import { recordingLogger } from './repoSnapshot';
 import { ensureShapeRepo } from './shapes';
@@ -104,16 +105,19 @@ export const aheadBehindShapes: BenchModule = {
   },
 };
 
-/** The git reads of `snapshot({ aheadBehind: 'all' })` with its caches and discovery's facts (simpleGitAdapter.ts). */
+/**
+ * The git reads of `snapshot({ aheadBehind: 'all' })` with its caches, at a root whose `.git` says
+ * what discovery would (localRepositoryFacts: no rev-parse), as the CLI runs it (simpleGitAdapter.ts).
+ */
 const SNAPSHOT_READS: readonly (readonly string[])[] = [
   ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'],
   ['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'],
-  ['remote', '-v'],
+  REMOTE_CONFIG_ARGS,
 ];
-/** Runs the git reads given as JSON in argv side by side, and exits. (Discovery's rev-parse comes first, as in the CLI.) */
+/** Runs the git reads given as JSON in argv side by side, and exits. */
 const FLOOR_SCRIPT = `const { execFile } = require('node:child_process');
-const git = (args) => new Promise((resolve, reject) => execFile('git', args, { maxBuffer: 1 << 30 }, (e, out) => (e ? reject(e) : resolve(out))));
-git(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']).then(() => Promise.all(JSON.parse(process.argv[1]).map(git))).catch((e) => { console.error(e); process.exit(1); });`;
+const git = (args) => new Promise((resolve, reject) => execFile('git', args, { maxBuffer: 1 << 30 }, (e, out) => (e && e.code !== 1 ? reject(e) : resolve(out))));
+Promise.all(JSON.parse(process.argv[1]).map(git)).catch((e) => { console.error(e); process.exit(1); });`;
 
 function verify(label: string, snapshot: RepoSnapshot, track: Map<string, { ahead: number; behind: number; gone: boolean }>): void {
   const problems: string[] = [];
@@ -130,7 +134,9 @@ function verify(label: string, snapshot: RepoSnapshot, track: Map<string, { ahea
 async function breakdown(root: string): Promise<{ text: string }> {
   const lines: string[] = [];
   const t0 = performance.now();
-  const snapshot = await createGit(root, { logger: recordingLogger(lines) }).snapshot({ aheadBehind: 'all' });
+  // (As the CLI at a root: discovery's facts from the .git folder, no rev-parse.)
+  const facts = localRepositoryFacts(root);
+  const snapshot = await createGit(root, { logger: recordingLogger(lines), ...(facts ? { discovered: facts } : {}) }).snapshot({ aheadBehind: 'all' });
   const total = performance.now() - t0;
   const ms = (l: string) => Number(/\[(\d+)ms\]/.exec(l)?.[1] ?? 0);
   const reads = lines.map(ms);

@@ -57,6 +57,12 @@ interface ExecResult {
 }
 
 /** Creates the Git of the repository whose work tree is at `root`. */
+/** The commit of a branch's upstream when it exists and is another than the branch's (something to count). */
+function upstreamSha(b: { sha: string; upstreamRef: string | null }, refSha: ReadonlyMap<string, string>): string | undefined {
+  const upstream = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
+  return upstream !== b.sha ? upstream : undefined;
+}
+
 export function createGit(root: string, options: CreateGitOptions = {}): Git {
   return new SimpleGitRepository(path.resolve(root), options);
 }
@@ -296,16 +302,20 @@ class SimpleGitRepository implements Git {
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);
       const ownsCache = this.ownsCaches(gitDirRead);
-      const refReads = Promise.all([revParseRead, statusRead, refsRead, remotesRead]);
-      refReads.catch(() => undefined); // awaited below; a failure surfaces there
+      const remotesParsed = remotesRead.then((r) => parseRemoteConfig(r.stdout));
+      const refsParsed = Promise.all([refsRead, remotesParsed]).then(([r, remotes]) => parseBranchRefs(r.stdout, remotes.map((x) => x.name)));
+      const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed]);
+      reads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
       const graphRead = mode === 'all' && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
-      const [revParse, statusOut, refsOut, remotesOut] = await refReads;
+      // Every branch's ahead/behind needs the refs, not the status: it is counted as soon as they are
+      // in, while git may still read the status.
+      const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, cache, graphRead, ownsCache)) : undefined;
+      counting?.catch(() => undefined); // awaited below, after the reads' failures
+      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, known, tagKey }, remoteRows] = await reads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
-      const remoteRows = parseRemoteConfig(remotesOut.stdout);
-      const { local: localRows, remote: remoteBranches, refSha, known, tagKey } = parseBranchRefs(refsOut.stdout, remoteRows.map((r) => r.name));
       let tags = cachedTagsFor(await tagCache, tagKey);
       if (!tags) {
         const read = await (tagsRead ?? fullTagRead());
@@ -319,7 +329,6 @@ class SimpleGitRepository implements Git {
       const empty = status.oid === null && !status.detached;
       const currentName = status.detached ? null : status.branch;
       const branches: BranchInfo[] = localRows.map((b) => {
-        const upstreamSha = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
         const info: BranchInfo = {
           name: b.name,
           sha: b.sha,
@@ -328,31 +337,21 @@ class SimpleGitRepository implements Git {
           ahead: 0,
           behind: 0,
         };
-        if (b.upstreamRef && upstreamSha === undefined) info.upstreamGone = true;
+        if (b.upstreamRef && !refSha.has(b.upstreamRef)) info.upstreamGone = true;
         return info;
       });
       branches.sort((a, b) => (a.current !== b.current ? (a.current ? -1 : 1) : compareNames(a.name, b.name)));
 
-      const pairs: Array<{ key: string; left: string; right: string }> = [];
       let aheadBehindComplete = true;
-      for (const b of localRows) {
-        const upstreamSha = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
-        if (!upstreamSha || upstreamSha === b.sha) continue;
-        if (mode === 'all') pairs.push({ key: b.name, left: b.sha, right: upstreamSha });
-        else if (b.name !== currentName) aheadBehindComplete = false;
-      }
-      if (pairs.length > 0) {
-        const tips = [...new Set(refSha.values())];
-        const graph = cache ? await this.updateGraphCache(cache, tips, await ownsCache) : graphRead ? await graphRead : undefined;
-        const counts = await this.countPairs(pairs, graph);
+      if (counting) {
+        const counts = await counting;
         for (const br of branches) {
           const c = counts.get(br.name);
           if (c) Object.assign(br, c);
         }
-      } else if (graphRead) {
-        // Nothing to count, but the graph read (and its cache write) has started: the snapshot does not
-        // return while it still writes into the git directory.
-        await graphRead.catch(() => undefined);
+      } else {
+        // Only the current branch's (from the status): complete when no other branch has one to count.
+        aheadBehindComplete = !localRows.some((b) => b.name !== currentName && upstreamSha(b, refSha) !== undefined);
       }
       const current = branches.find((b) => b.current);
       if (current && mode === 'current' && status.ahead !== null && status.behind !== null) {
@@ -449,6 +448,32 @@ class SimpleGitRepository implements Git {
    * Counts every pair over one read of the graph: `read` when already read, else
    * `rev-list --parents` of exactly the tips (on stdin).
    */
+  /**
+   * Every local branch's ahead/behind against its upstream, keyed by branch name (the snapshot's 'all'
+   * mode): from the cached graph brought up to date with the refs' tips, else from the graph read whole.
+   */
+  private async countBranches(
+    refs: Pick<ReturnType<typeof parseBranchRefs>, 'local' | 'refSha'>,
+    cache: GraphCache | null,
+    graphRead: Promise<PreparedGraph> | undefined,
+    ownsCache: Promise<boolean>,
+  ): Promise<Map<string, { ahead: number; behind: number }>> {
+    const pairs: Array<{ key: string; left: string; right: string }> = [];
+    for (const b of refs.local) {
+      const right = upstreamSha(b, refs.refSha);
+      if (right !== undefined) pairs.push({ key: b.name, left: b.sha, right });
+    }
+    if (pairs.length === 0) {
+      // Nothing to count, but the graph read (and its cache write) has started: the snapshot does not
+      // return while it still writes into the git directory.
+      await graphRead?.catch(() => undefined);
+      return new Map();
+    }
+    const tips = [...new Set(refs.refSha.values())];
+    const graph = cache ? await this.updateGraphCache(cache, tips, await ownsCache) : await graphRead;
+    return this.countPairs(pairs, graph);
+  }
+
   private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, read?: PreparedGraph) {
     if (read) {
       const counted = countAheadBehind(read.graph, pairs, read.counter);
