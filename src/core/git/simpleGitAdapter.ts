@@ -313,7 +313,7 @@ class SimpleGitRepository implements Git {
       // in, while git may still read the status.
       const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, cache, graphRead, ownsCache)) : undefined;
       counting?.catch(() => undefined); // awaited below, after the reads' failures
-      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, known, tagKey }, remoteRows] = await reads;
+      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
       let tags = cachedTagsFor(await tagCache, tagKey);
@@ -324,8 +324,6 @@ class SimpleGitRepository implements Git {
       }
       const operation = await detectOperation(gitDir);
 
-      const exists = (ref: string) => known.has(ref);
-
       const empty = status.oid === null && !status.detached;
       const currentName = status.detached ? null : status.branch;
       const branches: BranchInfo[] = localRows.map((b) => {
@@ -333,7 +331,7 @@ class SimpleGitRepository implements Git {
           name: b.name,
           sha: b.sha,
           current: !empty && b.name === currentName,
-          upstream: b.upstreamRef ? shortenRefName(b.upstreamRef, exists) : null,
+          upstream: b.upstreamRef ? shortenRefName(b.upstreamRef, names) : null,
           ahead: 0,
           behind: 0,
         };

@@ -66,10 +66,10 @@ describe('snapshot parsers', () => {
       { name: 'up/stream/dev', remote: 'up/stream', sha: 'ccc' },
       { name: 'gone/x', remote: 'gone', sha: 'ddd' }, // a remote no longer configured: the first segment
     ]);
-    assert.deepEqual([...both.known], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev', 'refs/remotes/gone/x']);
+    assert.deepEqual(both.names, { heads: new Set(['main', 'solo']), remotes: new Set(['origin/HEAD', 'origin/main', 'up/stream/dev', 'gone/x']), tags: new Set() });
     assert.deepEqual([...both.refSha.keys()], ['refs/heads/main', 'refs/heads/solo', 'refs/remotes/origin/main', 'refs/remotes/up/stream/dev', 'refs/remotes/gone/x']);
     assert.deepEqual(both.tagKey, '');
-    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], refSha: new Map(), known: new Set(), tagKey: '' });
+    assert.deepEqual(parseBranchRefs('', ['origin']), { local: [], remote: [], refSha: new Map(), names: { heads: new Set(), remotes: new Set(), tags: new Set() }, tagKey: '' });
   });
 
   it('property: parseBranchRefs equals splitting every row, and its tag key is parseTags\' key of the same tags', () => {
@@ -96,27 +96,56 @@ describe('snapshot parsers', () => {
         assert.deepEqual(got.local, heads.map((r) => ({ name: r.name, sha: r.sha, upstreamRef: r.upstream || null })));
         assert.deepEqual(got.remote, remotes.filter((r) => !r.symref).map((r) => ({ name: r.name, remote: r.name.startsWith('origin/') ? 'origin' : r.name.split('/')[0], sha: r.sha })));
         assert.deepEqual(got.refSha, new Map([...heads, ...remotes.filter((r) => !r.symref)].map((r) => [r.ref, r.sha])));
-        assert.deepEqual(got.known, new Set(refs.map((r) => r.ref)));
+        const under = (ns: string) => new Set(refs.filter((r) => r.kind === ns).map((r) => r.name));
+        assert.deepEqual(got.names, { heads: under('heads'), remotes: under('remotes'), tags: under('tags') });
         const full = tagsOf.map((r) => `${r.ref}${Z}commit${Z}${r.sha}${Z}${Z}subject`).join('\n');
         assert.equal(got.tagKey, parseTags(full).key);
       }),
     );
   });
 
+  /** The names of these full refs, as parseBranchRefs gives them. */
+  const namesOf = (refs: Iterable<string>) => parseBranchRefs([...refs].sort().map((r) => `${r}${Z}sha${Z}${Z}\n`).join(''), []).names;
+
   it('short upstream names as git prints %(upstream:short): shortest unambiguous form', () => {
     const refs = new Set(['refs/heads/main', 'refs/heads/origin/dup', 'refs/tags/origin/tagged', 'refs/remotes/origin/main', 'refs/remotes/origin/HEAD', 'refs/remotes/a/b/main']);
-    const exists = (r: string) => refs.has(r);
-    assert.equal(shortenRefName('refs/remotes/origin/main', exists), 'origin/main');
-    assert.equal(shortenRefName('refs/remotes/a/b/main', exists), 'a/b/main'); // remote "a/b": the name is the same
-    assert.equal(shortenRefName('refs/remotes/origin/gone', exists), 'origin/gone'); // an upstream that no longer exists
-    assert.equal(shortenRefName('refs/heads/main', exists), 'main'); // upstream in the same repository (remote ".")
+    let names = namesOf(refs);
+    assert.equal(shortenRefName('refs/remotes/origin/main', names), 'origin/main');
+    assert.equal(shortenRefName('refs/remotes/a/b/main', names), 'a/b/main'); // remote "a/b": the name is the same
+    assert.equal(shortenRefName('refs/remotes/origin/gone', names), 'origin/gone'); // an upstream that no longer exists
+    assert.equal(shortenRefName('refs/heads/main', names), 'main'); // upstream in the same repository (remote ".")
     // a local branch / tag with the same short name: git falls back to `remotes/…`
-    assert.equal(shortenRefName('refs/remotes/origin/dup', exists), 'remotes/origin/dup');
-    assert.equal(shortenRefName('refs/remotes/origin/tagged', exists), 'remotes/origin/tagged');
+    assert.equal(shortenRefName('refs/remotes/origin/dup', names), 'remotes/origin/dup');
+    assert.equal(shortenRefName('refs/remotes/origin/tagged', names), 'remotes/origin/tagged');
     // a branch named like a remote with a HEAD (refs/remotes/origin/HEAD): `heads/origin`
     refs.add('refs/heads/origin');
-    assert.equal(shortenRefName('refs/heads/origin', exists), 'heads/origin');
-    assert.equal(shortenRefName('refs/remotes/origin/HEAD', exists), 'origin/HEAD');
+    names = namesOf(refs);
+    assert.equal(shortenRefName('refs/heads/origin', names), 'heads/origin');
+    assert.equal(shortenRefName('refs/remotes/origin/HEAD', names), 'origin/HEAD');
+  });
+
+  it('property: short names asked by namespace equal the rules applied to full refs (names like heads/x, refs/…, tags/…)', () => {
+    const RULES = [['', ''], ['refs/', ''], ['refs/tags/', ''], ['refs/heads/', ''], ['refs/remotes/', ''], ['refs/remotes/', '/HEAD']] as const;
+    /** refs.c shorten_unambiguous_ref over a set of full refs: the reference. */
+    const reference = (ref: string, refs: ReadonlySet<string>) => {
+      for (let i = RULES.length - 1; i > 0; i--) {
+        const [prefix, suffix] = RULES[i];
+        if (!ref.startsWith(prefix) || !ref.endsWith(suffix) || ref.length <= prefix.length + suffix.length) continue;
+        const short = ref.slice(prefix.length, ref.length - suffix.length);
+        if (!RULES.some(([p, x], j) => j !== i && refs.has(`${p}${short}${x}`))) return short;
+      }
+      return ref;
+    };
+    const segment = fc.constantFrom('refs', 'heads', 'remotes', 'tags', 'origin', 'main', 'HEAD', 'x');
+    const ref = fc.tuple(fc.constantFrom('refs/heads/', 'refs/remotes/', 'refs/tags/'), fc.array(segment, { minLength: 1, maxLength: 4 })).map(([ns, parts]) => ns + parts.join('/'));
+    fc.assert(
+      fc.property(fc.uniqueArray(ref, { maxLength: 25 }), fc.array(ref, { minLength: 1, maxLength: 5 }), (read, asked) => {
+        const refs = new Set(read);
+        const names = namesOf(refs);
+        for (const r of [...asked, ...read]) assert.equal(shortenRefName(r, names), reference(r, refs), r);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('tags: annotated peeled, semver newest first (prereleases below releases), others by name', () => {
