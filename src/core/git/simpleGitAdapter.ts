@@ -14,7 +14,7 @@ import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
 import { gitTraceSink } from './trace';
-import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, readTagCache, startGraphCache, writeGraphCache, writeTagCache, type GraphCache, type PreparedGraph } from './snapshotCaches';
+import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, startGraphCache, tagCacheOf, writeGraphCache, writeTagCache, type CachedTags, type GraphCache, type PreparedGraph } from './snapshotCaches';
 import {
   BRANCH_REFS_FORMAT,
   LOG_FORMAT,
@@ -287,7 +287,7 @@ class SimpleGitRepository implements Git {
       const opening = mode === 'all' ? openGraphCache(this.root, usable) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
-      const tagCache = readTagCache(this.root, usable);
+      const tagCache = tagCacheOf(this.root);
       const refsRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
       // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see
       // snapshotCaches): at once when there are none, else when the refs show they changed.
@@ -299,6 +299,9 @@ class SimpleGitRepository implements Git {
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
+      // The cached tags are read and parsed once the git processes have been started, while they run
+      // (setImmediate: after the turn that starts them).
+      const tagCacheRead = tagCache ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);
       const ownsCache = this.ownsCaches(gitDirRead);
@@ -316,7 +319,7 @@ class SimpleGitRepository implements Git {
       const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads;
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
-      let tags = cachedTagsFor(await tagCache, tagKey);
+      let tags = cachedTagsFor((await usable) ? await tagCacheRead : null, tagKey);
       if (!tags) {
         const read = await (tagsRead ?? fullTagRead());
         tags = read.tags;
