@@ -56,13 +56,13 @@ interface ExecResult {
   exitCode: number;
 }
 
-/** Creates the Git of the repository whose work tree is at `root`. */
 /** The commit of a branch's upstream when it exists and is another than the branch's (something to count). */
 function upstreamSha(b: { sha: string; upstreamRef: string | null }, refSha: ReadonlyMap<string, string>): string | undefined {
   const upstream = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
   return upstream !== b.sha ? upstream : undefined;
 }
 
+/** Creates the Git of the repository whose work tree is at `root`. */
 export function createGit(root: string, options: CreateGitOptions = {}): Git {
   return new SimpleGitRepository(path.resolve(root), options);
 }
@@ -316,7 +316,11 @@ class SimpleGitRepository implements Git {
       // in, while git may still read the status.
       const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, cache, graphRead, ownsCache)) : undefined;
       counting?.catch(() => undefined); // awaited below, after the reads' failures
-      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads;
+      // (A failed read fails the snapshot once the count, which may write the graph cache, has ended.)
+      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads.catch(async (e: unknown) => {
+        await counting?.catch(() => undefined);
+        throw e;
+      });
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
       let tags = cachedTagsFor((await usable) ? await tagCacheRead : null, tagKey);
@@ -446,10 +450,6 @@ class SimpleGitRepository implements Git {
   }
 
   /**
-   * Counts every pair over one read of the graph: `read` when already read, else
-   * `rev-list --parents` of exactly the tips (on stdin).
-   */
-  /**
    * Every local branch's ahead/behind against its upstream, keyed by branch name (the snapshot's 'all'
    * mode): from the cached graph brought up to date with the refs' tips, else from the graph read whole.
    */
@@ -475,6 +475,10 @@ class SimpleGitRepository implements Git {
     return this.countPairs(pairs, graph);
   }
 
+  /**
+   * Counts every pair over one read of the graph: `read` when already read, else
+   * `rev-list --parents` of exactly the tips (on stdin).
+   */
   private async countPairs(pairs: ReadonlyArray<{ key: string; left: string; right: string }>, read?: PreparedGraph) {
     if (read) {
       const counted = countAheadBehind(read.graph, pairs, read.counter);
