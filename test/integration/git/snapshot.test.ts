@@ -189,6 +189,18 @@ describe('snapshot of a realistic repository', function () {
       assert.deepEqual(tags, await uncached(), label);
       assert.deepEqual((await g.snapshot()).tags, tags, `${label}: then kept`);
     }
+    // The file is parsed again whenever it is another file than at the last read (the adapter keeps
+    // the last parse): here one of the same size, put in place by a rename as the adapter writes it,
+    // whose (well-formed) subject differs, is taken as it is.
+    const kept = await fs.readFile(cacheFile, 'utf8');
+    const subject = /"subject":"([^"]+)"/.exec(kept)?.[1] ?? '';
+    assert.ok(subject.length > 1, kept);
+    const other = `${subject.slice(0, -1)}${subject.endsWith('X') ? 'Y' : 'X'}`;
+    await fs.writeFile(`${cacheFile}.new`, kept.replace(`"subject":"${subject}"`, `"subject":"${other}"`));
+    await fs.rename(`${cacheFile}.new`, cacheFile);
+    const retold = (await g.snapshot()).tags;
+    assert.ok(retold.some((t) => t.subject === other), 'the replaced file is read');
+    await fs.writeFile(cacheFile, kept);
     // A damaged or tampered file is not used: the tags are read again and the file is written anew.
     for (const bad of ['{not json', JSON.stringify({ key: 'x', tags: [] }), (await fs.readFile(cacheFile, 'utf8')).replace(/"sha":"[0-9a-f]{40}"/, '"sha":"HEAD"')]) {
       await fs.writeFile(cacheFile, bad);
