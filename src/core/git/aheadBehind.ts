@@ -1183,7 +1183,7 @@ export function graphHeads(graph: CommitGraph): string[] {
 
 /**
  * `git tag --merged HEAD` from a graph that holds `head`: the lines of
- * `for-each-ref --format=<MERGED_TAGS_FORMAT>%00%(*objecttype) refs/tags` whose tag peels to one of
+ * `for-each-ref --format=<TAG_LIST_FORMAT>%00%(*objecttype) refs/tags` whose tag peels to one of
  * HEAD's commits, without that last field (as git prints them). Every ancestor of a commit in the
  * graph is in it, so a tag whose commit is not in the graph is not merged. Null when the graph cannot
  * tell: `head` is not in it, or a tag points at a tag (git peels that further than `*objectname`).

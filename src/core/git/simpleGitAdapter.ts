@@ -301,7 +301,7 @@ class SimpleGitRepository implements Git {
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
       // The cached tags are read and parsed once the git processes have been started, while they run
       // (setImmediate: after the turn that starts them).
-      const tagCacheRead = tagCache ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
+      const tagCacheRead = tagCache && usable ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);
       const ownsCache = this.ownsCaches(gitDirRead);
@@ -323,7 +323,7 @@ class SimpleGitRepository implements Git {
       });
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
-      let tags = cachedTagsFor((await usable) ? await tagCacheRead : null, tagKey);
+      let tags = cachedTagsFor(await tagCacheRead, tagKey);
       if (!tags) {
         const read = await (tagsRead ?? fullTagRead());
         tags = read.tags;
@@ -411,7 +411,7 @@ class SimpleGitRepository implements Git {
   }
 
   /** The graph cache, opened (read and prepared on libuv's threads meanwhile) for a read outside a snapshot. */
-  private openCachedGraph(): { usable: Promise<boolean>; opening: Promise<GraphCache | null> } {
+  private openCachedGraph(): { usable: boolean; opening: Promise<GraphCache | null> } {
     const usable = cachesUsable(this.root);
     const opening = openGraphCache(this.root, usable);
     opening.catch(() => undefined); // awaited by the caller; a failure surfaces there
@@ -419,7 +419,7 @@ class SimpleGitRepository implements Git {
   }
 
   /** The graph of every branch and remote-tracking branch, read whole; the cache is started with it (when `owns`). */
-  private readWholeGraph(owns: Promise<boolean>, usable: Promise<boolean>): Promise<PreparedGraph> {
+  private readWholeGraph(owns: Promise<boolean>, usable: boolean): Promise<PreparedGraph> {
     return this.exec(['rev-list', '--parents', '--branches', '--remotes'], { bulk: true }).then(async (r) => {
       const graph = prepareGraph(parseCommitGraph(r.stdout));
       if (await owns) await startGraphCache(this.root, r.stdout, graph, usable);

@@ -50,10 +50,9 @@ const GRAPH_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 /**
  * Whether a snapshot may use and write its caches (the graph's and the tag objects'): not where
  * objects can show other parents or contents under the same id (replace refs, grafts) nor in a
- * shallow repository, and only where `<root>/.git` is a folder. Asked once per snapshot; answered at
- * once, as a promise for the reads that wait for it together with others.
+ * shallow repository, and only where `<root>/.git` is a folder. Asked once per snapshot.
  */
-export function cachesUsable(root: string): Promise<boolean> {
+export function cachesUsable(root: string): boolean {
   // Asked synchronously (~2 ms, most of it reading the packed-refs of 15,000 refs): asynchronous
   // checks, each step waiting for a turn of a busy extension host, answered 60–70 ms after the
   // snapshot's git reads had ended.
@@ -65,25 +64,26 @@ export function cachesUsable(root: string): Promise<boolean> {
       return otherwise;
     }
   };
-  const usable =
+  return (
     readOr(() => statSync(at()).isDirectory(), false) &&
     !existsSync(at('shallow')) &&
     !existsSync(at('info', 'grafts')) &&
     !process.env.GIT_REPLACE_REF_BASE &&
     readOr(() => readdirSync(at('refs', 'replace')), []).length === 0 &&
     // (Searched as bytes: decoding a packed-refs of 15,000 refs took ~25 ms of this thread.)
-    !readOr(() => readFileSync(at('packed-refs')), Buffer.alloc(0)).includes(' refs/replace/');
-  return Promise.resolve(usable);
+    !readOr(() => readFileSync(at('packed-refs')), Buffer.alloc(0)).includes(' refs/replace/')
+  );
 }
 
 /**
  * The cache when present and usable, else null (then the graph is read whole): from the image when its
  * stamp matches the text, else parsed from the text (and the image written for the next time).
  */
-export async function openGraphCache(root: string, usable: Promise<boolean>): Promise<GraphCache | null> {
+export async function openGraphCache(root: string, usable: boolean): Promise<GraphCache | null> {
+  if (!usable) return null;
   const file = path.join(root, '.git', ...GRAPH_CACHE);
   const [st, image] = await Promise.all([fs.stat(file).catch(() => null), readWhole(file + GRAPH_IMAGE_SUFFIX)]);
-  if (!st || !(await usable)) return null;
+  if (!st) return null;
   const restored = image ? unpackCounter(image) : null;
   if (restored && restored.stamp[0] === st.size && restored.stamp[1] === st.mtimeMs) {
     let text: Promise<string> | undefined;
@@ -123,8 +123,8 @@ async function readWhole(file: string): Promise<Buffer | null> {
 }
 
 /** Writes the cache after a full read (first snapshot of a repository). Failures are ignored: it is only a cache. */
-export async function startGraphCache(root: string, text: string, prepared: PreparedGraph, usable: Promise<boolean>): Promise<void> {
-  if (text.length === 0 || !(await usable)) return;
+export async function startGraphCache(root: string, text: string, prepared: PreparedGraph, usable: boolean): Promise<void> {
+  if (text.length === 0 || !usable) return;
   await writeGraphCache(path.join(root, '.git', ...GRAPH_CACHE), text, prepared);
 }
 
@@ -159,10 +159,10 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
 
 /**
  * The tags of the last full tag read (parseTags of TAG_FORMAT), in `.git/sdlc/tags-v2`, with their key
- * (the tags' rows as the snapshot's ref read gives them: each tag's ref and object). An object's type, peeled commit and subject never change, so while the
- * refs name the same objects the tags are the same; the snapshot then does not make git open every tag
- * object, and the names are not parsed and sorted again. (The key is kept whole: comparing 300 KB of
- * text is cheaper than hashing it.)
+ * (the tags' rows as the snapshot's ref read gives them: each tag's ref and object). An object's type,
+ * peeled commit and subject never change, so while the refs name the same objects the tags are the
+ * same; the snapshot then does not make git open every tag object, and the names are not parsed and
+ * sorted again. (The key is kept whole: comparing 300 KB of text is cheaper than hashing it.)
  */
 const TAG_CACHE = ['sdlc', 'tags-v2'];
 
@@ -185,12 +185,13 @@ export function tagCacheOf(root: string): { read(): CachedTags | null } | null {
         // parsing 5,000 tags took 30–55 ms of its busy extension host each time.
         const st = statSync(file);
         const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
-        const last = parsedTags.get(file);
-        const cached = last?.stamp === stamp ? last.cached : parseTagCache(readFileSync(file, 'utf8'));
+        let last = parsedTags.get(file);
         if (last?.stamp !== stamp) {
           if (parsedTags.size >= PARSED_TAGS_KEPT) parsedTags.clear();
-          parsedTags.set(file, { stamp, cached });
+          last = { stamp, cached: parseTagCache(readFileSync(file, 'utf8')) };
+          parsedTags.set(file, last);
         }
+        const { cached } = last;
         return cached && { key: cached.key, tags: cached.tags.slice() };
       } catch {
         return null;
@@ -225,9 +226,9 @@ export function cachedTagsFor(cached: CachedTags | null, key: string): TagInfo[]
 }
 
 /** Replaces the file after a full tag read; removes it where caches are not to be used. */
-export async function writeTagCache(root: string, key: string, tags: readonly TagInfo[], usable: Promise<boolean>): Promise<void> {
+export async function writeTagCache(root: string, key: string, tags: readonly TagInfo[], usable: boolean): Promise<void> {
   const file = path.join(root, '.git', ...TAG_CACHE);
-  if (await usable) await writeAtomically(file, JSON.stringify({ key, tags }));
+  if (usable) await writeAtomically(file, JSON.stringify({ key, tags }));
   else await fs.rm(file, { force: true }).catch(() => undefined);
 }
 
