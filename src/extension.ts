@@ -9,6 +9,7 @@ import { GitHubAuth } from './vscode/auth';
 import { registerCommandTable, showLogCommand } from './vscode/commandTable';
 import { accountCommands } from './vscode/accountCommands';
 import { CI_LOG_SCHEME, CommandIds, ContextKeys, InternalCommandIds, RELEASE_PREVIEW_SCHEME, ViewIds } from './vscode/ids';
+import { afterFirstScreen } from './vscode/firstScreen';
 import { FeatureLoader, LazyContentProvider, LazyTreeDataProvider } from './vscode/lazy';
 import { RepositoryStore } from './vscode/repositories/repositoryStore';
 import { RepositoriesTree } from './vscode/repositories/repositoriesTree';
@@ -33,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const tree = new RepositoriesTree(store);
   const treeView = vscode.window.createTreeView(ViewIds.repositories, { treeDataProvider: tree, showCollapseAll: true });
   const audit = new AuditService(auth, scoped(log, 'Audit'));
+  // The other views' first loads wait for the Repositories view's first screen (see firstScreen.ts).
+  const firstScreen = afterFirstScreen(tree.firstDrawn, treeView);
 
   const deployments: { view?: vscode.TreeView<unknown> } = {};
   const features = new FeatureLoader({
@@ -50,12 +53,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
         return deployments.view ? deployments.view.onDidChangeVisibility((e) => listener(e.visible)) : new vscode.Disposable(() => undefined);
       },
     },
-  });
-  const versionsTree = new LazyTreeDataProvider(() => features.load().versionsTree);
-  const testRunsTree = new LazyTreeDataProvider(() => features.load().testRunsTree);
-  const deploymentsTree = new LazyTreeDataProvider(() => features.load().deploymentsTree);
+  }, firstScreen);
+  const versionsTree = new LazyTreeDataProvider(() => features.load().versionsTree, firstScreen);
+  const testRunsTree = new LazyTreeDataProvider(() => features.load().testRunsTree, firstScreen);
+  const deploymentsTree = new LazyTreeDataProvider(() => features.load().deploymentsTree, firstScreen);
   deployments.view = vscode.window.createTreeView(ViewIds.deployments, { treeDataProvider: deploymentsTree, showCollapseAll: true });
-  const packagesTree = new LazyTreeDataProvider(() => features.load().packagesTree);
+  const packagesTree = new LazyTreeDataProvider(() => features.load().packagesTree, firstScreen);
   const releasePreview = new LazyContentProvider(() => features.load().releasePreview);
   const ciLog = new LazyContentProvider(() => features.load().ciLog);
 
@@ -91,8 +94,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
     ),
     auth.onDidChange(() => void updateSignedIn(auth)),
   );
-  void updateSignedIn(auth);
   void store.rescan();
+  void firstScreen.then(() => updateSignedIn(auth));
   const durationMs = performance.now() - startedAt;
   log.info(`[Extension] activated in ${durationMs.toFixed(1)} ms (${CommandIds.refresh} and friends registered)`);
   return { activation: { startedAt, durationMs } };

@@ -15,21 +15,29 @@ type LoadedFeatures = FeaturesBundle.Features & { byId: Map<string, CommandSpec>
 
 /**
  * The Versions and Test Runs/CI features (the chunk dist/features.js): loaded once, on first use or in
- * the background right after activation (status bar item, TestController), and disposed with it.
+ * the background once the Repositories view's first screen is drawn (status bar item, TestController),
+ * and disposed with it.
  */
 export class FeatureLoader implements vscode.Disposable {
   private features?: LoadedFeatures;
   private disposed = false;
-  private readonly background: NodeJS.Timeout;
+  private background?: NodeJS.Timeout;
 
-  constructor(private readonly deps: FeaturesBundle.FeatureDeps) {
-    this.background = setTimeout(() => {
-      try {
-        this.load();
-      } catch (e) {
-        deps.log.error(`[Extension] loading Versions and Test Runs failed: ${e instanceof Error ? e.stack : String(e)}`);
-      }
-    }, 0);
+  /** `after`: the background load waits for it (the Repositories view's first screen, see firstScreen.ts). */
+  constructor(
+    private readonly deps: FeaturesBundle.FeatureDeps,
+    after: Promise<void> = Promise.resolve(),
+  ) {
+    void after.then(() => {
+      if (this.disposed) return;
+      this.background = setTimeout(() => {
+        try {
+          this.load();
+        } catch (e) {
+          deps.log.error(`[Extension] loading Versions and Test Runs failed: ${e instanceof Error ? e.stack : String(e)}`);
+        }
+      }, 0);
+    });
   }
 
   load(): LoadedFeatures {
@@ -63,14 +71,20 @@ export class FeatureLoader implements vscode.Disposable {
   }
 }
 
-/** A tree data provider whose items come from `load()`'s provider, loaded when the view first asks. */
+/**
+ * A tree data provider whose items come from `load()`'s provider, loaded when the view first asks,
+ * but not before `after` settles (VS Code shows the view's progress bar meanwhile).
+ */
 export class LazyTreeDataProvider<T> implements vscode.TreeDataProvider<T>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<T | T[] | undefined | null | void>();
   readonly onDidChangeTreeData = this.changed.event;
   private target?: vscode.TreeDataProvider<T>;
   private subscription?: vscode.Disposable;
 
-  constructor(private readonly load: () => vscode.TreeDataProvider<T>) {}
+  constructor(
+    private readonly load: () => vscode.TreeDataProvider<T>,
+    private readonly after: Promise<void> = Promise.resolve(),
+  ) {}
 
   private get provider(): vscode.TreeDataProvider<T> {
     if (!this.target) {
@@ -81,7 +95,8 @@ export class LazyTreeDataProvider<T> implements vscode.TreeDataProvider<T>, vsco
   }
 
   getChildren(element?: T): vscode.ProviderResult<T[]> {
-    return this.provider.getChildren(element);
+    if (this.target) return this.target.getChildren(element);
+    return this.after.then(() => this.provider.getChildren(element));
   }
 
   getTreeItem(element: T): vscode.TreeItem | Thenable<vscode.TreeItem> {

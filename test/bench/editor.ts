@@ -3,13 +3,16 @@
  * Code (code-server) by test/bench/editor/editor.bench.ts through test/harness/run-extension-bench.mjs
  * (one run: starting code-server is heavy and the machine is shared):
  * - `activate()` as the extension measures it (target ≤ 50 ms), and the whole `ext.activate()` call;
- * - activation → the Repositories view's first populated render, against the raw git floor of that
+ * - activation → the Repositories view's first populated render as the page draws it (a user opening
+ *   the view in a loaded window; nothing polls the views' models), against the raw git floor of that
  *   screen measured here in the same run (FIRST_SCREEN_COMMANDS: all side by side, and in sequence);
  *   target ≤ 1.5× the floor;
- * - activation → the Versions view's first plan; the extension host's heap growth (info), both also
- *   from one more run that does not poll the Repositories view (polling it expands Branches, which
- *   starts every branch's ahead/behind: see editor.bench.ts).
- * `--editor-runs=N` runs code-server N times (default 1) and reports medians.
+ * - activation → the Versions view's first plan as the page draws it; the extension host's heap growth (info);
+ * - from one more run that polls the views' models through `sdlc.repositories._inspect` and
+ *   `sdlc.versions._inspect` (the measure of the earlier rounds; the first waits for the whole scan,
+ *   walks every node and expands Branches, which starts every branch's ahead/behind: see
+ *   editor.bench.ts): when the models showed the branches and the plan (info).
+ * `--editor-runs=N` runs code-server N times as a user (default 1) and reports medians, plus the polled run.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,21 +21,33 @@ import { performance } from 'node:perf_hooks';
 import { type BenchContext, type BenchModule, type Row, fmtMs, fmtRatio, fmtTimes, git, median, run } from './context';
 import { FIRST_SCREEN_COMMANDS } from './repoSnapshot';
 
+interface Drawn {
+  at: number;
+  rows: string[];
+}
+
 interface EditorNumbers {
   wasActive: boolean;
-  repositoriesPolled: boolean;
+  /** The activation on the wall clock (ms since the epoch). */
+  activationEpochMs: number;
   activateMs: number;
   extActivateCallMs: number;
-  repositoriesFirstRenderMs: number;
-  /** one poll of the Repositories view once it is there (it walks the whole tree) */
-  repositoriesInspectMs?: number;
-  repositoriesBranches: number;
-  versionsFirstPlanMs: number;
-  versionsPlan: string;
   heapGrowthBytes: number;
   heapAfterBytes: number;
+  /** A run that polled the views' models (SDLC_EDITOR_BENCH_POLL=1): when they showed the repository's branches and the plan (ms since activation). */
+  polled?: { repositoriesMs: number; repositoriesBranches: number; repositoriesInspectMs: number; versionsMs: number; versionsPlan: string };
+  /** Added by the harness: what the page drew and when (epoch ms). */
+  render?: { repositories: { firstRow?: Drawn; populated?: Drawn }; versions: { firstRow?: Drawn; plan?: Drawn } };
   /** Git processes and repository turns until the first screen (ms since activation). */
   firstScreenTrace?: Array<{ what: string; asked: number; started: number; ended: number; failed?: boolean }>;
+}
+
+/** Activation → when the page drew it (see test/harness/run-extension-bench.mjs). */
+function drawnMs(r: EditorNumbers, view: 'repositories' | 'versions'): number {
+  const v = r.render?.[view] as { firstRow?: Drawn; populated?: Drawn; plan?: Drawn } | undefined;
+  const full = v?.populated ?? v?.plan;
+  if (!full) throw new Error(`the page never showed the ${view} view filled; rows seen: ${JSON.stringify(v?.firstRow?.rows ?? [])}`);
+  return full.at - r.activationEpochMs;
 }
 
 /** The breakdown of the first screen: what ran when, what waited for the repository's turn, what was read twice. */
@@ -58,26 +73,28 @@ export const editorBench: BenchModule = {
     }
     const runs = Math.max(1, Number(process.argv.find((a) => a.startsWith('--editor-runs='))?.slice('--editor-runs='.length) ?? 1));
     const results: EditorNumbers[] = [];
-    let userLike: EditorNumbers | undefined;
+    let polled: EditorNumbers | undefined;
     const dir = mkdtempSync(path.join(tmpdir(), 'sdlc-editor-bench-'));
     try {
+      // Run 0 polls the views' models (the earlier rounds' measure); the others are a user opening the view.
       for (let i = 0; i <= runs; i++) {
         const out = path.join(dir, `run-${i}.json`);
-        const skip = i === runs ? '1' : '';
+        const poll = i === 0;
         try {
-          await run(process.execPath, [harness, ctx.repoRoot], { cwd: ctx.projectRoot, env: { ...process.env, SDLC_BENCH_OUT: out, SDLC_EDITOR_BENCH_SKIP_REPOSITORIES: skip } });
+          await run(process.execPath, [harness, ctx.repoRoot], { cwd: ctx.projectRoot, env: { ...process.env, SDLC_BENCH_OUT: out, SDLC_EDITOR_BENCH_POLL: poll ? '1' : '' } });
         } catch (e) {
           const stderr = (e as { stderr?: string }).stderr ?? '';
           throw new Error(`the editor bench failed: ${stderr.split('\n').slice(-15).join('\n')}`);
         }
         const r = JSON.parse(readFileSync(out, 'utf8')) as EditorNumbers;
-        const { firstScreenTrace, ...numbers } = r;
-        ctx.log(`  code-server run ${i + 1}${skip ? ' (Repositories view not polled)' : ''}: ${JSON.stringify(numbers)}`);
+        const { firstScreenTrace, render, ...numbers } = r;
+        ctx.log(`  code-server run ${i + 1}${poll ? ' (the views polled)' : ''}: ${JSON.stringify(numbers)}`);
+        ctx.log(`  in the page (ms since activation): Repositories first row ${fmtMs((render?.repositories.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, populated ${fmtMs(drawnMs(r, 'repositories'))} ${JSON.stringify(render?.repositories.populated?.rows)}; Versions first row ${fmtMs((render?.versions.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, plan ${fmtMs(drawnMs(r, 'versions'))} ${JSON.stringify(render?.versions.plan?.rows)}`);
         if (firstScreenTrace) {
-          ctx.log(`  git work until the ${skip ? 'first plan' : 'first populated render'} (ms since activation; git = a process, turn = the repository's queue):`);
+          ctx.log(`  git work until ${poll ? 'the model showed the branches' : 'the page showed both views'} (ms since activation; git = a process, turn = the repository's queue):`);
           for (const line of formatTrace(firstScreenTrace)) ctx.log(line);
         }
-        if (skip) userLike = r;
+        if (poll) polled = r;
         else results.push(r);
       }
     } finally {
@@ -97,39 +114,52 @@ export const editorBench: BenchModule = {
     ctx.log(`  first-screen git floor: side by side ${fmtTimes(parallel)}, in sequence ${fmtTimes(sequential)}`);
     const m = (f: (r: EditorNumbers) => number) => median(results.map(f));
     const activate = m((r) => r.activateMs);
-    const render = m((r) => r.repositoriesFirstRenderMs);
+    const render = m((r) => drawnMs(r, 'repositories'));
     const floor = median(parallel);
     const floorSeq = median(sequential);
-    const heap = m((r) => r.heapGrowthBytes);
-    const runsNote = `${runs} code-server run${runs === 1 ? '' : 's'}${results.some((r) => r.wasActive) ? '; the extension was already active in a run' : ''}`;
+    const p = polled!;
+    const pp = p.polled!;
+    const runsNote = `${runs} code-server run${runs === 1 ? '' : 's'}${[...results, p].some((r) => r.wasActive) ? '; the extension was already active in a run' : ''}`;
+    const rowOf = (rows: string[] | undefined, start: RegExp) => rows?.find((t) => start.test(t)) ?? '';
+    const branchesRow = rowOf(results[0].render?.repositories.populated?.rows, /^Branches/).replace(/^Branches\s*/, 'Branches ');
+    const planRow = rowOf(results[0].render?.versions.plan?.rows, /→/);
     return [
       { measurement: 'editor: activate() (its own measure)', ours: fmtMs(activate), baseline: '', ratio: '', target: '≤ 50 ms', status: activate <= 50 ? 'PASS' : 'MISS', note: `whole ext.activate() incl. loading dist/extension.js ${fmtMs(m((r) => r.extActivateCallMs))}; ${runsNote}` },
       {
-        measurement: "editor: activation → Repositories view's first populated render",
+        measurement: "editor: activation → Repositories view's first populated render (in the page)",
         ours: fmtMs(render),
         baseline: `git floor ${fmtMs(floor)} side by side (${fmtMs(floorSeq)} in sequence)`,
         ratio: `${fmtRatio(render / floor)} of the floor`,
         target: '≤ 1.5× the floor',
         status: render <= 1.5 * floor ? 'PASS' : 'MISS',
-        note: `${results[0].repositoriesBranches} branches shown; polled every 25 ms through sdlc.repositories._inspect (one poll, which walks the whole tree, takes ${fmtMs(m((r) => r.repositoriesInspectMs ?? Number.NaN))} of it)`,
+        note: `a user opening the view in a loaded window: the page shows the repository with its nodes (${branchesRow}); ${runsNote}`,
       },
       {
-        measurement: "editor: activation → Versions view's first plan",
-        ours: userLike ? fmtMs(userLike.versionsFirstPlanMs) : '—',
+        measurement: "editor: activation → Versions view's first plan (in the page)",
+        ours: fmtMs(m((r) => drawnMs(r, 'versions'))),
         baseline: '',
         ratio: '',
         target: '(info)',
         status: 'INFO',
-        note: `${results[0].versionsPlan}; Repositories view not polled (as a user opening the view); while polling it (which starts every branch's ahead/behind): ${fmtMs(m((r) => r.versionsFirstPlanMs))}`,
+        note: planRow,
       },
       {
-        measurement: 'editor: extension host heap growth (before activation → first plan)',
-        ours: userLike ? fmtMb(userLike.heapGrowthBytes) : '—',
+        measurement: 'editor: extension host heap growth (before activation → both views drawn)',
+        ours: fmtMb(m((r) => r.heapGrowthBytes)),
         baseline: '',
         ratio: '',
         target: '(info)',
         status: 'INFO',
-        note: `Repositories view not polled, heap after ${userLike ? fmtMb(userLike.heapAfterBytes) : '—'}; while polling it: growth ${fmtMb(heap)}, heap after ${fmtMb(m((r) => r.heapAfterBytes))}`,
+        note: `heap after ${fmtMb(m((r) => r.heapAfterBytes))}`,
+      },
+      {
+        measurement: "editor, the views' models polled: activation → Branches filled / first plan",
+        ours: `${fmtMs(pp.repositoriesMs)} / ${fmtMs(pp.versionsMs)}`,
+        baseline: '',
+        ratio: `${fmtRatio(pp.repositoriesMs / floor)} of the floor`,
+        target: '(info)',
+        status: 'INFO',
+        note: `the earlier rounds' measure: polled every 25 ms through sdlc.repositories._inspect, which waits for the whole scan and walks the whole tree (one walk ${fmtMs(pp.repositoriesInspectMs)}, ${pp.repositoriesBranches} branches, so every branch's ahead/behind), then sdlc.versions._inspect; the page drew them at ${fmtMs(drawnMs(p, 'repositories'))} / ${fmtMs(drawnMs(p, 'versions'))}; heap growth ${fmtMb(p.heapGrowthBytes)}`,
       },
     ];
   },

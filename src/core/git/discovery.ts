@@ -173,14 +173,15 @@ export async function findRepositories(
   const start = path.resolve(folder);
   // Discovery first: its git process starts before anything else waits for the event loop.
   const discovered = options.discovery ?? discoverRepository(start, { gitPath: options.gitPath, signal });
-  discovered.catch(() => undefined); // awaited below
-  if (!(await isDirectory(start))) return [];
+  // Its answer comes before any file-system call: a busy event loop and thread pool (an editor starting)
+  // would otherwise hold the repository back; a folder git found a repository in exists.
   try {
     const repository = await discovered;
     options.onDiscovered?.(repository);
     await add(repository.root);
   } catch (e) {
     checkAbort();
+    if (!(await isDirectory(start))) return [];
     if (!(e instanceof GitError) || e.gitCode !== 'NotARepository') throw e;
   }
 

@@ -16,6 +16,12 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   private readonly changed = new vscode.EventEmitter<RepoNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private drawn!: () => void;
+  /**
+   * Settles when VS Code first asks for a repository's children once its snapshot (or its error) is
+   * there, or for the roots when there is no repository to list: the view's first screen is drawn.
+   */
+  readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
 
   constructor(private readonly store: RepositoryStore) {
     // Whole-tree refresh: repository nodes are rebuilt objects, ids keep expansion state.
@@ -28,12 +34,16 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   }
 
   getChildren(node?: RepoNode): RepoNode[] {
-    if (!node) return this.roots();
+    if (!node) {
+      if (this.store.state !== 'loading' && this.store.state !== 'ready') this.drawn();
+      return this.roots();
+    }
     const repo = node.kind === 'message' ? undefined : node.repo;
     if (!repo) return [];
     const s = repo.snapshot;
     switch (node.kind) {
       case 'repository':
+        if (s || repo.error) this.drawn();
         return this.repositoryChildren(repo);
       case 'workingTree': {
         if (!s) return [];

@@ -167,6 +167,10 @@ describe('repository discovery', () => {
   it('a plain folder: no repositories, repositoryRoot says NotARepository', async () => {
     const dir = await makeTempDir('sdlc-none-');
     assert.deepEqual(await findRepositories(dir), []);
+    assert.deepEqual(await findRepositories(path.join(dir, 'missing')), [], 'a folder that does not exist');
+    const file = path.join(dir, 'a-file');
+    await fs.writeFile(file, '');
+    assert.deepEqual(await findRepositories(file), [], 'a file');
     const e = await rejectsWith(repositoryRoot(dir), 'NotARepository');
     assert.match(e.message, /not inside a git repository/);
     await rejectsWith(repositoryRoot(path.join(dir, 'missing')), 'NotARepository');

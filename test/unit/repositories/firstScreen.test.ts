@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { afterFirstScreen, type FirstScreenView } from '../../../src/vscode/firstScreen';
+import { FakeClock, settle } from '../github/fakeClock';
+
+/** A view whose visibility the test sets; counts its listeners (the gate must let go of its own). */
+class View implements FirstScreenView {
+  readonly listeners = new Set<(e: { visible: boolean }) => unknown>();
+  onDidChangeVisibility(listener: (e: { visible: boolean }) => unknown) {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+  set(visible: boolean) {
+    for (const l of [...this.listeners]) l({ visible });
+  }
+}
+
+function gate(waitMs = 1500) {
+  const clock = new FakeClock(0);
+  const view = new View();
+  let draw!: () => void;
+  const drawn = new Promise<void>((resolve) => (draw = resolve));
+  let settledAt: number | undefined;
+  void afterFirstScreen(drawn, view, waitMs, clock).then(() => (settledAt = clock.now()));
+  return { clock, view, draw, settledAt: () => settledAt };
+}
+
+describe('afterFirstScreen (the other views wait for the Repositories view)', () => {
+  it('settles when the view is drawn, not before, and lets go of its timer and listener', async () => {
+    const g = gate();
+    g.view.set(true);
+    await g.clock.advance(400);
+    assert.equal(g.settledAt(), undefined, 'the view is visible but not drawn yet');
+    g.draw();
+    await settle();
+    assert.equal(g.settledAt(), 400);
+    assert.equal(g.clock.pendingTimers, 0);
+    assert.equal(g.view.listeners.size, 0);
+  });
+
+  it('settles when the view is hidden', async () => {
+    const g = gate();
+    await g.clock.advance(100);
+    g.view.set(false);
+    await settle();
+    assert.equal(g.settledAt(), 100);
+    assert.equal(g.clock.pendingTimers, 0);
+  });
+
+  it('settles after the longest wait when the view never draws', async () => {
+    const g = gate(1500);
+    await g.clock.advance(1499);
+    assert.equal(g.settledAt(), undefined);
+    await g.clock.advance(1);
+    assert.equal(g.settledAt(), 1500);
+    assert.equal(g.view.listeners.size, 0);
+    g.draw(); // later: nothing more happens
+    await settle();
+    assert.equal(g.settledAt(), 1500);
+  });
+});
