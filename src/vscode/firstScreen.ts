@@ -15,8 +15,8 @@ export interface FirstScreenView {
  * after `waitMs` (a Repositories view the user keeps collapsed never reports a drawing).
  * Why: right after activation the extension host's one thread also serves VS Code's requests for the
  * view's items, and VS Code's own extensions (Git) start at the same moment; with the other views'
- * loads in the way those requests waited, and the populated view came 1.0–1.9 s after activation in
- * the editor bench instead of 0.45–0.8 s. A command the user runs does not wait (it loads at once).
+ * loads in the way those requests waited, and the populated view came 1.2–2.0 s after activation in
+ * the editor bench; 0.6–0.9 s with them held back. A command the user runs does not wait (it loads at once).
  */
 export function afterFirstScreen(drawn: Promise<void>, view: FirstScreenView, waitMs = FIRST_SCREEN_WAIT_MS, clock: Clock = systemClock): Promise<void> {
   return new Promise<void>((resolve) => {

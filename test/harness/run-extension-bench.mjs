@@ -57,8 +57,9 @@ async function main() {
 /**
  * In the page: when the Repositories view first shows a row and first shows the repository populated
  * (its "Branches <count>" row, which exists only once the snapshot is in the view's model), and when
- * the Versions view first shows a row and first shows a plan ("<version> → <version>"). `window.__sdlcRender` holds the times (epoch ms) and the rows;
- * `window.__sdlcRendered` settles once both views got there.
+ * the Versions view first shows a row and first shows a plan ("<version> → <version>").
+ * `window.__sdlcRender` holds the times (epoch ms) and the rows; `window.__sdlcRendered` settles once
+ * both views got there.
  */
 function RENDER_WATCH() {
   const seen = (window.__sdlcRender = { repositories: {}, versions: {} });
