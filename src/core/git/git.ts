@@ -123,6 +123,12 @@ export interface RunOptions {
    * know has the repository to itself); `false` gives the call the repository to itself.
    */
   readOnly?: boolean;
+  /**
+   * A read-only call with fixed arguments and a large output (a history of thousands of commits):
+   * git writes it to a private temporary file, read when git exits, instead of a pipe that a busy
+   * event loop drains 64 KiB at a time (src/core/git/bulkRead.ts). Not with `input`.
+   */
+  bulk?: boolean;
 }
 
 export interface PushOptions {

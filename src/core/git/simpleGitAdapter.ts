@@ -47,8 +47,6 @@ export interface CreateGitOptions {
 interface ExecOptions extends RunOptions {
   /** Exit codes that are answers, not failures (e.g. 1 of `merge-base --is-ancestor`). */
   okExitCodes?: readonly number[];
-  /** A read-only command with fixed arguments and a large output: read through a file (bulkRead), not simple-git's pipe. */
-  bulk?: boolean;
 }
 
 interface ExecResult {

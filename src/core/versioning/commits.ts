@@ -46,7 +46,7 @@ export function logArgs(options: ReadCommitsOptions = {}): string[] {
 
 /** Commits in `from..to`, newest first, with ONE git call. */
 export async function readCommits(git: GitRunner, options: ReadCommitsOptions = {}): Promise<ConventionalCommit[]> {
-  const [parse, out] = await Promise.all([loadMessageParser(), git.run(logArgs(options), { signal: options.signal })]);
+  const [parse, out] = await Promise.all([loadMessageParser(), git.run(logArgs(options), { signal: options.signal, bulk: true })]);
   return parseLog(out, parse);
 }
 

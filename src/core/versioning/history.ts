@@ -71,7 +71,7 @@ export async function readHistoryFrom(git: GitRunner, exclude: string | null, si
   const args = ['log', '-z', ...(files ? ['--name-only', '--no-renames'] : []), `--format=${FORMAT}`, '--encoding=UTF-8', '--no-color', '--no-show-signature', 'HEAD'];
   if (exclude) args.push(`^${exclude}`);
   args.push('--');
-  const [parse, out] = await Promise.all([loadMessageParser(), git.run(args, { signal })]);
+  const [parse, out] = await Promise.all([loadMessageParser(), git.run(args, { signal, bulk: true })]);
   const history = parseHistory(out, parse);
   if (!files) history.withoutFiles = true;
   return history;
