@@ -1,7 +1,8 @@
 /**
  * The Versions and Test Runs/CI features: the entry of the separate chunk dist/features.js, required
  * by src/extension.ts on first use (a view asks for its items, a command runs, a document of theirs is
- * opened) or in the background right after activation, so activation parses only the main bundle.
+ * opened) or in the background once the Repositories view's first screen is drawn (firstScreen.ts),
+ * so activation parses only the main bundle.
  * Every module the main bundle also holds (errors, git, the stores, the command table…) is taken
  * from the main bundle at run time, never bundled a second time (esbuild.mjs, `shareMain`).
  */
