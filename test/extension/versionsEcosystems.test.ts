@@ -9,6 +9,7 @@ import { activate, run, waitFor, type Item } from './helpers';
 
 interface VersionsItem extends Item {
   tooltip?: string;
+  collapsed?: boolean;
   command?: { command: string; arguments?: unknown[] };
   children?: VersionsItem[];
 }
@@ -39,6 +40,8 @@ describe('Versions view: ecosystems and release units', function () {
     await commit(npmRepo, 'chore: the manifest', { 'package.json': json({ name: 'eco-npm-app', version: '4.1.0' }) });
     await tag(npmRepo, 'v4.1.0', 'Release 4.1.0');
     await commit(npmRepo, 'fix: a crash', { 'src/index.js': 'module.exports = 1;\n' });
+    // More fixes than a group shows expanded (EXPANDED_GROUP_MAX = 50).
+    for (let i = 1; i <= 50; i++) await commit(npmRepo, `fix: crash ${i}`);
 
     // A Cargo workspace laid out like ripgrep / tokio: crates inheriting [workspace.package] version.
     await makeRepo({ dir: cargoRepo, commits: ['chore: initial commit'] });
@@ -72,6 +75,18 @@ describe('Versions view: ecosystems and release units', function () {
     const pkg = await waitForTop('eco-npm-app', (i) => i.description === '4.1.0 → 4.1.1 (patch)');
     assert.equal(pkg.icon, 'package');
     assert.match(plain(pkg.tooltip), /\$\(package\) npm: package\.json version/);
+  });
+
+  it('a commit group of more than 50 commits starts collapsed, with its count; a small one expanded', async () => {
+    const pkg = await waitForTop('eco-npm-app', (i) => i.description === '4.1.0 → 4.1.1 (patch)');
+    const fixes = pkg.children?.find((c) => c.label === 'Bug fixes');
+    assert.equal(fixes?.description, '51');
+    assert.equal(fixes?.collapsed, true);
+    assert.equal(fixes?.children?.length, 51, 'its commits are there when expanded');
+    const unit = await waitForTop('eco-cargo', (i) => i.description === '2.13.1 → 2.14.0 (minor) · v2.14.0');
+    const features = unit.children?.find((c) => c.label === 'Features');
+    assert.equal(features?.description, '1');
+    assert.equal(features?.collapsed, undefined, 'one commit: expanded');
   });
 
   it('a Cargo workspace with an inherited version: one unit with the Rust icon and its crates below it, each saying where its version lives', async () => {

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { VersionStatusBar } from './versionStatusBar';
 import type { VersionNode, VersionsTree } from './versionsTree';
 import type { VersionsStore } from './versionsStore';
@@ -12,6 +13,8 @@ export interface InspectedVersionItem {
   contextValue?: string;
   /** The command a click runs, with its arguments. */
   command?: { command: string; arguments?: unknown[] };
+  /** Shown collapsed at first (its children are still listed here). */
+  collapsed?: boolean;
   children?: InspectedVersionItem[];
 }
 
@@ -28,6 +31,7 @@ export async function inspectVersions(
     const icon = item.iconPath && typeof item.iconPath === 'object' && 'id' in item.iconPath ? (item.iconPath as { id: string }).id : undefined;
     const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
     const out: InspectedVersionItem = { label, description: typeof item.description === 'string' ? item.description : undefined, tooltip, icon, contextValue: item.contextValue };
+    if (item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed) out.collapsed = true;
     if (item.command) out.command = { command: item.command.command, arguments: item.command.arguments?.filter((a) => !(typeof a === 'object' && a && 'kind' in a)) };
     if (depth < 4 && item.collapsibleState) out.children = tree.getChildren(node).map((c) => walk(c, depth + 1));
     return out;

@@ -7,7 +7,14 @@ import type { RepositoryModel } from '../repositories/repositoryModel';
 import type { PackageModel } from './packageModel';
 import { describeState, type VersionsStore } from './versionsStore';
 
-const { Expanded, None } = vscode.TreeItemCollapsibleState;
+const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+
+/**
+ * A commit group of more commits than this starts collapsed (its count says how many): a release of
+ * 10,000 commits expanded is 10,000 rows, each a tree item VS Code converts, sends and draws, and the
+ * plan took seconds longer to appear (editor bench) for rows nobody reads at once.
+ */
+export const EXPANDED_GROUP_MAX = 50;
 
 type PlannedCommit = ReleasePlan['commits'][number];
 
@@ -157,7 +164,7 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
       }
       case 'group': {
         const g = COMMIT_GROUPS.find((x) => x.id === node.group)!;
-        const item = new vscode.TreeItem(g.title, Expanded);
+        const item = new vscode.TreeItem(g.title, node.commits.length > EXPANDED_GROUP_MAX ? Collapsed : Expanded);
         item.id = `${node.pkg.key}::group::${node.group}`;
         item.description = String(node.commits.length);
         item.iconPath = new vscode.ThemeIcon(g.icon);
