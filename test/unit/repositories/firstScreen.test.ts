@@ -32,6 +32,8 @@ describe('afterFirstScreen (the other views wait for the Repositories view)', ()
     assert.equal(g.settledAt(), undefined, 'the view is visible but not drawn yet');
     g.draw();
     await settle();
+    assert.equal(g.settledAt(), undefined, 'not in the turn that drew it: VS Code has yet to send that answer');
+    await g.clock.advance(0);
     assert.equal(g.settledAt(), 400);
     assert.equal(g.clock.pendingTimers, 0);
     assert.equal(g.view.listeners.size, 0);
