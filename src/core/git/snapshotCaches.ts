@@ -187,7 +187,7 @@ export function tagCacheOf(root: string): { read(): CachedTags | null } | null {
         const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
         let last = parsedTags.get(file);
         if (last?.stamp !== stamp) {
-          if (parsedTags.size >= PARSED_TAGS_KEPT) parsedTags.clear();
+          if (!parsedTags.has(file) && parsedTags.size >= PARSED_TAGS_KEPT) parsedTags.clear();
           last = { stamp, cached: parseTagCache(readFileSync(file, 'utf8')) };
           parsedTags.set(file, last);
         }
