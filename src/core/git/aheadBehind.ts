@@ -1186,7 +1186,9 @@ export function graphHeads(graph: CommitGraph): string[] {
  * `for-each-ref --format=<TAG_LIST_FORMAT>%00%(*objecttype) refs/tags` whose tag peels to one of
  * HEAD's commits, without that last field (as git prints them). Every ancestor of a commit in the
  * graph is in it, so a tag whose commit is not in the graph is not merged. Null when the graph cannot
- * tell: `head` is not in it, or a tag points at a tag (git peels that further than `*objectname`).
+ * tell: `head` is not in it, or a tag points at a tag (git peels that further than `*objectname`), or
+ * the type a tag peels to is not known (`?`, see tagListFromCache) and that object is no commit of the
+ * graph.
  */
 export function mergedLines(graph: CommitGraph, head: string, output: string): string | null {
   const h = graph.index.get(head);
@@ -1215,6 +1217,7 @@ export function mergedLines(graph: CommitGraph, head: string, output: string): s
     const [name, object, peeled, peeledType] = fields;
     if (peeledType === 'tag') return null;
     const c = graph.index.get(peeled || object);
+    if (c === undefined && peeledType === '?') return null;
     if (c !== undefined && reached[c]) out += `${name}\0${object}\0${peeled}\n`;
   }
   return out;

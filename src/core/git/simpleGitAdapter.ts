@@ -14,7 +14,7 @@ import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
 import { gitTraceSink } from './trace';
-import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, startGraphCache, tagCacheOf, writeGraphCache, writeTagCache, type CachedTags, type GraphCache, type PreparedGraph } from './snapshotCaches';
+import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, startGraphCache, tagCacheOf, tagListFromCache, writeGraphCache, writeTagCache, type CachedTags, type GraphCache, type PreparedGraph } from './snapshotCaches';
 import {
   BRANCH_REFS_FORMAT,
   LOG_FORMAT,
@@ -538,14 +538,21 @@ class SimpleGitRepository implements Git {
         // tag is merged when the commit it peels to is marked. Without a graph cache (or for a tag of
         // a tag) git answers: it walks HEAD's history (360 ms on 50,000 commits, over a second in a
         // busy editor).
-        const { opening } = this.openCachedGraph();
-        const refs = this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal });
-        answerAll(refs.then((r) => r.stdout.replace(/\0[^\0\n]*\n/g, '\n')));
+        // With the snapshot's tag cache (see snapshotCaches) the tags come from it while their refs are
+        // unchanged: reading the refs opens no tag object (5,000 annotated tags: ~15 ms of git instead
+        // of ~110 ms, and several times that in a busy editor).
+        const { usable, opening } = this.openCachedGraph();
+        const tagCache = usable ? tagCacheOf(this.root) : null;
+        const fullRead = () => this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal }).then((r) => r.stdout);
+        const refs = tagCache
+          ? this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/tags'], { bulk: true, signal }).then((r) => tagListFromCache(tagCache.read(), r.stdout) ?? fullRead())
+          : fullRead();
+        answerAll(refs.then((lines) => lines.replace(/\0[^\0\n]*\n/g, '\n')));
         const [tags, head, cache] = await Promise.all([refs, this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }), opening]);
         const headSha = head.stdout.trim();
         if (!cache || head.exitCode !== 0) return (await this.exec(args, { signal })).stdout;
         const { graph } = await this.updateGraphCache(cache, [headSha], await this.ownsCaches());
-        return mergedLines(graph, headSha, tags.stdout) ?? (await this.exec(args, { signal })).stdout;
+        return mergedLines(graph, headSha, tags) ?? (await this.exec(args, { signal })).stdout;
       },
       signal,
       args,

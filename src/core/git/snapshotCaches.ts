@@ -225,6 +225,28 @@ export function cachedTagsFor(cached: CachedTags | null, key: string): TagInfo[]
   return cached && cached.key === key ? cached.tags : null;
 }
 
+/**
+ * The lines of `for-each-ref --format=<TAG_LIST_FORMAT>%00%(*objecttype) refs/tags` from the cached
+ * tags, when `rows` (the same tags read with BRANCH_REFS_FORMAT, which opens no tag object) are their
+ * key; else null. A cached tag keeps only the commit an annotated tag peels to, not that object's
+ * type: the last field is then `?` ("not known"; mergedLines asks git when that matters), empty for a
+ * lightweight tag as git prints it. In git's order (by ref name).
+ */
+export function tagListFromCache(cached: CachedTags | null, rows: string): string | null {
+  const tags = cachedTagsFor(cached, rows.endsWith('\n') ? rows.slice(0, -1) : rows);
+  if (!tags) return null;
+  const byName = new Map(tags.map((t) => [t.name, t]));
+  let out = '';
+  for (const row of rows.split('\n')) {
+    if (!row) continue;
+    const [ref, object] = row.split('\0');
+    const tag = byName.get(ref.slice('refs/tags/'.length));
+    if (!tag || !ref.startsWith('refs/tags/')) return null;
+    out += tag.annotated ? `${tag.name}\0${object}\0${tag.sha}\0?\n` : `${tag.name}\0${object}\0\0\n`;
+  }
+  return out;
+}
+
 /** Replaces the file after a full tag read; removes it where caches are not to be used. */
 export async function writeTagCache(root: string, key: string, tags: readonly TagInfo[], usable: boolean): Promise<void> {
   const file = path.join(root, '.git', ...TAG_CACHE);

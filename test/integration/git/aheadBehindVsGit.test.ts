@@ -224,6 +224,38 @@ describe('tag lists: every tag and those merged into HEAD equal git for-each-ref
     await rejectsWith(cancelled.merged, 'Cancelled');
     assert.equal(logger.gitLines().filter((l) => l.includes('tag --merged')).length, 1);
   });
+
+  it("with the snapshot's tag cache no tag object is opened while the tags are unchanged; new, moved and unreachable tags still equal git", async () => {
+    const repo = await makeRepo({ commits: 3, tags: ['v1.0.0', { name: 'v1.1.0', message: 'annotated', ref: 'HEAD~1' }] });
+    const logger = captureLogger();
+    const g = createGit(repo, { logger });
+    const peelingReads = () => logger.gitLines().filter((l) => l.includes('%(*objecttype)')).length;
+    const walks = () => logger.gitLines().filter((l) => l.includes('tag --merged')).length;
+    const check = async (label: string) => {
+      const { all, merged } = g.tagLists();
+      assert.equal(await all, await git(repo, ['for-each-ref', `--format=${TAG_LIST_FORMAT}`, 'refs/tags']), `${label}: every tag`);
+      assert.equal(await merged, await git(repo, ['tag', '--merged', 'HEAD', '--list', `--format=${TAG_LIST_FORMAT}`]), `${label}: merged`);
+    };
+    await g.snapshot();
+    await check('unchanged');
+    await commit(repo, 'one more');
+    await check('after a commit');
+    assert.equal(peelingReads(), 0, 'the tags came from the cache');
+    assert.equal(walks(), 0);
+    // A moved tag: the refs differ from the cache's key, so git peels them.
+    await git(repo, ['tag', '-f', '-a', '-m', 'moved', 'v1.1.0', 'HEAD']);
+    await check('a moved tag');
+    assert.equal(peelingReads(), 1);
+    // An annotated tag on a commit no branch reaches: in the cache (after a snapshot) its peeled
+    // type is not known and the commit is not in the graph, so git answers for the merged ones.
+    const lone = (await git(repo, ['commit-tree', '-m', 'lone', 'HEAD^{tree}'])).trim();
+    await git(repo, ['tag', '-a', '-m', 'lone', 'lone', lone]);
+    await g.snapshot();
+    const before = peelingReads();
+    await check('a tag outside the graph');
+    assert.equal(peelingReads(), before, 'the tags came from the cache');
+    assert.equal(walks(), 1);
+  });
 });
 
 describe('the first page of the log, read alongside snapshot(current)', function () {
