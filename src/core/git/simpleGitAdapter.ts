@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
-import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph } from './aheadBehind';
+import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph, type CommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions } from './git';
 import { GitError } from './gitError';
@@ -552,7 +552,7 @@ class SimpleGitRepository implements Git {
         const headSha = head.stdout.trim();
         if (!cache || head.exitCode !== 0) return (await this.exec(args, { signal })).stdout;
         const { graph } = await this.updateGraphCache(cache, [headSha], await this.ownsCaches());
-        return mergedLines(graph, headSha, tags) ?? (await this.exec(args, { signal })).stdout;
+        return mergedLines(graph, headSha, await this.peeledTypes(graph, tags, signal)) ?? (await this.exec(args, { signal })).stdout;
       },
       signal,
       args,
@@ -563,6 +563,25 @@ class SimpleGitRepository implements Git {
     merged.catch((e: unknown) => answerAll(Promise.reject(e instanceof Error ? e : new Error(String(e)))));
     all.catch(() => undefined); // a caller that only awaits `merged` still sees the failure there
     return { all, merged };
+  }
+
+  /**
+   * The lines of tagLists with each type a tag peels to that is still `?` (tags from the cache, see
+   * tagListFromCache) and matters — the object is no commit of the graph — asked of git in one
+   * `cat-file --batch-check` (annotated tags on commits no branch reaches; else git would walk
+   * HEAD's history to list the merged tags: 500 ms on renovate's 12,000 tags).
+   */
+  private async peeledTypes(graph: CommitGraph, lines: string, signal?: AbortSignal): Promise<string> {
+    const unknown = new Set<string>();
+    for (const line of lines.split('\n')) {
+      if (!line.endsWith('\0?')) continue;
+      const peeled = line.split('\0')[2];
+      if (!graph.index.has(peeled)) unknown.add(peeled);
+    }
+    if (unknown.size === 0) return lines;
+    const out = await this.exec(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${[...unknown].join('\n')}\n`, signal });
+    const types = new Map(out.stdout.split('\n').map((l) => l.split(' ') as [string, string]));
+    return lines.replace(/\0([0-9a-f]+)\0\?\n/g, (all, peeled: string) => (unknown.has(peeled) ? `\0${peeled}\0${types.get(peeled) ?? '?'}\n` : all));
   }
 
   async log(options: { ref?: string; skip?: number; limit?: number } = {}): Promise<CommitInfo[]> {

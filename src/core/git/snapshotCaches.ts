@@ -229,7 +229,7 @@ export function cachedTagsFor(cached: CachedTags | null, key: string): TagInfo[]
  * The lines of `for-each-ref --format=<TAG_LIST_FORMAT>%00%(*objecttype) refs/tags` from the cached
  * tags, when `rows` (the same tags read with BRANCH_REFS_FORMAT, which opens no tag object) are their
  * key; else null. A cached tag keeps only the commit an annotated tag peels to, not that object's
- * type: the last field is then `?` ("not known"; mergedLines asks git when that matters), empty for a
+ * type: the last field is then `?` ("not known"; tagLists asks git where that matters), empty for a
  * lightweight tag as git prints it. In git's order (by ref name).
  */
 export function tagListFromCache(cached: CachedTags | null, rows: string): string | null {

@@ -246,15 +246,22 @@ describe('tag lists: every tag and those merged into HEAD equal git for-each-ref
     await git(repo, ['tag', '-f', '-a', '-m', 'moved', 'v1.1.0', 'HEAD']);
     await check('a moved tag');
     assert.equal(peelingReads(), 1);
-    // An annotated tag on a commit no branch reaches: in the cache (after a snapshot) its peeled
-    // type is not known and the commit is not in the graph, so git answers for the merged ones.
+    // An annotated tag on a commit no branch reaches: in the cache (after a snapshot) the type it
+    // peels to is not known and the commit is not in the graph, so git names that one type.
+    const typeReads = () => logger.gitLines().filter((l) => l.includes('cat-file --batch-check')).length;
     const lone = (await git(repo, ['commit-tree', '-m', 'lone', 'HEAD^{tree}'])).trim();
     await git(repo, ['tag', '-a', '-m', 'lone', 'lone', lone]);
     await g.snapshot();
     const before = peelingReads();
     await check('a tag outside the graph');
     assert.equal(peelingReads(), before, 'the tags came from the cache');
-    assert.equal(walks(), 1);
+    assert.deepEqual([typeReads(), walks()], [1, 0]);
+    // A tag of a tag: git peels it further than the cache knows, so git lists the merged tags.
+    await git(repo, ['tag', '-a', '-m', 'outer', 'outer', 'v1.1.0']);
+    await g.snapshot();
+    await check('a tag of a tag');
+    assert.equal(peelingReads(), before, 'the tags came from the cache');
+    assert.deepEqual([typeReads(), walks()], [2, 1]);
   });
 });
 
