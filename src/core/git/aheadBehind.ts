@@ -456,10 +456,16 @@ export class AheadBehindCounter {
   private pending = 0;
   /** commits reachable from each commit (itself included) */
   private readonly size: Float64Array;
-  /** dominator tree: depth (roots 1) and up[k * n + c] = the 2^k-th dominator of c, -1 past the roots */
+  /**
+   * Dominator tree: each commit's dominator (-1 for a root), its depth (roots 1; only preparation reads
+   * it) and a jump pointer to a dominator further up (-1 for a root): `jump` is the skew-binary scheme
+   * (Myers), so a climb to the highest dominator meeting a condition that holds all the way from the
+   * commit up to it, or an LCA, takes O(log n) steps. Three arrays of n, where a table of every 2^k-th
+   * dominator took log2(n) of them (5 MB on 75,000 commits).
+   */
+  private readonly dominator: Int32Array;
   private readonly depth: Int32Array;
-  private readonly up: Int32Array;
-  private readonly levels: number;
+  private readonly jump: Int32Array;
   /** false when computing sizes cost more than they would save (merge-heavy graphs without cut points) */
   jumps = false;
   /** segments taken while computing sizes */
@@ -492,26 +498,26 @@ export class AheadBehindCounter {
     this.touched = new Int32Array(m);
     this.heap = new SegmentHeap(this.segments.bottomGeneration);
     const n = graph.generation.length;
-    const levels = jumpLevels(n);
-    this.levels = levels;
     if (saved) {
       this.size = saved.size;
       this.depth = saved.depth;
-      this.up = saved.up;
+      this.dominator = saved.dominator;
+      this.jump = saved.jump;
       this.jumps = saved.jumps;
       this.preparationWork = saved.preparationWork;
       return;
     }
     this.size = new Float64Array(n);
     this.depth = new Int32Array(n);
-    this.up = new Int32Array(levels * n).fill(-1);
+    this.dominator = new Int32Array(n).fill(-1);
+    this.jump = new Int32Array(n).fill(-1);
     this.preparationWork = this.prepare(options.sizeBudget ?? 4 * m + 1000);
     this.lastWork = 0;
   }
 
   /** What the constructor computed from the graph (for packCounter). */
   saved(): CounterState {
-    return { segments: this.segments, size: this.size, depth: this.depth, up: this.up, jumps: this.jumps, preparationWork: this.preparationWork };
+    return { segments: this.segments, size: this.size, depth: this.depth, dominator: this.dominator, jump: this.jump, jumps: this.jumps, preparationWork: this.preparationWork };
   }
 
   /**
@@ -524,7 +530,7 @@ export class AheadBehindCounter {
     const { parentStart, parentList } = this.graph;
     const { order } = this.segments;
     const n = order.length;
-    const { size, depth, up, levels } = this;
+    const { size, depth, dominator, jump } = this;
     const rights: number[] = [];
     let work = 0;
     this.jumps = true;
@@ -553,35 +559,37 @@ export class AheadBehindCounter {
         }
       }
       depth[c] = dom < 0 ? 1 : depth[dom] + 1;
-      up[c] = dom;
-      for (let k = 1; k < levels; k++) {
-        const mid = up[(k - 1) * n + c];
-        up[k * n + c] = mid < 0 ? -1 : up[(k - 1) * n + mid];
-      }
+      dominator[c] = dom;
+      jump[c] = jumpOf(dom, depth, jump);
     }
     return work;
   }
 
-  /** Nearest common dominator of a and b; -1 when they share none (different roots). */
+  /**
+   * Nearest common dominator of a and b; -1 when they share none (different roots). Up to the same
+   * depth, then both up together: by their jumps while those differ (the jump's target depth depends
+   * only on the depth, so the common dominator is above both targets), else one step.
+   */
   private lca(a: number, b: number): number {
     if (a < 0 || b < 0) return -1;
-    const { depth, up, levels } = this;
-    const n = depth.length;
+    const { depth, dominator, jump } = this;
     if (depth[a] < depth[b]) [a, b] = [b, a];
-    for (let k = levels - 1; k >= 0; k--) {
-      const x = up[k * n + a];
-      if (x >= 0 && depth[x] >= depth[b]) a = x;
+    while (depth[a] > depth[b]) {
+      const j = jump[a];
+      a = j >= 0 && depth[j] >= depth[b] ? j : dominator[a];
     }
-    if (a === b) return a;
-    for (let k = levels - 1; k >= 0; k--) {
-      const x = up[k * n + a];
-      const y = up[k * n + b];
-      if (x !== y) {
-        a = x;
-        b = y;
+    while (a !== b) {
+      const ja = jump[a];
+      const jb = jump[b];
+      if (ja !== jb) {
+        a = ja;
+        b = jb;
+      } else {
+        a = dominator[a];
+        b = dominator[b];
       }
     }
-    return up[a];
+    return a;
   }
 
   /**
@@ -631,9 +639,8 @@ export class AheadBehindCounter {
     this.lastWork = 0;
     const { segmentOf, offsetOf, length, bottom, bottomGeneration } = this.segments;
     const { parentStart, parentList, generation } = this.graph;
-    const { entryLeft, entryRight, size, up, levels } = this;
+    const { entryLeft, entryRight, size, dominator, jump } = this;
     const heap = this.heap.items;
-    const n = generation.length;
     let ahead = 0;
     let behind = 0;
     this.pending = 0;
@@ -663,13 +670,15 @@ export class AheadBehindCounter {
           const top = bottomGeneration[q] + length[q] - 1 - Math.min(entryLeft[q], entryRight[q]);
           if (top > reach) reach = top;
         }
-        // The lowest dominator of c at or above that.
+        // The lowest dominator of c at or above that (generations fall all the way up).
         let d = c;
-        for (let k = levels - 1; k >= 0; k--) {
-          const x = up[k * n + d];
-          if (x >= 0 && generation[x] >= reach) d = x;
+        for (;;) {
+          const j = jump[d];
+          if (j >= 0 && generation[j] >= reach) d = j;
+          else if (dominator[d] >= 0 && generation[dominator[d]] >= reach) d = dominator[d];
+          else break;
         }
-        if (d !== c && up[c] !== d) {
+        if (d !== c && dominator[c] !== d) {
           const owned = size[c] - 1 - size[d];
           if (l !== NONE) ahead += owned;
           else behind += owned;
@@ -1046,16 +1055,29 @@ export function countAheadBehind(
 /** What an AheadBehindCounter computes from its graph before the first count. */
 export interface CounterState {
   readonly segments: Segments;
-  /** as AheadBehindCounter keeps them; empty where counting does not read them (restored from an image: depth; without jumps: size and up too) */
+  /** as AheadBehindCounter keeps them; empty where counting does not read them (restored from an image: depth; without jumps: size, dominator and jump too) */
   readonly size: Float64Array;
   readonly depth: Int32Array;
-  readonly up: Int32Array;
+  readonly dominator: Int32Array;
+  readonly jump: Int32Array;
   readonly jumps: boolean;
   readonly preparationWork: number;
 }
 
+/**
+ * The jump pointer of a commit whose dominator is `dom` (Myers' skew-binary scheme): the dominator's
+ * jump's jump when the dominator and its jump are as far apart as that jump and its own, else the
+ * dominator itself; -1 for a root. `dom`'s depth and jump must be set.
+ */
+function jumpOf(dom: number, depth: Int32Array, jump: Int32Array): number {
+  if (dom < 0) return -1;
+  const j = jump[dom];
+  const jj = j >= 0 ? jump[j] : -1;
+  return jj >= 0 && depth[dom] - depth[j] === depth[j] - depth[jj] ? jj : dom;
+}
+
 const PACK_MAGIC = 0x5344_4c47; // "SDLG"
-const PACK_VERSION = 2;
+const PACK_VERSION = 3;
 const PACK_HEADER = 16; // Float64 words
 /** The header, then the body's SHA-256 */
 const HEAD_BYTES = 8 * PACK_HEADER + 32;
@@ -1080,7 +1102,8 @@ export function packCounter(graph: CommitGraph, counter: AheadBehindCounter, sta
   const seg = st.segments;
   const n = graph.generation.length;
   const sizes = st.jumps ? n : 0;
-  const ints = [graph.parentStart, graph.parentList, graph.generation, seg.segmentOf, seg.offsetOf, seg.length, seg.bottom, seg.bottomGeneration, st.jumps ? st.up.subarray(0, n) : new Int32Array(0), table];
+  const none = new Int32Array(0);
+  const ints = [graph.parentStart, graph.parentList, graph.generation, seg.segmentOf, seg.offsetOf, seg.length, seg.bottom, seg.bottomGeneration, st.jumps ? st.dominator : none, st.jumps ? st.jump : none, table];
   const intWords = ints.reduce((a, x) => a + x.length, 0);
   const intBytes = HEAD_BYTES + 8 * sizes;
   const shaBytes = Buffer.from(shas, 'hex');
@@ -1112,7 +1135,7 @@ export function unpackCounter(bytes: Uint8Array): { graph: CommitGraph; counter:
   const jumps = jumpsFlag === 1;
   const sizes = jumps ? n : 0;
   const intBytes = HEAD_BYTES + 8 * sizes;
-  const lengths = [n + 1, edges, n, n, n, m, m, m, jumps ? n : 0, tableSize];
+  const lengths = [n + 1, edges, n, n, n, m, m, m, jumps ? n : 0, jumps ? n : 0, tableSize];
   const intWords = lengths.reduce((a, x) => a + x, 0);
   if (intBytes + 4 * intWords + (n * width) / 2 !== b.length || tableSize < 2 * n || (tableSize & (tableSize - 1)) !== 0) return null;
   if (!digest(b).equals(b.subarray(8 * PACK_HEADER, HEAD_BYTES))) return null;
@@ -1123,32 +1146,16 @@ export function unpackCounter(bytes: Uint8Array): { graph: CommitGraph; counter:
     arrays.push(i32.subarray(at, at + len));
     at += len;
   }
-  const [parentStart, parentList, generation, segmentOf, offsetOf, length, bottom, bottomGeneration, dominator, table] = arrays;
+  const [parentStart, parentList, generation, segmentOf, offsetOf, length, bottom, bottomGeneration, dominator, jump, table] = arrays;
   const shas = Buffer.from(b.buffer, b.byteOffset + intBytes + 4 * intWords, (n * width) / 2).toString('hex');
   const index = new HexShaIndex(shas, width, 0, { table, count: n });
   const graph: CommitGraph = { index, parentStart, parentList, generation };
   const size = new Float64Array(b.buffer, b.byteOffset + HEAD_BYTES, sizes);
   const none = new Int32Array(0);
   const counter = new AheadBehindCounter(graph, {
-    restore: { segments: { segmentOf, offsetOf, length, bottom, bottomGeneration, order: none }, size, depth: none, up: jumps ? jumpTable(dominator) : none, jumps, preparationWork },
+    restore: { segments: { segmentOf, offsetOf, length, bottom, bottomGeneration, order: none }, size, depth: none, dominator, jump, jumps, preparationWork },
   });
   return { graph, counter, stamp: [stamp0, stamp1] };
-}
-
-/** The dominator tree's jump table from each commit's dominator: up[k * n + c] is the 2^k-th dominator of c (as AheadBehindCounter keeps it). */
-function jumpTable(dominator: Int32Array): Int32Array {
-  const n = dominator.length;
-  const levels = jumpLevels(n);
-  const up = new Int32Array(levels * n);
-  up.set(dominator);
-  for (let k = 1; k < levels; k++) {
-    const below = (k - 1) * n;
-    for (let c = 0; c < n; c++) {
-      const mid = up[below + c];
-      up[k * n + c] = mid < 0 ? -1 : up[below + mid];
-    }
-  }
-  return up;
 }
 
 /** SHA-256 of an image without its digest (the header, then everything after the digest). */
@@ -1159,12 +1166,6 @@ function digest(image: Uint8Array): Buffer {
     .digest();
 }
 
-/** Levels of a dominator jump table over n commits: enough that 2^levels > n. */
-function jumpLevels(n: number): number {
-  let levels = 1;
-  while (1 << levels < n + 1) levels++;
-  return levels;
-}
 
 /**
  * The commits of a graph that are no commit's parent in it. A graph read as the ancestry of some tips
