@@ -1091,9 +1091,8 @@ const HEAD_BYTES = 8 * PACK_HEADER + 32;
  * Layout: a Float64 header, the sizes (Float64), then every Int32 array, then the shas as bytes; a
  * SHA-256 of all the rest, after the header, guards against a damaged file.
  * Only what counting reads is kept (the image is read and hashed by every snapshot: its size is
- * time): no commit order or dominator depths (only preparation reads them); the dominator of each
- * commit but not its jump table, which unpackCounter rebuilds in a few ms; and with jumps off
- * (merge-heavy histories) neither sizes nor dominators.
+ * time): no commit order or dominator depths (only preparation reads them); each commit's dominator
+ * and jump pointer; and with jumps off (merge-heavy histories) neither sizes nor dominators.
  */
 export function packCounter(graph: CommitGraph, counter: AheadBehindCounter, stamp: readonly [number, number]): Uint8Array | null {
   if (!(graph.index instanceof HexShaIndex)) return null;
