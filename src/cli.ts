@@ -46,7 +46,11 @@ export async function main(argv: readonly string[], io: CliIo, services: CliServ
   const secrets = secretsFromEnv(io.env);
   const forgetSecrets = registerSecretsFromEnv(io.env);
   const print = (doc: unknown, textOf: string | (() => string)) => {
-    if (json) return io.stdout(redactJson(doc, secrets, 2) + '\n');
+    if (json) {
+      // (Written as two pieces: joined, a document of megabytes would be copied once more.)
+      io.stdout(redactJson(doc, secrets, 2));
+      return io.stdout('\n');
+    }
     const text = typeof textOf === 'string' ? textOf : textOf();
     io.stdout(redact(text.endsWith('\n') || !text ? text : text + '\n', secrets));
   };
@@ -145,15 +149,38 @@ function stderrLogger(io: CliIo, secrets: string[], flags: Pick<GlobalFlags, 'js
  * A write to a stream whose reader went away (`sdlc … | head`) is dropped instead of crashing with
  * EPIPE: the command still runs to its end, so a change in progress is never cut off by the pipe.
  */
-function pipeSafeWriter(stream: NodeJS.WriteStream): (text: string) => void {
+export function pipeSafeWriter(stream: Pick<NodeJS.WriteStream, 'on' | 'write'>): (text: string) => void {
   let closed = false;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
     closed = true;
   });
   return (text) => {
-    if (!closed) stream.write(text);
+    for (const piece of slices(text)) if (!closed) stream.write(piece);
   };
+}
+
+/** Characters per piece of a large text written out (64 Ki UTF-16 units). */
+export const WRITE_SLICE = 1 << 16;
+
+/**
+ * A text in pieces of at most WRITE_SLICE, never splitting a surrogate pair: each piece is encoded into
+ * a buffer of its own size, which the allocator reuses for the next, instead of one buffer as large as
+ * the whole text (a `sdlc repo --json` of 15,000 refs is 2.6 MB; every fresh MB cost ~3.4 ms of page
+ * faults on the bench's VM).
+ */
+export function* slices(text: string): Generator<string> {
+  if (text.length <= WRITE_SLICE) {
+    yield text;
+    return;
+  }
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + WRITE_SLICE, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(at, end);
+    at = end;
+  }
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
-import { main, type CliServices } from '../../../src/cli';
+import { main, pipeSafeWriter, slices, WRITE_SLICE, type CliServices } from '../../../src/cli';
+import fc from 'fast-check';
 import { COMMANDS } from '../../../src/cli/commands';
 import { githubOptionsFromEnv, enterpriseHostsFromEnv } from '../../../src/cli/env';
 import { SdlcError } from '../../../src/core/errors';
@@ -253,5 +254,52 @@ describe('cli/env', () => {
   it('enterprise hosts from GITHUB_SERVER_URL / GITHUB_API_URL, not github.com', () => {
     assert.deepEqual(enterpriseHostsFromEnv({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_API_URL: 'https://api.github.com' }), []);
     assert.deepEqual(enterpriseHostsFromEnv({ GITHUB_SERVER_URL: 'https://ghe.corp', GITHUB_API_URL: 'https://ghe.corp/api/v3' }), ['ghe.corp']);
+  });
+});
+
+describe('writing large output', () => {
+  const writerTo = (pieces: string[], fail?: NodeJS.ErrnoException) => {
+    let onError: ((e: NodeJS.ErrnoException) => void) | undefined;
+    const stream = {
+      on: (_event: string, handler: (e: NodeJS.ErrnoException) => void) => void (onError = handler),
+      write: (piece: string) => {
+        pieces.push(piece);
+        if (fail && pieces.length === 2) onError?.(fail);
+        return true;
+      },
+    } as unknown as Pick<NodeJS.WriteStream, 'on' | 'write'>;
+    return pipeSafeWriter(stream);
+  };
+
+  it('property: the pieces are the text, in order, none longer than WRITE_SLICE, no surrogate pair split', () => {
+    // Any characters after a run that ends near a slice boundary (1 or 2 UTF-16 units each).
+    const unit = fc.constantFrom('a', 'é', '😀', '\n');
+    const near = (k: number) => fc.integer({ min: k * WRITE_SLICE - 4, max: k * WRITE_SLICE + 4 });
+    const lead = fc.oneof(near(1), near(2), fc.integer({ min: 0, max: 3 * WRITE_SLICE }));
+    const texts = fc.tuple(lead, fc.array(unit, { minLength: 1, maxLength: 40 })).map(([n, tail]) => 'x'.repeat(n) + tail.join('').repeat(3));
+    fc.assert(
+      fc.property(texts, (text) => {
+        const pieces: string[] = [];
+        writerTo(pieces)(text);
+        assert.equal(pieces.join(''), text);
+        assert.ok(pieces.every((p) => p.length <= WRITE_SLICE));
+        // Each piece is valid UTF-16 on its own, so each encodes to the bytes of its characters.
+        assert.deepEqual(Buffer.concat(pieces.map((p) => Buffer.from(p))), Buffer.from(text));
+        if (text.length > WRITE_SLICE) assert.ok(pieces.length >= 2);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a pair of surrogates across the slice boundary stays in one piece; a small text is one piece', () => {
+    const text = `${'x'.repeat(WRITE_SLICE - 1)}😀tail`;
+    assert.deepEqual([...slices(text)].map((p) => p.length), [WRITE_SLICE - 1, 6]);
+    assert.deepEqual([...slices('short')], ['short']);
+  });
+
+  it('stops writing once the reader closed the pipe (EPIPE)', () => {
+    const pieces: string[] = [];
+    writerTo(pieces, Object.assign(new Error('EPIPE'), { code: 'EPIPE' }))('y'.repeat(5 * WRITE_SLICE));
+    assert.equal(pieces.length, 2);
   });
 });
