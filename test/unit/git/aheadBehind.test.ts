@@ -214,6 +214,14 @@ describe('ahead/behind in memory', () => {
         const all = [...pairs, ...tips.slice(1).map((t, i) => [t, tips[i]] as [number, number])];
         for (const [a, b] of all) assert.deepEqual(back.counter.count(sha(a), sha(b)), expected(parents, a, b), `${a}…${b}`);
         assert.equal(back.graph.index.get(sha(parents.length)), undefined);
+        // The restored index (the shas as bytes): the same keys; a sha with the same first 8 digits (the
+        // same hash slot) but another later, upper case or a non-hex digit is not found.
+        assert.deepEqual([...back.graph.index.keys()].sort(), [...graph.index.keys()].sort());
+        const known = sha(parents.length - 1);
+        assert.equal(back.graph.index.get(known), graph.index.get(known));
+        assert.equal(back.graph.index.get(`${known.slice(0, 30)}${known[30] === '0' ? '1' : '0'}${known.slice(31)}`), undefined);
+        assert.equal(back.graph.index.get(known.toUpperCase()), /[a-f]/.test(known) ? undefined : graph.index.get(known));
+        assert.equal(back.graph.index.get(`${known.slice(0, -1)}g`), undefined);
         // One byte changed anywhere, or the image cut short: refused.
         const damaged = image.slice();
         const at = flip % damaged.length;
