@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { afterFirstScreen, type FirstScreenView } from '../../../src/vscode/firstScreen';
+import { afterFirstScreen, DRAWN_SETTLE_MS, type FirstScreenView } from '../../../src/vscode/firstScreen';
 import { FakeClock, settle } from '../github/fakeClock';
 
 /** A view whose visibility the test sets; counts its listeners (the gate must let go of its own). */
@@ -33,8 +33,10 @@ describe('afterFirstScreen (the other views wait for the Repositories view)', ()
     g.draw();
     await settle();
     assert.equal(g.settledAt(), undefined, 'not in the turn that drew it: VS Code has yet to send that answer');
-    await g.clock.advance(0);
-    assert.equal(g.settledAt(), 400);
+    await g.clock.advance(DRAWN_SETTLE_MS - 1);
+    assert.equal(g.settledAt(), undefined, 'nor while VS Code may still be sending it');
+    await g.clock.advance(1);
+    assert.equal(g.settledAt(), 400 + DRAWN_SETTLE_MS);
     assert.equal(g.clock.pendingTimers, 0);
     assert.equal(g.view.listeners.size, 0);
   });
