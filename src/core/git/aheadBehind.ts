@@ -144,7 +144,34 @@ function parseFixedWidth(output: string): CommitGraph | null {
  * sha → commit index over fixed-width hex shas where they stand in the rev-list text (commit i's sha
  * starts at start[i]). Open addressing, linear probing, a table at most half full.
  */
-class HexShaIndex implements ReadonlyMap<string, number> {
+/** The read-only Map of a sha index from its `get`, `size` and `entries` (commit indexes are 0 … size - 1). */
+abstract class ShaIndex implements ReadonlyMap<string, number> {
+  abstract readonly size: number;
+  abstract get(sha: string): number | undefined;
+  abstract entries(): MapIterator<[string, number]>;
+
+  has(sha: string): boolean {
+    return this.get(sha) !== undefined;
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<number> {
+    for (let i = 0; i < this.size; i++) yield i;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
+class HexShaIndex extends ShaIndex {
   private readonly table: Int32Array; // commit index + 1, 0 = free
   private readonly mask: number;
   private readonly start: Int32Array;
@@ -156,6 +183,7 @@ class HexShaIndex implements ReadonlyMap<string, number> {
     private readonly width: number,
     capacity: number,
   ) {
+    super();
     let size = 16;
     while (size < capacity * 2) size *= 2;
     this.table = new Int32Array(size);
@@ -230,28 +258,8 @@ class HexShaIndex implements ReadonlyMap<string, number> {
     }
   }
 
-  has(sha: string): boolean {
-    return this.get(sha) !== undefined;
-  }
-
   *entries(): MapIterator<[string, number]> {
     for (let i = 0; i < this.count; i++) yield [this.text.slice(this.start[i], this.start[i] + this.width), i];
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [k] of this.entries()) yield k;
-  }
-
-  *values(): MapIterator<number> {
-    for (let i = 0; i < this.count; i++) yield i;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, number]> {
-    return this.entries();
-  }
-
-  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
-    for (const [k, v] of this.entries()) fn(v, k, this);
   }
 }
 
@@ -261,7 +269,7 @@ class HexShaIndex implements ReadonlyMap<string, number> {
  * at restore: the hex text of 75,000 shas was 3 MB of new memory and 12 ms. A lookup compares the
  * query's hex digits with the bytes.
  */
-class PackedShaIndex implements ReadonlyMap<string, number> {
+class PackedShaIndex extends ShaIndex {
   private readonly mask: number;
   private readonly bytesPerSha: number;
 
@@ -271,6 +279,7 @@ class PackedShaIndex implements ReadonlyMap<string, number> {
     private readonly table: Int32Array,
     readonly size: number,
   ) {
+    super();
     this.mask = table.length - 1;
     this.bytesPerSha = width / 2;
   }
@@ -295,29 +304,9 @@ class PackedShaIndex implements ReadonlyMap<string, number> {
     }
   }
 
-  has(sha: string): boolean {
-    return this.get(sha) !== undefined;
-  }
-
   *entries(): MapIterator<[string, number]> {
     const { bytes, bytesPerSha } = this;
     for (let i = 0; i < this.size; i++) yield [Buffer.from(bytes.buffer, bytes.byteOffset + i * bytesPerSha, bytesPerSha).toString('hex'), i];
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [k] of this.entries()) yield k;
-  }
-
-  *values(): MapIterator<number> {
-    for (let i = 0; i < this.size; i++) yield i;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, number]> {
-    return this.entries();
-  }
-
-  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
-    for (const [k, v] of this.entries()) fn(v, k, this);
   }
 }
 
