@@ -21,22 +21,19 @@ type LoadedFeatures = FeaturesBundle.Features & { byId: Map<string, CommandSpec>
 export class FeatureLoader implements vscode.Disposable {
   private features?: LoadedFeatures;
   private disposed = false;
-  private background?: NodeJS.Timeout;
 
-  /** `after`: the background load waits for it (the Repositories view's first screen, see firstScreen.ts). */
+  /** `after`: the background load waits for it (the Repositories view's first screen, see firstScreen.ts, which settles in a timer of its own). */
   constructor(
     private readonly deps: FeaturesBundle.FeatureDeps,
-    after: Promise<void> = Promise.resolve(),
+    after: Promise<void>,
   ) {
     void after.then(() => {
       if (this.disposed) return;
-      this.background = setTimeout(() => {
-        try {
-          this.load();
-        } catch (e) {
-          deps.log.error(`[Extension] loading Versions and Test Runs failed: ${e instanceof Error ? e.stack : String(e)}`);
-        }
-      }, 0);
+      try {
+        this.load();
+      } catch (e) {
+        deps.log.error(`[Extension] loading Versions and Test Runs failed: ${e instanceof Error ? e.stack : String(e)}`);
+      }
     });
   }
 
@@ -66,7 +63,6 @@ export class FeatureLoader implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.background);
     for (const d of this.features?.disposables ?? []) d.dispose();
   }
 }

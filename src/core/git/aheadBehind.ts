@@ -140,10 +140,6 @@ function parseFixedWidth(output: string): CommitGraph | null {
   return { index, parentStart, parentList, generation: computeGenerations(parentStart, parentList) };
 }
 
-/**
- * sha → commit index over fixed-width hex shas where they stand in the rev-list text (commit i's sha
- * starts at start[i]). Open addressing, linear probing, a table at most half full.
- */
 /** The read-only Map of a sha index from its `get`, `size` and `entries` (commit indexes are 0 … size - 1). */
 abstract class ShaIndex implements ReadonlyMap<string, number> {
   abstract readonly size: number;
@@ -171,6 +167,10 @@ abstract class ShaIndex implements ReadonlyMap<string, number> {
   }
 }
 
+/**
+ * sha → commit index over fixed-width hex shas where they stand in the rev-list text (commit i's sha
+ * starts at start[i]). Open addressing, linear probing, a table at most half full.
+ */
 class HexShaIndex extends ShaIndex {
   private readonly table: Int32Array; // commit index + 1, 0 = free
   private readonly mask: number;
@@ -1208,7 +1208,6 @@ function digest(image: Uint8Array): Buffer {
     .update(image.subarray(HEAD_BYTES))
     .digest();
 }
-
 
 /**
  * The commits of a graph that are no commit's parent in it. A graph read as the ancestry of some tips

@@ -240,8 +240,8 @@ export function tagListFromCache(cached: CachedTags | null, rows: string): strin
   for (const row of rows.split('\n')) {
     if (!row) continue;
     const [ref, object] = row.split('\0');
-    const tag = byName.get(ref.slice('refs/tags/'.length));
-    if (!tag || !ref.startsWith('refs/tags/')) return null;
+    const tag = ref.startsWith('refs/tags/') ? byName.get(ref.slice('refs/tags/'.length)) : undefined;
+    if (!tag) return null;
     out += tag.annotated ? `${tag.name}\0${object}\0${tag.sha}\0?\n` : `${tag.name}\0${object}\0\0\n`;
   }
   return out;
