@@ -151,7 +151,7 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     const sdlcDir = path.join(dir, '.git', 'sdlc');
     await git(dir, ['tag', '-a', '-m', 'release', 'v1.0.0', 'b1']);
     await createGit(dir).snapshot();
-    assert.deepEqual((await fs.readdir(sdlcDir)).sort(), ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v2']);
+    assert.deepEqual((await fs.readdir(sdlcDir)).sort(), ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3']);
     await fs.rm(path.join(sdlcDir, 'graph-cache-v1'));
     // b0's tip now shows as a root commit of its own: every count through it changes.
     const tip = (await git(dir, ['rev-parse', 'b0'])).trim();

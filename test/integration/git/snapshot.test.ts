@@ -159,8 +159,11 @@ describe('snapshot of a realistic repository', function () {
 
   it('tags are kept between snapshots while the refs name the same objects; a new, moved or deleted tag reads them again', async () => {
     const dir = await cloneRepo(repo);
-    const cacheFile = path.join(dir, '.git', 'sdlc', 'tags-v2');
+    const cacheFile = path.join(dir, '.git', 'sdlc', 'tags-v3');
     await fs.rm(cacheFile, { force: true });
+    const legacyFile = path.join(dir, '.git', 'sdlc', 'tags-v2');
+    await fs.mkdir(path.dirname(legacyFile), { recursive: true });
+    await fs.writeFile(legacyFile, '{"key":"","tags":[]}');
     const logger = captureLogger();
     const g = createGit(dir, { logger });
     const fullReads = () => logger.lines.filter((l) => l.startsWith('> git for-each-ref') && l.includes('%(subject)')).length;
@@ -172,6 +175,7 @@ describe('snapshot of a realistic repository', function () {
     const first = await g.snapshot();
     assert.equal(fullReads(), 1);
     assert.ok(existsSync(cacheFile), 'the tags are kept in .git/sdlc');
+    assert.ok(!existsSync(legacyFile), "the earlier format's file is removed");
     const second = await g.snapshot();
     assert.equal(fullReads(), 1, 'the second snapshot reads no tag object');
     assert.deepEqual(second.tags, first.tags);
@@ -202,7 +206,9 @@ describe('snapshot of a realistic repository', function () {
     assert.ok(retold.some((t) => t.subject === other), 'the replaced file is read');
     await fs.writeFile(cacheFile, kept);
     // A damaged or tampered file is not used: the tags are read again and the file is written anew.
-    for (const bad of ['{not json', JSON.stringify({ key: 'x', tags: [] }), (await fs.readFile(cacheFile, 'utf8')).replace(/"sha":"[0-9a-f]{40}"/, '"sha":"HEAD"')]) {
+    // (The version 2 form kept the key whole; a digest of another key is another set of tags.)
+    const damaged = ['{not json', JSON.stringify({ key: 'x', tags: [] }), JSON.stringify({ keyDigest: 'x', tags: [] }), kept.replace(/"sha":"[0-9a-f]{40}"/, '"sha":"HEAD"')];
+    for (const bad of damaged) {
       await fs.writeFile(cacheFile, bad);
       const reads = fullReads();
       const tags = (await g.snapshot()).tags;
