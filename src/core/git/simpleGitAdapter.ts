@@ -1,6 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { simpleGit, type SimpleGitOptions } from 'simple-git';
+import type { SimpleGit, SimpleGitOptions } from 'simple-git';
 import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
 import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph, type CommitGraph } from './aheadBehind';
@@ -58,6 +58,20 @@ interface ExecResult {
 function upstreamSha(b: { sha: string; upstreamRef: string | null }, refSha: ReadonlyMap<string, string>): string | undefined {
   const upstream = b.upstreamRef ? refSha.get(b.upstreamRef) : undefined;
   return upstream !== b.sha ? upstream : undefined;
+}
+
+let simpleGitModule: typeof import('simple-git') | undefined;
+
+/**
+ * A simple-git instance; the library is loaded by the first call. The snapshot's reads go through
+ * bulkRead, so `sdlc repo` never loads it, and no activation pays for its modules (debug,
+ * supports-color, …) before the first command that writes or reads through it.
+ */
+function simpleGitOf(options: Partial<SimpleGitOptions>): SimpleGit {
+  // A lazy require: esbuild bundles simple-git and evaluates it here, on first use.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  simpleGitModule ??= require('simple-git') as typeof import('simple-git');
+  return simpleGitModule.simpleGit(options);
 }
 
 /** Creates the Git of the repository whose work tree is at `root`. */
@@ -139,7 +153,7 @@ class SimpleGitRepository implements Git {
         }
         stdout = r.stdout;
       } else {
-        const sg = simpleGit(sgOptions);
+        const sg = simpleGitOf(sgOptions);
         sg.env(env);
         stdout = await sg.raw([...args]);
       }
@@ -293,10 +307,10 @@ class SimpleGitRepository implements Git {
       const tagsRead = tagCache ? null : fullTagRead();
       tagsRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      const remotesRead = this.exec(REMOTE_CONFIG_ARGS, { okExitCodes: [1] });
+      const remotesRead = this.exec(REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
-        : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel']);
+        : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'], { bulk: true });
       // The cached tags are read and parsed once the git processes have been started, while they run
       // (setImmediate: after the turn that starts them).
       const tagCacheRead = tagCache && usable ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
