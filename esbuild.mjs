@@ -65,7 +65,9 @@ const registerShared = (shared) => ({
           lines.push(`import * as m${i} from ${file};`);
           body.push(`  shared[${JSON.stringify(key)}] ??= Object.defineProperty(m${i}, '__esModule', { value: true });`);
         } else {
-          body.push(`  shared[${JSON.stringify(key)}] ??= require(${file});`);
+          // A getter: a CommonJS module is evaluated when a chunk first uses it, not when the chunk loads
+          // (simple-git, for one, is only needed by the first git call that does not go through bulkRead).
+          body.push(`  if (!(${JSON.stringify(key)} in shared)) Object.defineProperty(shared, ${JSON.stringify(key)}, { enumerable: true, get: () => require(${file}) });`);
         }
       });
       return { contents: `${lines.join('\n')}\nexport function shareModules() {\n${body.join('\n')}\n}\n`, loader: 'js', resolveDir: process.cwd() };
