@@ -1,5 +1,12 @@
-import * as semver from 'semver';
+import type * as Semver from 'semver';
 import type { ChangeSummary, FileChange, RemoteBranchInfo, TagInfo, CommitInfo } from './git';
+
+let semverModule: typeof Semver | undefined;
+/** semver, loaded by its first use: a snapshot whose tags come from the tag cache does not need it (~5 ms of a new process). */
+function semver(): typeof Semver {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (semverModule ??= require('semver') as typeof Semver);
+}
 
 /* Parsers of the few git outputs a snapshot is made of. Pure functions, unit-tested on samples. */
 
@@ -222,13 +229,13 @@ export function shortenRefName(ref: string, names: RefNames): string {
 /** Tags (TAG_FORMAT), semver-sorted newest first, then the others by name. */
 export function parseTags(output: string): { tags: TagInfo[]; key: string } {
   // Each name is parsed as semver once (5,000 tags: parsing per comparison was the bulk of the time).
-  const parsed = new Map<TagInfo, semver.SemVer>();
+  const parsed = new Map<TagInfo, Semver.SemVer>();
   const names: string[] = [];
   const tags: TagInfo[] = rows(output).map(([ref, type, sha, peeled, subject]) => {
     names.push(`${ref}\0${sha}\0\0`); // the tag's row of BRANCH_REFS_FORMAT (parseBranchRefs' key)
     const name = ref.replace(/^refs\/tags\//, '');
     const annotated = type === 'tag';
-    const version = semver.parse(name);
+    const version = semver().parse(name);
     const tag: TagInfo = {
       name,
       sha: annotated && peeled ? peeled : sha,
@@ -244,16 +251,16 @@ export function parseTags(output: string): { tags: TagInfo[]; key: string } {
 
 /** The semver a tag names (`v1.2.3` → `1.2.3`), or null. */
 export function tagVersion(name: string): string | null {
-  return semver.valid(name);
+  return semver().valid(name);
 }
 
 export function sortTags<T extends { name: string; version: string | null }>(tags: T[]): T[] {
-  const parsed = new Map<T, semver.SemVer>();
-  for (const t of tags) if (t.version) parsed.set(t, new semver.SemVer(t.version));
+  const parsed = new Map<T, Semver.SemVer>();
+  for (const t of tags) if (t.version) parsed.set(t, new (semver().SemVer)(t.version));
   return sortParsed(tags, parsed);
 }
 
-function sortParsed<T extends { name: string }>(tags: T[], parsed: ReadonlyMap<T, semver.SemVer>): T[] {
+function sortParsed<T extends { name: string }>(tags: T[], parsed: ReadonlyMap<T, Semver.SemVer>): T[] {
   return tags.sort((a, b) => {
     const va = parsed.get(a);
     const vb = parsed.get(b);
