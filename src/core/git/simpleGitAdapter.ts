@@ -278,7 +278,7 @@ class SimpleGitRepository implements Git {
     const result = this.exclusive(async () => {
       this.firstPage = undefined;
       if (mode === 'current') {
-        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`]).then(
+        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
           (r) => parseLog(r.stdout),
           () => null, // an empty repository, …: log() reads (and reports) on its own
         );
