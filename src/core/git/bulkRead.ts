@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnThread } from './spawnThread';
 
 export interface BulkReadResult {
   stdout: string;
@@ -41,6 +42,13 @@ export function bulkRead(gitPath: string, args: readonly string[], cwd: string, 
       resolve({ stdout: '', stderr: '', exitCode: null, error: e instanceof Error ? e : new Error(String(e)) });
       return;
     }
+    // In a large process (VS Code's extension host) the process is started from a worker thread
+    // (see spawnThread): starting it here would hold this thread until the child has exec'd.
+    const thread = spawnThread();
+    if (thread) {
+      void thread.run(gitPath, args, { cwd, env, stdout: fd, signal }).then((r) => finish(r.exitCode, r.stderr, r.error && missingFolder(r.error)));
+      return;
+    }
     const stderr: Buffer[] = [];
     let failure: Error | undefined;
     let child: ChildProcess;
@@ -53,10 +61,12 @@ export function bulkRead(gitPath: string, args: readonly string[], cwd: string, 
     }
     child.stderr?.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      // (A missing working folder fails the spawn with ENOENT too: say which is missing, as simple-git does.)
-      failure = e.code === 'ENOENT' && !existsSync(cwd) ? new Error(`Cannot use git in a directory that does not exist: ${cwd}`) : e;
+      failure = missingFolder(e);
     });
-    child.on('close', (code) => {
+    child.on('close', (code) => finish(failure ? null : code, Buffer.concat(stderr).toString('utf8'), failure));
+
+    /** Reads the output once the process has ended, and answers. */
+    function finish(code: number | null, stderr: string, failure: Error | undefined): void {
       let stdout = '';
       try {
         if (code === 0 && fd !== undefined) {
@@ -74,8 +84,13 @@ export function bulkRead(gitPath: string, args: readonly string[], cwd: string, 
         failure ??= e instanceof Error ? e : new Error(String(e));
       }
       cleanup();
-      resolve({ stdout, stderr: Buffer.concat(stderr).toString('utf8'), exitCode: failure ? null : code, ...(failure ? { error: failure } : {}) });
-    });
+      resolve({ stdout, stderr, exitCode: failure ? null : code, ...(failure ? { error: failure } : {}) });
+    }
+
+    /** (A missing working folder fails the spawn with ENOENT too: say which is missing, as simple-git does.) */
+    function missingFolder(e: NodeJS.ErrnoException): Error {
+      return e.code === 'ENOENT' && !existsSync(cwd) ? new Error(`Cannot use git in a directory that does not exist: ${cwd}`) : e;
+    }
 
     function cleanup(): void {
       if (fd !== undefined) closeSync(fd);
