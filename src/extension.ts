@@ -25,9 +25,6 @@ export interface ExtensionExports {
 
 export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const startedAt = performance.now();
-  // Git processes start from a worker thread: from this large process each start would hold the
-  // extension host's thread 15–25 ms (see spawnThread). Started first: it takes ~45 ms to come up.
-  startSpawnThread();
   const log = redactingLogChannel(vscode.window.createOutputChannel('SDLC', { log: true }));
   const auth = new GitHubAuth(context.secrets, log);
   const store = new RepositoryStore({
@@ -40,6 +37,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const audit = new AuditService(auth, scoped(log, 'Audit'));
   // The other views' first loads wait for the Repositories view's first screen (see firstScreen.ts).
   const firstScreen = afterFirstScreen(tree.firstDrawn, treeView);
+  // Later git processes start from a worker thread: from this large process each start would hold the
+  // extension host's thread 15–25 ms (see spawnThread). Not before the first screen: the thread's own
+  // start (~45 ms of the other core) slowed it down.
+  void firstScreen.then(startSpawnThread);
 
   const deployments: { view?: vscode.TreeView<unknown> } = {};
   const features = new FeatureLoader({
