@@ -277,14 +277,6 @@ class SimpleGitRepository implements Git {
     // status runs with --no-optional-locks so it never takes the index lock).
     const result = this.exclusive(async () => {
       this.firstPage = undefined;
-      if (mode === 'current') {
-        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
-          (r) => parseLog(r.stdout),
-          () => null, // an empty repository, …: log() reads (and reports) on its own
-        );
-        this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
-        this.firstPage.page.catch(() => undefined);
-      }
       // In 'all' mode the commit graph of every branch and remote-tracking branch is read alongside
       // the refs (rather than after them, with the exact tips): on a large repository this read is the
       // longest, and upstreams are always local or remote-tracking branches. With a graph cache from an
@@ -311,6 +303,16 @@ class SimpleGitRepository implements Git {
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'], { bulk: true });
+      // HEAD's first log page, for the Commits node, is started after the reads the view waits for (each
+      // start holds this thread until the child has exec'd: 15–25 ms in the extension host).
+      if (mode === 'current') {
+        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
+          (r) => parseLog(r.stdout),
+          () => null, // an empty repository, …: log() reads (and reports) on its own
+        );
+        this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
+        this.firstPage.page.catch(() => undefined);
+      }
       // The cached tags are read and parsed once the git processes have been started, while they run
       // (setImmediate: after the turn that starts them).
       const tagCacheRead = tagCache && usable ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
