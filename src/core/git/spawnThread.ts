@@ -7,14 +7,13 @@ import { Worker } from 'node:worker_threads';
  * processes of a snapshot held the host's thread ~85 ms, the Git extension and our parsing waiting
  * behind them. A SpawnThread starts bulkRead's processes from a worker thread instead; the main thread
  * goes on meanwhile. (The CLI is a small process and starts them itself: a worker costs ~45 ms to
- * start.) Output goes where the caller says (a file descriptor of this process); the worker only
- * starts the process, collects its stderr and reports how it ended.
+ * start.) Both outputs go where the caller says (file descriptors of this process); the worker only
+ * starts the process and reports how it ended.
  */
 
 export interface SpawnedResult {
   /** null when the process did not run to an exit (not found, killed) */
   exitCode: number | null;
-  stderr: string;
   error?: Error;
 }
 
@@ -25,12 +24,12 @@ interface Request {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdout: number;
+  stderr: number;
 }
 
 interface Reply {
   id: number;
   exitCode: number | null;
-  stderr: string;
   error?: { message: string; code?: string };
 }
 
@@ -44,21 +43,19 @@ parentPort.on('message', (m) => {
     children.get(m.kill)?.kill();
     return;
   }
-  const stderr = [];
   let error;
   let child;
   try {
-    child = spawn(m.file, m.args, { cwd: m.cwd, env: m.env, stdio: ['ignore', m.stdout, 'pipe'], windowsHide: true });
+    child = spawn(m.file, m.args, { cwd: m.cwd, env: m.env, stdio: ['ignore', m.stdout, m.stderr], windowsHide: true });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, exitCode: null, stderr: '', error: { message: String((e && e.message) || e), code: e && e.code } });
+    parentPort.postMessage({ id: m.id, exitCode: null, error: { message: String((e && e.message) || e), code: e && e.code } });
     return;
   }
   children.set(m.id, child);
-  child.stderr.on('data', (d) => stderr.push(d));
   child.on('error', (e) => { error = { message: e.message, code: e.code }; });
   child.on('close', (code) => {
     children.delete(m.id);
-    parentPort.postMessage({ id: m.id, exitCode: error ? null : code, stderr: Buffer.concat(stderr).toString('utf8'), error });
+    parentPort.postMessage({ id: m.id, exitCode: error ? null : code, error });
   });
 });
 `;
@@ -96,21 +93,22 @@ export class SpawnThread {
   }
 
   /**
-   * Starts `file args` in `cwd` with its stdout on `stdout` (a file descriptor of this process, kept
-   * open by the caller until the answer) and stdin closed; settles when it has ended. Aborting kills it.
+   * Starts `file args` in `cwd` with its outputs on `stdout` and `stderr` (file descriptors of this
+   * process, kept open by the caller until the answer) and stdin closed; settles when it has ended.
+   * Aborting kills it.
    */
-  run(file: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdout: number; signal?: AbortSignal }): Promise<SpawnedResult> {
-    if (this.stopped) return Promise.resolve({ exitCode: null, stderr: '', error: this.stopped });
+  run(file: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdout: number; stderr: number; signal?: AbortSignal }): Promise<SpawnedResult> {
+    if (this.stopped) return Promise.resolve({ exitCode: null, error: this.stopped });
     const id = this.next++;
     return new Promise<SpawnedResult>((resolve) => {
       const onAbort = () => this.worker.postMessage({ kill: id });
       this.pending.set(id, (reply) => {
         options.signal?.removeEventListener('abort', onAbort);
         const error = reply.error && Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});
-        resolve({ exitCode: reply.exitCode, stderr: reply.stderr, ...(error ? { error } : {}) });
+        resolve({ exitCode: reply.exitCode, ...(error ? { error } : {}) });
       });
       this.worker.ref();
-      const request: Request = { id, file, args: [...args], cwd: options.cwd, env: { ...options.env }, stdout: options.stdout };
+      const request: Request = { id, file, args: [...args], cwd: options.cwd, env: { ...options.env }, stdout: options.stdout, stderr: options.stderr };
       this.worker.postMessage(request);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -126,7 +124,7 @@ export class SpawnThread {
     this.stopped ??= e;
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const done of waiting) done({ id: -1, exitCode: null, stderr: '', error: { message: this.stopped.message } });
+    for (const done of waiting) done({ id: -1, exitCode: null, error: { message: this.stopped.message } });
   }
 }
 

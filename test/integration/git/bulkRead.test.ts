@@ -65,7 +65,7 @@ describe('bulk reads through a file', () => {
     const { env } = gitEnvironment();
     const thread = spawnThread();
     assert.ok(thread);
-    const sleeping = thread.run('sleep', ['2'], { cwd: repo, env, stdout: 1 });
+    const sleeping = thread.run('sleep', ['2'], { cwd: repo, env, stdout: 1, stderr: 2 });
     stopSpawnThread();
     const r = await sleeping;
     assert.equal(r.exitCode, null);
