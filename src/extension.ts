@@ -40,7 +40,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   // Later git processes start from a worker thread: from this large process each start would hold the
   // extension host's thread 15–25 ms (see spawnThread). Not before the first screen: the thread's own
   // start (~45 ms of the other core) slowed it down.
-  void firstScreen.then(startSpawnThread);
+  let deactivated = false;
+  context.subscriptions.push({
+    dispose: () => {
+      deactivated = true;
+      stopSpawnThread();
+    },
+  });
+  void firstScreen.then(() => {
+    if (!deactivated) startSpawnThread();
+  });
 
   const deployments: { view?: vscode.TreeView<unknown> } = {};
   const features = new FeatureLoader({
@@ -110,6 +119,4 @@ async function updateSignedIn(auth: GitHubAuth): Promise<void> {
   await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, Boolean(await auth.token()));
 }
 
-export function deactivate(): void {
-  stopSpawnThread();
-}
+export function deactivate(): void {}

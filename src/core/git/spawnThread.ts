@@ -130,9 +130,18 @@ export class SpawnThread {
 
 let current: SpawnThread | undefined;
 
-/** Starts the shared thread (the extension does at activation; the CLI never does). */
-export function startSpawnThread(): SpawnThread {
-  if (!current?.running) current = new SpawnThread();
+/**
+ * Starts the shared thread (the extension does after its first screen; the CLI never does). Where a
+ * worker thread cannot be made, undefined: bulkRead then starts processes itself, as without one.
+ */
+export function startSpawnThread(): SpawnThread | undefined {
+  if (!current?.running) {
+    try {
+      current = new SpawnThread();
+    } catch {
+      current = undefined;
+    }
+  }
   return current;
 }
 

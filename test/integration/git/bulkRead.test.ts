@@ -9,6 +9,7 @@ import { cleanupTempDirs, git, makeRepo } from '../../support/repos';
 /** Until the shared thread has come up (bulkRead starts processes itself before). */
 async function threadReady(): Promise<void> {
   const thread = startSpawnThread();
+  assert.ok(thread, 'a worker thread can be made here');
   const deadline = Date.now() + 20_000;
   while (!thread.ready) {
     if (Date.now() > deadline) throw new Error('the spawn thread did not come up');
