@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { AheadBehindCounter, parseCommitGraph, unpackCounter } from '../../src/core/git/aheadBehind';
 import { createGit } from '../../src/core/git/simpleGitAdapter';
 import type { RepoSnapshot } from '../../src/core/git/git';
-import { BRANCH_REFS_FORMAT, REMOTE_CONFIG_ARGS } from '../../src/core/git/snapshotParsers';
+import { BRANCH_REFS_FORMAT, SNAPSHOT_CONFIG_ARGS } from '../../src/core/git/snapshotParsers';
 import { localRepositoryFacts } from '../../src/core/git/discovery';
 import { type BenchContext, type BenchModule, type Row, BenchCorrectnessError, fmtMs, fmtRatio, fmtTimes, git, median, run, timeInterleaved } from './context';
 import { recordingLogger } from './repoSnapshot';
@@ -107,12 +107,14 @@ export const aheadBehindShapes: BenchModule = {
 
 /**
  * The git reads of `snapshot({ aheadBehind: 'all' })` with its caches, at a root whose `.git` says
- * what discovery would (localRepositoryFacts: no rev-parse), as the CLI runs it (simpleGitAdapter.ts).
+ * what discovery would (localRepositoryFacts: no rev-parse), as the CLI runs it (simpleGitAdapter.ts):
+ * the refs come from the git dir's files (refFiles), so the floor lists them with git as well
+ * (`for-each-ref` of BRANCH_REFS_FORMAT: what git would have to run instead).
  */
 const SNAPSHOT_READS: readonly (readonly string[])[] = [
   ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'],
   ['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'],
-  REMOTE_CONFIG_ARGS,
+  SNAPSHOT_CONFIG_ARGS,
 ];
 /** Runs the git reads given as JSON in argv side by side, and exits. */
 const FLOOR_SCRIPT = `const { execFile } = require('node:child_process');

@@ -10,6 +10,7 @@ import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import type { RepositoryFacts } from './discovery';
 import { bulkRead } from './bulkRead';
+import { branchRefsFromFiles, parseUpstreamConfig, readRefFiles } from './refFiles';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
@@ -17,6 +18,7 @@ import { gitTraceSink } from './trace';
 import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, startGraphCache, tagCacheOf, tagListFromCache, writeGraphCache, writeTagCache, type CachedTags, type GraphCache, type PreparedGraph } from './snapshotCaches';
 import {
   BRANCH_REFS_FORMAT,
+  type BranchRefs,
   LOG_FORMAT,
   TAG_FORMAT,
   compareNames,
@@ -24,6 +26,7 @@ import {
   parseLog,
   parseRemoteConfig,
   REMOTE_CONFIG_ARGS,
+  SNAPSHOT_CONFIG_ARGS,
   parseStatusV2,
   parseTags,
   shortenRefName,
@@ -89,6 +92,8 @@ class SimpleGitRepository implements Git {
   private firstPage: { turn: number; page: Promise<CommitInfo[]> } | undefined;
   /** `options.discovered`, until the first snapshot takes it. */
   private discovered: CreateGitOptions['discovered'];
+  /** The git dir once known (the snapshot reads the refs' files there). */
+  private gitDirKnown: string | undefined;
 
   constructor(
     readonly root: string,
@@ -96,7 +101,10 @@ class SimpleGitRepository implements Git {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.discovered = options.discovered;
-    if (options.discovered && !(options.discovered instanceof Promise)) this.gitDirPromise = Promise.resolve(options.discovered.gitDir);
+    if (options.discovered && !(options.discovered instanceof Promise)) {
+      this.gitDirPromise = Promise.resolve(options.discovered.gitDir);
+      this.gitDirKnown = options.discovered.gitDir;
+    }
   }
 
   /* ------------------------------------------------------------------ running git */
@@ -247,9 +255,14 @@ class SimpleGitRepository implements Git {
   /** Keeps `p` as the git dir's answer; a failure is forgotten, so the next ask tries again. */
   private seedGitDir(p: Promise<string>): Promise<string> {
     this.gitDirPromise = p;
-    p.catch(() => {
-      if (this.gitDirPromise === p) this.gitDirPromise = undefined;
-    });
+    p.then(
+      (dir) => {
+        if (this.gitDirPromise === p) this.gitDirKnown = dir;
+      },
+      () => {
+        if (this.gitDirPromise === p) this.gitDirPromise = undefined;
+      },
+    );
     return p;
   }
 
@@ -292,14 +305,21 @@ class SimpleGitRepository implements Git {
       const discovered = this.discovered;
       this.discovered = undefined;
       const tagCache = tagCacheOf(this.root);
-      const refsRead = this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
+      // When the git dir is known, the refs come from its files (see refFiles) and the branches'
+      // upstreams from the configuration, read with the remotes': the status and that read start
+      // first, then the files are read meanwhile. Else (or when the files or the configuration hold
+      // something only git knows) git lists the refs.
+      const gitDirKnown = discovered && !(discovered instanceof Promise) ? discovered.gitDir : this.gitDirKnown;
+      const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
+      const remotesRead = this.exec(gitDirKnown ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
+      const refFiles = gitDirKnown ? readRefFiles(gitDirKnown) : null;
+      const forEachRef = () => this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
+
       // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see
       // snapshotCaches): at once when there are none, else when the refs show they changed.
       const fullTagRead = () => this.exec(['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags'], { bulk: true }).then((r) => parseTags(r.stdout));
       const tagsRead = tagCache ? null : fullTagRead();
       tagsRead?.catch(() => undefined); // awaited below; a failure surfaces there
-      const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      const remotesRead = this.exec(REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'], { bulk: true });
@@ -320,7 +340,14 @@ class SimpleGitRepository implements Git {
       answerGitDir?.(gitDirRead);
       const ownsCache = this.ownsCaches(gitDirRead);
       const remotesParsed = remotesRead.then((r) => parseRemoteConfig(r.stdout));
-      const refsParsed = Promise.all([refsRead, remotesParsed]).then(([r, remotes]) => parseBranchRefs(r.stdout, remotes.map((x) => x.name)));
+      const refsRead = refFiles ? null : forEachRef();
+      refsRead?.catch(() => undefined); // awaited below; a failure surfaces there
+      const refsParsed = remotesRead.then(async (config): Promise<BranchRefs> => {
+        const remoteNames = (await remotesParsed).map((x) => x.name);
+        const upstreams = refFiles && parseUpstreamConfig(config.stdout);
+        if (refFiles && upstreams) return branchRefsFromFiles(refFiles, upstreams, remoteNames);
+        return parseBranchRefs((await (refsRead ?? forEachRef())).stdout, remoteNames);
+      });
       const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed]);
       reads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;

@@ -105,10 +105,7 @@ export const BRANCH_REFS_FORMAT = '%(refname)%00%(objectname)%00%(upstream)%00%(
  * same tags. (Fields are found with indexOf and only the strings kept are made: on 15,000 refs,
  * splitting every row into an array was ~45 ms of a cold CLI, most of it garbage collection.)
  */
-export function parseBranchRefs(
-  output: string,
-  remoteNames: readonly string[],
-): { local: LocalBranchRow[]; remote: RemoteBranchInfo[]; refSha: Map<string, string>; names: RefNames; tagKey: string } {
+export function parseBranchRefs(output: string, remoteNames: readonly string[]): BranchRefs {
   const prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
   const local: LocalBranchRow[] = [];
   const remote: RemoteBranchInfo[] = [];
@@ -150,6 +147,15 @@ export function parseBranchRefs(
     pos = end + 1;
   }
   return { local, remote, refSha, names, tagKey: tagStart < 0 ? '' : output.slice(tagStart, tagEnd) };
+}
+
+/** The refs of a snapshot: parseBranchRefs' answer (or refFiles' for the same refs). */
+export interface BranchRefs {
+  local: LocalBranchRow[];
+  remote: RemoteBranchInfo[];
+  refSha: Map<string, string>;
+  names: RefNames;
+  tagKey: string;
 }
 
 export interface LocalBranchRow {
@@ -290,6 +296,9 @@ export interface RemoteRow {
  */
 export const REMOTE_CONFIG_ARGS: readonly string[] = ['config', '-z', '--get-regexp', '^(remote|url)\\.'];
 
+/** REMOTE_CONFIG_ARGS with the branches' sections: the snapshot's upstreams when it reads the refs' files (refFiles). */
+export const SNAPSHOT_CONFIG_ARGS: readonly string[] = ['config', '-z', '--get-regexp', '^(remote|url|branch)\\.'];
+
 /**
  * The remotes of REMOTE_CONFIG_ARGS' output, as git's remote.c makes them: sorted by name (as
  * `remote -v` lists them), each with its first URL for fetching and its first for pushing, both
@@ -301,11 +310,15 @@ export function parseRemoteConfig(output: string): RemoteRow[] {
   const remotes = new Map<string, { urls: string[]; pushUrls: string[] }>();
   const insteadOf: Rewrites = new Map();
   const pushInsteadOf: Rewrites = new Map();
-  for (const entry of output.split('\0')) {
-    const nl = entry.indexOf('\n');
-    if (nl < 0) continue; // no value (or the end)
-    const key = entry.slice(0, nl);
-    const value = entry.slice(nl + 1);
+  for (let pos = 0, end = 0; pos < output.length; pos = end + 1) {
+    end = output.indexOf('\0', pos);
+    if (end < 0) end = output.length;
+    // (The snapshot's read holds every branch's section too: skipped without a string made.)
+    if (!output.startsWith('remote.', pos) && !output.startsWith('url.', pos)) continue;
+    const nl = output.indexOf('\n', pos);
+    if (nl < 0 || nl > end) continue; // no value
+    const key = output.slice(pos, nl);
+    const value = output.slice(nl + 1, end);
     const dot = key.lastIndexOf('.');
     const first = key.indexOf('.');
     if (first <= 0 || dot <= first + 1) continue; // no subsection

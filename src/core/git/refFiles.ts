@@ -1,0 +1,300 @@
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RemoteBranchInfo } from './git';
+import type { BranchRefs, LocalBranchRow } from './snapshotParsers';
+
+/*
+ * The snapshot's refs read from the files of a plain `.git` (its loose refs and `packed-refs`) instead
+ * of a `git for-each-ref` process: on a repository with thousands of branches that process is the
+ * snapshot's longest read (~60 ms of git's CPU for 10,000 refs with their upstreams, 130–190 ms on two
+ * busy cores), and starting it holds the starting thread (up to 20 ms in a large extension host).
+ *
+ * The text made is byte for byte what `git for-each-ref --format=BRANCH_REFS_FORMAT refs/heads
+ * refs/remotes refs/tags` prints (integration tests hold it to git on random repositories), so the
+ * snapshot parses it as before. Anything this reader does not know as git does answers null and git
+ * is asked: a ref store other than files (reftable), a shared git dir (worktrees), a name that is not
+ * plain ASCII, a symbolic link, a damaged or symbolic loose ref other than a remote's HEAD, legacy
+ * remotes files, a branch tracking a local branch (`remote = .`), a refspec that is not plain, a
+ * valueless key. A false alarm costs only the git process this read saves.
+ */
+
+/** Loose refs past this many are left to git (one file each: reading them costs this thread). */
+export const MAX_LOOSE_REFS = 1_000;
+
+/**
+ * The refs under refs/heads, refs/remotes and refs/tags of a plain git dir (loose over packed), sorted
+ * by name: `shas[i]` is the object of `names[i]`, `symrefs` holds the targets of symbolic ones (a
+ * remote's HEAD) by index.
+ */
+export interface RefFiles {
+  names: string[];
+  shas: string[];
+  symrefs: Map<number, string>;
+}
+
+/**
+ * Reads the refs of `gitDir` (as discovery names it), or null when git must read them. Loose refs
+ * first, then `packed-refs`, as git reads them: a `git pack-refs` in between moves a ref from the
+ * loose files into a packed-refs read after them, never out of both.
+ */
+export function readRefFiles(gitDir: string): RefFiles | null {
+  try {
+    if (!lstatSync(gitDir).isDirectory()) return null;
+    for (const other of ['commondir', 'reftable']) if (statSync(path.join(gitDir, other), { throwIfNoEntry: false })) return null;
+    for (const legacy of ['remotes', 'branches']) {
+      const dir = path.join(gitDir, legacy);
+      if (statSync(dir, { throwIfNoEntry: false }) && readdirSync(dir).length > 0) return null;
+    }
+    const loose = new Map<string, string>(); // ref → file content
+    for (const top of ['heads', 'remotes', 'tags']) if (!walkLoose(path.join(gitDir, 'refs', top), `refs/${top}`, loose)) return null;
+    const packedFile = path.join(gitDir, 'packed-refs');
+    const packed = parsePacked(statSync(packedFile, { throwIfNoEntry: false }) ? readFileSync(packedFile, 'latin1') : '');
+    return packed && mergeLoose(packed, loose);
+  } catch {
+    return null; // unreadable: git says what is wrong
+  }
+}
+
+/**
+ * A name that breaks one of git's ref-name rules, or that this reader does not take as git does: a
+ * character outside printable ASCII (spaces are checked apart: packed-refs' lines hold one) or one git reserves, `..`, `@{`, `//`, a component starting with
+ * `.` or ending with `.lock`, a name ending with `.` or `/`. (Matched against whole texts: one pass
+ * of the regular-expression engine instead of a check per name.)
+ */
+const ODD_NAME = /[^ -~\n]|[~:?*[\\]|[^\n]\^|\.\.|@\{|\/\/|\/\.|\.lock(?:\/|$)|[./]$/m;
+
+/** Lines of packed-refs as git writes them (after its header): `<sha> refs/…`, or `^<sha>` (a tag's peeled object). */
+const PACKED_40 = /^(?![0-9a-f]{40} refs\/[!-~]+$|\^[0-9a-f]{40}$)/m;
+const PACKED_64 = /^(?![0-9a-f]{64} refs\/[!-~]+$|\^[0-9a-f]{64}$)/m;
+
+/** packed-refs' refs under refs/heads, refs/remotes and refs/tags, in its order (sorted); null when a line is not one git writes. */
+function parsePacked(text: string): RefFiles | null {
+  let pos = 0;
+  let sorted = false;
+  if (text.startsWith('# pack-refs with:')) {
+    pos = text.indexOf('\n') + 1 || text.length;
+    sorted = / sorted(?: |\n)/.test(text.slice(0, pos));
+  }
+  const names: string[] = [];
+  const shas: string[] = [];
+  if (pos >= text.length) return { names, shas, symrefs: new Map() };
+  // git writes packed-refs sorted and says so in its header (the `sorted` trait); a file without it is left to git.
+  if (!sorted) return null;
+  if (!text.endsWith('\n')) return null;
+  const body = text.slice(pos, -1);
+  const width = body.indexOf(' ');
+  if ((width === 40 ? PACKED_40 : width === 64 ? PACKED_64 : null)?.test(body) !== false || ODD_NAME.test(body)) return null;
+  const len = text.length;
+  while (pos < len) {
+    const end = text.indexOf('\n', pos);
+    if (text.charCodeAt(pos) !== 0x5e /* ^ */ && text.startsWith('refs/', pos + width + 1)) {
+      const ref = text.slice(pos + width + 1, end);
+      if (ref.startsWith('heads/', 5) || ref.startsWith('remotes/', 5) || ref.startsWith('tags/', 5)) {
+        names.push(ref);
+        shas.push(text.slice(pos, pos + width));
+      }
+    }
+    pos = end + 1;
+  }
+  return { names, shas, symrefs: new Map() };
+}
+
+/** git's order of ref names: bytes (the names are ASCII here, so UTF-16 units are the bytes). */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const LOOSE_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})\n?$/;
+const LOOSE_SYMREF = /^ref: (refs\/\S+)\n?$/;
+
+/** The loose refs below `dir` (named `prefix/…`) into `out`; false when git must read them. */
+function walkLoose(dir: string, prefix: string, out: Map<string, string>): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT'; // no such folder: no loose refs there
+  }
+  for (const e of entries) {
+    // (git skips hidden entries and lock files: a ref being written is read from where it was.)
+    if (e.name.startsWith('.') || e.name.endsWith('.lock')) continue;
+    const ref = `${prefix}/${e.name}`;
+    if (ODD_NAME.test(e.name) || e.name.includes(' ')) return false;
+    if (e.isDirectory()) {
+      if (!walkLoose(path.join(dir, e.name), ref, out)) return false;
+    } else if (e.isFile()) {
+      if (out.size >= MAX_LOOSE_REFS) return false;
+      out.set(ref, readFileSync(path.join(dir, e.name), 'latin1'));
+    } else {
+      return false; // a symbolic link (an old-style symbolic ref) or stranger
+    }
+  }
+  return true;
+}
+
+/** The packed refs with the loose ones over them, in order; null when a loose ref is one git must read. */
+function mergeLoose(packed: RefFiles, loose: Map<string, string>): RefFiles | null {
+  if (loose.size === 0) return packed;
+  const width = packed.shas.length ? packed.shas[0].length : 0;
+  const entries = new Map<string, { sha: string; symref?: string }>();
+  for (const [i, name] of packed.names.entries()) entries.set(name, { sha: packed.shas[i] });
+  const symbolic: Array<[string, string]> = [];
+  for (const [ref, content] of loose) {
+    const sha = LOOSE_SHA.exec(content)?.[1];
+    if (sha) {
+      entries.set(ref, { sha });
+      continue;
+    }
+    const target = LOOSE_SYMREF.exec(content)?.[1];
+    // Only a remote's HEAD (refs/remotes/<remote>/HEAD) may be symbolic here: git's answers about
+    // other symbolic refs (a branch aliasing a branch, its upstream) are left to git.
+    if (!target || !ref.startsWith('refs/remotes/') || !ref.endsWith('/HEAD') || ODD_NAME.test(target)) return null;
+    symbolic.push([ref, target]);
+  }
+  for (const [ref, target] of symbolic) {
+    const to = entries.get(target);
+    if (!to || to.symref !== undefined) return null; // dangling or a chain: git decides
+    entries.set(ref, { sha: to.sha, symref: target });
+  }
+  const names = [...entries.keys()].sort(byName);
+  const shas: string[] = [];
+  const symrefs = new Map<number, string>();
+  for (const [i, name] of names.entries()) {
+    const e = entries.get(name)!;
+    if (width && e.sha.length !== width) return null;
+    shas.push(e.sha);
+    if (e.symref !== undefined) symrefs.set(i, e.symref);
+  }
+  return { names, shas, symrefs };
+}
+
+/* ------------------------------------------------------------------ upstreams */
+
+/** What `%(upstream)` needs from the configuration (SNAPSHOT_CONFIG_ARGS' output): each branch's remote and merge, each remote's fetch refspecs. */
+export interface UpstreamConfig {
+  remoteOf: Map<string, string>;
+  mergeOf: Map<string, string>;
+  fetch: Map<string, Refspec[]>;
+}
+
+/** A fetch refspec: `<src>:<dst>`, a pattern split at its `*` (`prefix*suffix:dstPrefix*dstSuffix`); no dst: fetched, not stored. */
+interface Refspec {
+  src: string;
+  dst: string | null;
+  /** a pattern's parts; null for an exact refspec */
+  star: { prefix: string; suffix: string; dstPrefix: string; dstSuffix: string } | null;
+}
+
+/**
+ * The branch and remote sections of `git config -z --get-regexp` output, as remote.c reads them:
+ * a branch's last `remote`, its first `merge`, a remote's fetch refspecs in order. Null when git must
+ * answer: a valueless key, a branch tracking a local branch (`remote = .`), a refspec that is not plain
+ * (negative, an odd character, a pattern on one side only).
+ */
+export function parseUpstreamConfig(output: string): UpstreamConfig | null {
+  const remoteOf = new Map<string, string>();
+  const mergeOf = new Map<string, string>();
+  const fetch = new Map<string, Refspec[]>();
+  for (let pos = 0, end = 0; pos < output.length; pos = end + 1) {
+    end = output.indexOf('\0', pos);
+    if (end < 0) end = output.length;
+    const branch = output.startsWith('branch.', pos);
+    if (!branch && !output.startsWith('remote.', pos)) continue;
+    const nl = output.indexOf('\n', pos);
+    const hasValue = nl >= 0 && nl < end;
+    const keyEnd = hasValue ? nl : end;
+    const last = output.lastIndexOf('.', keyEnd);
+    const first = pos + 6; // the dot after "branch" or "remote"
+    if (last <= first) continue; // no subsection
+    const name = output.slice(last + 1, keyEnd);
+    if (branch ? name !== 'remote' && name !== 'merge' : name !== 'fetch') continue;
+    if (!hasValue) return null;
+    const sub = output.slice(first + 1, last);
+    const value = output.slice(nl + 1, end);
+    if (!branch) {
+      const spec = parseRefspec(value);
+      if (!spec) return null;
+      const specs = fetch.get(sub);
+      if (specs) specs.push(spec);
+      else fetch.set(sub, [spec]);
+    } else if (name === 'remote') {
+      if (value === '.') return null;
+      remoteOf.set(sub, value);
+    } else if (!mergeOf.has(sub)) mergeOf.set(sub, value);
+  }
+  return { remoteOf, mergeOf, fetch };
+}
+
+/** A fetch refspec of plain refs (`+refs/heads/*:refs/remotes/origin/*`, `refs/heads/main`), or null. */
+function parseRefspec(text: string): Refspec | null {
+  const m = /^\+?([^:]+)(?::([^:]+))?$/.exec(text);
+  if (!m) return null;
+  const [, src, dst] = m;
+  const stars = (s: string) => s.split('*').length - 1;
+  const plain = (s: string) => /^refs\/[A-Za-z0-9._\-/*]+$/.test(s) && !s.includes('..') && !s.includes('//') && !s.endsWith('/');
+  if (!plain(src) || (dst !== undefined && !plain(dst)) || stars(src) > 1) return null;
+  if (dst !== undefined && stars(dst) !== stars(src)) return null;
+  if (dst === undefined && stars(src) > 0) return null;
+  if (dst === undefined || stars(src) === 0) return { src, dst: dst ?? null, star: null };
+  const [prefix, suffix] = src.split('*');
+  const [dstPrefix, dstSuffix] = dst.split('*');
+  return { src, dst, star: { prefix, suffix, dstPrefix, dstSuffix } };
+}
+
+/** remote.c's query_refspecs: where `ref` of the remote is stored by its fetch refspecs (the first that maps it). */
+function trackingRef(specs: readonly Refspec[] | undefined, ref: string): string | null {
+  for (const spec of specs ?? []) {
+    if (spec.dst === null) continue;
+    const star = spec.star;
+    if (!star) {
+      if (spec.src === ref) return spec.dst;
+    } else if (ref.length >= star.prefix.length + star.suffix.length && ref.startsWith(star.prefix) && ref.endsWith(star.suffix)) {
+      return star.dstPrefix + ref.slice(star.prefix.length, ref.length - star.suffix.length) + star.dstSuffix;
+    }
+  }
+  return null;
+}
+
+/** A local branch's `%(upstream)`: its merge ref mapped through its remote's fetch refspecs; '' when none. */
+function upstreamOf(branch: string, config: UpstreamConfig): string {
+  const remote = config.remoteOf.get(branch);
+  const merge = config.mergeOf.get(branch);
+  if (remote === undefined || merge === undefined) return '';
+  return trackingRef(config.fetch.get(remote), merge) ?? '';
+}
+
+/**
+ * What `parseBranchRefs` makes of git's `for-each-ref --format=BRANCH_REFS_FORMAT refs/heads refs/remotes
+ * refs/tags` for these refs and this configuration, made from them directly (no text made and parsed again).
+ */
+export function branchRefsFromFiles(refs: RefFiles, config: UpstreamConfig, remoteNames: readonly string[]): BranchRefs {
+  const prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
+  const local: LocalBranchRow[] = [];
+  const remote: RemoteBranchInfo[] = [];
+  const refSha = new Map<string, string>();
+  const names = { heads: new Set<string>(), remotes: new Set<string>(), tags: new Set<string>() };
+  const tagRows: string[] = [];
+  const { names: all, shas, symrefs } = refs;
+  for (let i = 0; i < all.length; i++) {
+    const ref = all[i];
+    const sha = shas[i];
+    if (ref.startsWith('refs/heads/')) {
+      const name = ref.slice(11);
+      local.push({ name, sha, upstreamRef: upstreamOf(name, config) || null });
+      refSha.set(ref, sha);
+      names.heads.add(name);
+    } else if (ref.startsWith('refs/remotes/')) {
+      const name = ref.slice(13);
+      names.remotes.add(name);
+      if (!symrefs.has(i)) {
+        const prefix = prefixes.find((p) => name.startsWith(p));
+        remote.push({ name, remote: prefix ? prefix.slice(0, -1) : name.split('/')[0], sha });
+        refSha.set(ref, sha);
+      }
+    } else {
+      names.tags.add(ref.slice(10));
+      tagRows.push(`${ref}\0${sha}\0\0`);
+    }
+  }
+  return { local, remote, refSha, names, tagKey: tagRows.join('\n') };
+}
