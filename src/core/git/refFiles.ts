@@ -298,3 +298,12 @@ export function branchRefsFromFiles(refs: RefFiles, config: UpstreamConfig, remo
   }
   return { local, remote, refSha, names, tagKey: tagRows.join('\n') };
 }
+
+/** The tags' rows of `for-each-ref --format=BRANCH_REFS_FORMAT refs/tags` (each ends with a newline), from the files. */
+export function tagRowsOf(refs: RefFiles): string {
+  let first = refs.names.length;
+  while (first > 0 && refs.names[first - 1].startsWith('refs/tags/')) first--; // (tags sort last)
+  const rows: string[] = [];
+  for (let i = first; i < refs.names.length; i++) rows.push(`${refs.names[i]}\0${refs.shas[i]}\0\0\n`);
+  return rows.join('');
+}

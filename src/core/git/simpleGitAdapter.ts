@@ -8,9 +8,9 @@ import { classifyGitFailure, redactArgs, redactGitText } from './classify';
 import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
-import type { RepositoryFacts } from './discovery';
+import { localRepositoryFacts, type RepositoryFacts } from './discovery';
 import { bulkRead } from './bulkRead';
-import { branchRefsFromFiles, parseUpstreamConfig, readRefFiles } from './refFiles';
+import { branchRefsFromFiles, parseUpstreamConfig, readRefFiles, tagRowsOf, type RefFiles } from './refFiles';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
@@ -305,14 +305,14 @@ class SimpleGitRepository implements Git {
       const discovered = this.discovered;
       this.discovered = undefined;
       const tagCache = tagCacheOf(this.root);
-      // When the git dir is known, the refs come from its files (see refFiles) and the branches'
-      // upstreams from the configuration, read with the remotes': the status and that read start
-      // first, then the files are read meanwhile. Else (or when the files or the configuration hold
-      // something only git knows) git lists the refs.
-      const gitDirKnown = discovered && !(discovered instanceof Promise) ? discovered.gitDir : this.gitDirKnown;
+      // When the git dir is known (gitDirNow), the refs come from its files (see refFiles) and the
+      // branches' upstreams from the configuration, read with the remotes': the status and that read
+      // start first, then the files are read meanwhile. Else (or when the files or the configuration
+      // hold something only git knows) git lists the refs.
+      const knownGitDir = this.gitDirNow(discovered);
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      const remotesRead = this.exec(gitDirKnown ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
-      const refFiles = gitDirKnown ? readRefFiles(gitDirKnown) : null;
+      const remotesRead = this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
+      const refFiles = this.refFiles(knownGitDir);
       const forEachRef = () => this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
 
       // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see
@@ -437,6 +437,19 @@ class SimpleGitRepository implements Git {
     // (A snapshot that failed before its rev-parse leaves the git dir unanswered: answer with the failure.)
     result.catch((e: unknown) => answerGitDir?.(Promise.reject(e instanceof Error ? e : new Error(String(e)))));
     return result;
+  }
+
+  /**
+   * The git dir when known without asking git: discovery's facts, an earlier answer, or the root's
+   * `.git` when it is one git takes as it is (an editor's first snapshot starts before discovery answers).
+   */
+  private gitDirNow(discovered: CreateGitOptions['discovered'] = undefined): string | undefined {
+    return (discovered && !(discovered instanceof Promise) ? discovered.gitDir : this.gitDirKnown) ?? localRepositoryFacts(this.root)?.gitDir;
+  }
+
+  /** The refs from the git dir's files (see refFiles), or null when git must list them. */
+  private refFiles(gitDir = this.gitDirNow()): RefFiles | null {
+    return gitDir ? readRefFiles(gitDir) : null;
   }
 
   /**
@@ -587,9 +600,10 @@ class SimpleGitRepository implements Git {
         const { usable, opening } = this.openCachedGraph();
         const tagCache = usable ? tagCacheOf(this.root) : null;
         const fullRead = () => this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal }).then((r) => r.stdout);
-        const refs = tagCache
-          ? this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/tags'], { bulk: true, signal }).then((r) => tagListFromCache(tagCache.read(), r.stdout) ?? fullRead())
-          : fullRead();
+        // (The tags' refs from the git dir's files where it can say, as the snapshot reads them.)
+        const files = tagCache ? this.refFiles() : null;
+        const tagRows = files ? Promise.resolve(tagRowsOf(files)) : this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/tags'], { bulk: true, signal }).then((r) => r.stdout);
+        const refs = tagCache ? tagRows.then((rows) => tagListFromCache(tagCache.read(), rows) ?? fullRead()) : fullRead();
         answerAll(refs.then((lines) => lines.replace(/\0[^\0\n]*\n/g, '\n')));
         const [tags, head, cache] = await Promise.all([refs, this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }), opening]);
         const headSha = head.stdout.trim();
