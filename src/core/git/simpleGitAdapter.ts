@@ -15,7 +15,7 @@ import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
 import { gitTraceSink } from './trace';
-import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, startGraphCache, tagCacheOf, tagListFromCache, writeGraphCache, writeTagCache, type CachedTags, type GraphCache, type PreparedGraph } from './snapshotCaches';
+import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, readCountsMemo, removeCountsMemo, startGraphCache, tagCacheOf, tagListFromCache, writeCountsMemo, writeGraphCache, writeTagCache, type CachedTags, type CountsMemo, type GraphCache, type PreparedGraph } from './snapshotCaches';
 import {
   BRANCH_REFS_FORMAT,
   type BranchRefs,
@@ -301,7 +301,10 @@ class SimpleGitRepository implements Git {
       // caches' files are read first (on libuv's threads, meanwhile), then the git reads start, the
       // longest first.
       const usable = cachesUsable(this.root);
-      const opening = mode === 'all' ? openGraphCache(this.root, usable) : null;
+      // With every pair's count kept by an earlier snapshot (readCountsMemo) the graph is opened only
+      // when a pair is new; else at once.
+      const memo = mode === 'all' && usable ? readCountsMemo(this.root) : null;
+      const opening = mode === 'all' && !memo ? openGraphCache(this.root, usable) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
       const tagCache = tagCacheOf(this.root);
@@ -351,11 +354,16 @@ class SimpleGitRepository implements Git {
       const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed]);
       reads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
-      const graphRead = mode === 'all' && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
+      const graphRead = mode === 'all' && !memo && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
+      // The graph when the memo does not answer every pair: the cache (opened now), else read whole.
+      const graphWhenMissing = async () => {
+        const opened = cache ?? (memo ? await openGraphCache(this.root, usable) : null);
+        return opened ? { cache: opened } : { graphRead: graphRead ?? this.readWholeGraph(ownsCache, usable) };
+      };
       // Every branch's ahead/behind needs the refs, not the status: it is counted as soon as they are
       // in, while git may still read the status.
-      const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, cache, graphRead, ownsCache)) : undefined;
+      const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, memo, memo ? graphWhenMissing : () => Promise.resolve({ cache, graphRead }), ownsCache, usable)) : undefined;
       counting?.catch(() => undefined); // awaited below, after the reads' failures
       // (A failed read fails the snapshot once the count, which may write the graph cache, has ended.)
       const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads.catch(async (e: unknown) => {
@@ -508,25 +516,46 @@ class SimpleGitRepository implements Git {
    * mode): from the cached graph brought up to date with the refs' tips, else from the graph read whole.
    */
   private async countBranches(
-    refs: Pick<ReturnType<typeof parseBranchRefs>, 'local' | 'refSha'>,
-    cache: GraphCache | null,
-    graphRead: Promise<PreparedGraph> | undefined,
+    refs: Pick<BranchRefs, 'local' | 'refSha'>,
+    memo: CountsMemo | null,
+    graphOf: () => Promise<{ cache?: GraphCache | null; graphRead?: Promise<PreparedGraph> }>,
     ownsCache: Promise<boolean>,
+    usable: boolean,
   ): Promise<Map<string, { ahead: number; behind: number }>> {
     const pairs: Array<{ key: string; left: string; right: string }> = [];
     for (const b of refs.local) {
       const right = upstreamSha(b, refs.refSha);
       if (right !== undefined) pairs.push({ key: b.name, left: b.sha, right });
     }
+    const counts = new Map<string, { ahead: number; behind: number }>();
+    const missing = memo ? pairs.filter((p) => {
+      const known = memo.get(p.left + p.right);
+      if (known) counts.set(p.key, known);
+      return !known;
+    }) : pairs;
+    if (memo && missing.length === 0) return counts;
+    const { cache, graphRead } = await graphOf();
     if (pairs.length === 0) {
       // Nothing to count, but the graph read (and its cache write) has started: the snapshot does not
       // return while it still writes into the git directory.
       await graphRead?.catch(() => undefined);
-      return new Map();
+      return counts;
     }
     const tips = [...new Set(refs.refSha.values())];
     const graph = cache ? await this.updateGraphCache(cache, tips, await ownsCache) : await graphRead;
-    return this.countPairs(pairs, graph);
+    for (const [k, v] of await this.countPairs(missing, graph)) counts.set(k, v);
+    if (await ownsCache) {
+      if (!usable) await removeCountsMemo(this.root);
+      else
+        await writeCountsMemo(
+          this.root,
+          pairs.flatMap((p) => {
+            const c = counts.get(p.key);
+            return c ? [{ left: p.left, right: p.right, ...c }] : [];
+          }),
+        );
+    }
+    return counts;
   }
 
   /**

@@ -138,7 +138,7 @@ describe('sdlc repo (integration, real git)', () => {
     assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);
     assert.deepEqual(discovered, []);
     assert.deepEqual(trace.filter((e) => e.what.startsWith('git rev-parse')), []);
-    assert.ok(trace.some((e) => e.what.startsWith('git for-each-ref')), 'the trace saw the snapshot');
+    assert.ok(trace.some((e) => e.what.startsWith('git --no-optional-locks status')), 'the trace saw the snapshot');
     // A subfolder: discovery first, as before.
     r = await runInProcess(['repo', '--json', '--cwd', path.join(repo, 'src')], {}, undefined, services);
     assert.equal((JSON.parse(r.stdout) as RepoJson).root, repo);

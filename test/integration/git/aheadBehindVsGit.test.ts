@@ -110,6 +110,8 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     const g = createGit(dir);
     const check = async (label: string) => {
       const expected = await gitTrack(dir);
+      // (Without the counts memo: every snapshot here counts from the graph.)
+      await fs.rm(path.join(dir, '.git', 'sdlc', 'counts-v1'), { force: true });
       const snap = await g.snapshot();
       for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
     };
@@ -145,13 +147,49 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     assert.equal((await image()).graph.index.size, 32, 'the image follows the text');
     await check('again');
   });
+  it('the counts memo: pairs counted before open no graph; a moved branch, a damaged memo and unusable caches count again', async () => {
+    const s = { n: 24, parents: Array.from({ length: 24 }, (_, i) => (i % 5 === 4 ? [i - 1, i - 3] : [i - 1])), branches: [[10, 20], [22, 5], [23, 23], [7, 12]] as Array<[number, number]> };
+    const dir = await buildRepo(s);
+    const sdlcDir = path.join(dir, '.git', 'sdlc');
+    const memoFile = path.join(sdlcDir, 'counts-v1');
+    const check = async (label: string) => {
+      const expected = await gitTrack(dir);
+      const logger = captureLogger();
+      const snap = await createGit(dir, { logger }).snapshot();
+      for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
+      return { graphRead: logger.gitLines().some((l) => l.includes(' rev-list ')), graphOpened: await fs.stat(path.join(sdlcDir, 'graph-cache-v1')).then(() => true, () => false) };
+    };
+    await check('first');
+    const memo = await fs.readFile(memoFile, 'utf8');
+    assert.match(memo, /^sdlc-counts 1 3\n(?:[0-9a-f]{40} [0-9a-f]{40} \d+ \d+\n){3}$/, 'three pairs kept (one branch is at its upstream)');
+    // Without the graph cache a snapshot that needs the graph reads it from git (and writes the cache):
+    // one that finds every pair in the memo does neither.
+    for (const f of ['graph-cache-v1', 'graph-cache-v1.prepared']) await fs.rm(path.join(sdlcDir, f));
+    assert.deepEqual(await check('every pair in the memo'), { graphRead: false, graphOpened: false });
+    const pairLine = /( [0-9a-f]{40}) \d+ \d+\n/;
+    for (const damaged of ['', 'sdlc-counts 1 4\n' + memo.split('\n').slice(1).join('\n'), memo.slice(0, -3), memo.replace(pairLine, '$1 -1 0\n'), memo.replace(pairLine, '$1 x 0\n'), memo.replace('sdlc-counts 1', 'sdlc-counts 2')]) {
+      for (const f of ['graph-cache-v1', 'graph-cache-v1.prepared']) await fs.rm(path.join(sdlcDir, f), { force: true });
+      await fs.writeFile(memoFile, damaged);
+      assert.equal((await check('a damaged memo')).graphRead, true, 'a damaged memo is not used');
+      assert.equal(await fs.readFile(memoFile, 'utf8'), memo, 'and is written anew');
+    }
+    await git(dir, ['checkout', '-q', 'b1']);
+    await commit(dir, 'moved');
+    assert.equal((await check('a moved branch')).graphRead, true, 'the moved pair is counted');
+    assert.notEqual(await fs.readFile(memoFile, 'utf8'), memo, 'the moved pair is kept');
+    // Where the caches are not usable (grafts) the memo is neither read nor kept.
+    await fs.writeFile(memoFile, memo.replace(/ \d+ \d+\n/g, ' 99 99\n'));
+    await fs.writeFile(path.join(dir, '.git', 'info', 'grafts'), '');
+    await check('grafts');
+    assert.equal(await fs.stat(memoFile).then(() => true, () => false), false, 'the memo is removed');
+  });
   it('no cache with replace refs, loose or packed: counts and tags as git shows them through the replacement', async () => {
     const s = { n: 12, parents: Array.from({ length: 12 }, (_, i) => [i - 1]), branches: [[10, 4], [6, 11]] as Array<[number, number]> };
     const dir = await buildRepo(s);
     const sdlcDir = path.join(dir, '.git', 'sdlc');
     await git(dir, ['tag', '-a', '-m', 'release', 'v1.0.0', 'b1']);
     await createGit(dir).snapshot();
-    assert.deepEqual((await fs.readdir(sdlcDir)).sort(), ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3']);
+    assert.deepEqual((await fs.readdir(sdlcDir)).sort(), ['counts-v1', 'graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3']);
     await fs.rm(path.join(sdlcDir, 'graph-cache-v1'));
     // b0's tip now shows as a root commit of its own: every count through it changes.
     const tip = (await git(dir, ['rev-parse', 'b0'])).trim();
@@ -162,7 +200,7 @@ describe('ahead/behind of every branch equals git on real repositories', functio
       const expected = await gitTrack(dir);
       const snap = await createGit(dir).snapshot();
       for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
-      assert.deepEqual(await fs.readdir(sdlcDir), ['graph-cache-v1.prepared'], `${label}: no graph or tag cache is written (the stale tags are removed)`);
+      assert.deepEqual(await fs.readdir(sdlcDir), ['graph-cache-v1.prepared'], `${label}: no graph, tag or counts cache is written (the stale tags and counts are removed)`);
     }
   });
 });
