@@ -132,40 +132,63 @@ function walkLoose(dir: string, prefix: string, out: Map<string, string>): boole
   return true;
 }
 
-/** The packed refs with the loose ones over them, in order; null when a loose ref is one git must read. */
+/**
+ * The packed refs with the loose ones over them, in order (the few loose ones sorted and merged in,
+ * not the whole list sorted again: 12,000 names took ~25 ms of a cold process); null when a loose
+ * ref is one git must read.
+ */
 function mergeLoose(packed: RefFiles, loose: Map<string, string>): RefFiles | null {
   if (loose.size === 0) return packed;
-  const width = packed.shas.length ? packed.shas[0].length : 0;
-  const entries = new Map<string, { sha: string; symref?: string }>();
-  for (const [i, name] of packed.names.entries()) entries.set(name, { sha: packed.shas[i] });
-  const symbolic: Array<[string, string]> = [];
-  for (const [ref, content] of loose) {
-    const sha = LOOSE_SHA.exec(content)?.[1];
-    if (sha) {
-      entries.set(ref, { sha });
-      continue;
-    }
-    const target = LOOSE_SYMREF.exec(content)?.[1];
-    // Only a remote's HEAD (refs/remotes/<remote>/HEAD) may be symbolic here: git's answers about
-    // other symbolic refs (a branch aliasing a branch, its upstream) are left to git.
-    if (!target || !ref.startsWith('refs/remotes/') || !ref.endsWith('/HEAD') || ODD_NAME.test(target)) return null;
-    symbolic.push([ref, target]);
-  }
-  for (const [ref, target] of symbolic) {
-    const to = entries.get(target);
-    if (!to || to.symref !== undefined) return null; // dangling or a chain: git decides
-    entries.set(ref, { sha: to.sha, symref: target });
-  }
-  const names = [...entries.keys()].sort(byName);
+  const looseNames = [...loose.keys()].sort(byName);
+  const names: string[] = [];
   const shas: string[] = [];
-  const symrefs = new Map<number, string>();
-  for (const [i, name] of names.entries()) {
-    const e = entries.get(name)!;
-    if (width && e.sha.length !== width) return null;
-    shas.push(e.sha);
-    if (e.symref !== undefined) symrefs.set(i, e.symref);
+  const targets = new Map<number, string>(); // index → symbolic ref's target, resolved below
+  let p = 0;
+  for (const ref of looseNames) {
+    while (p < packed.names.length && packed.names[p] < ref) {
+      names.push(packed.names[p]);
+      shas.push(packed.shas[p++]);
+    }
+    if (p < packed.names.length && packed.names[p] === ref) p++; // the loose one wins
+    const content = loose.get(ref)!;
+    const sha = LOOSE_SHA.exec(content)?.[1];
+    if (!sha) {
+      const target = LOOSE_SYMREF.exec(content)?.[1];
+      // Only a remote's HEAD (refs/remotes/<remote>/HEAD) may be symbolic here: git's answers about
+      // other symbolic refs (a branch aliasing a branch, its upstream) are left to git.
+      if (!target || !ref.startsWith('refs/remotes/') || !ref.endsWith('/HEAD') || ODD_NAME.test(target)) return null;
+      targets.set(names.length, target);
+    }
+    names.push(ref);
+    shas.push(sha ?? '');
   }
+  for (; p < packed.names.length; p++) {
+    names.push(packed.names[p]);
+    shas.push(packed.shas[p]);
+  }
+  const symrefs = new Map<number, string>();
+  for (const [i, target] of targets) {
+    const at = indexOfName(names, target);
+    if (at < 0 || targets.has(at)) return null; // dangling or a chain: git decides
+    shas[i] = shas[at];
+    symrefs.set(i, target);
+  }
+  const width = shas[0]?.length;
+  for (const sha of shas) if (sha.length !== width) return null;
   return { names, shas, symrefs };
+}
+
+/** Where `name` is in the sorted `names`, or -1. */
+function indexOfName(names: readonly string[], name: string): number {
+  let lo = 0;
+  let hi = names.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (names[mid] === name) return mid;
+    if (names[mid] < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /* ------------------------------------------------------------------ upstreams */
