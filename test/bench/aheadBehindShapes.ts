@@ -12,7 +12,8 @@
  * `--shapes=linear,merge,today` runs only the shapes whose label contains one of the words.
  * Ours is timed cold once (caches removed: the graph and every tag object are read whole) and then
  * as the median of runs with the caches that run wrote (.git/sdlc/graph-cache-v1: only new commits
- * are read; .git/sdlc/tags-v3: no tag object is read while the tags name the same objects).
+ * are read; .git/sdlc/tags-v3: no tag object is read while the tags name the same objects;
+ * .git/sdlc/counts-v1: pairs counted before are not counted again, and no graph is opened when all were).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -61,7 +62,7 @@ export const aheadBehindShapes: BenchModule = {
       // does nothing else (no bundle, no parsing, no count). Its ratio is the best a node CLI could show.
       const floor = () => run(process.execPath, ['-e', FLOOR_SCRIPT, JSON.stringify(SNAPSHOT_READS)], { cwd: root });
       // Cold: no caches (the first snapshot of a repository reads the whole graph and every tag object, and writes them).
-      for (const file of ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3']) rmSync(path.join(root, '.git', 'sdlc', file), { force: true });
+      for (const file of ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3', 'counts-v1']) rmSync(path.join(root, '.git', 'sdlc', file), { force: true });
       const c0 = performance.now();
       await sdlc();
       const cold = performance.now() - c0;

@@ -185,15 +185,18 @@ describe('transaction: signals, crashes and concurrency with a real sdlc bump', 
       writeFileSync(path.join(ctl, 'go'), '');
       const result: Finished = await done;
       const reachedHook = reached();
+      // (How the run ended, for a failure's message: exit code or signal, and the end of its stderr.)
+      let ended = `exit ${result.code ?? result.signal}, hook ${reachedHook ? 'reached' : 'not reached'}, stderr: ${result.stderr.slice(-600)}`;
       if (signal === 'SIGKILL' || result.signal === signal) {
         // The next run finishes or undoes what the killed one left.
         const recover = await runCli(['bump', '--recover', '--json', '--cwd', dir]);
         assert.equal(recover.code, 0, `${label}: recovery ${recover.stderr}`);
+        ended += `; recovered: ${recover.stdout.slice(-600)}`;
       }
       const s = state(dir);
       const released = s.head !== before.head;
-      if (released) assertReleased(dir, before, label);
-      else assertUntouched(dir, before, label);
+      if (released) assertReleased(dir, before, `${label} [${ended}]`);
+      else assertUntouched(dir, before, `${label} [${ended}]`);
       if (reachedHook) assert.ok(s.auditLines > before.auditLines, `${label}: audited (${JSON.stringify(auditEntries(dir))})`);
       if (result.code === 1) assert.match(result.stderr, /"code":"Cancelled"/, label);
       const key = `${signal} ${released ? 'released' : 'untouched'}`;
