@@ -78,7 +78,6 @@ export async function applyRelease(git: ReleaseGit, planOrPlans: ReleasePlan | R
   try {
     const result = await transaction(git, prepared, plans, options, outcome);
     pushed = result.pushed;
-    await record(git, plans, options, { commit: result.commit, pushed, error: null, rolledBack: false });
     return { ...result, recovered: prepared.recovered };
   } catch (e) {
     if (!(e instanceof AuditWriteError)) await record(git, plans, options, { commit: outcome.commit, pushed, error: e, rolledBack: outcome.rolledBack }).catch(() => undefined);
@@ -252,9 +251,18 @@ async function transaction(
       pushed = true;
       await change.step('push');
     }
+    // The release is recorded before its journal goes: killed in between, the next run finds the
+    // journal, finishes the change and records that too (never a release without an entry). An entry
+    // that cannot be written does not undo the release: that error is raised once it is finished.
+    const auditFailure = await record(git, plans, options, { commit, pushed, error: null, rolledBack: false }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     await change.finish();
+    if (auditFailure) throw auditFailure;
     return { plan: plans[0], plans, commit, tag: tags[0], tags, pushed, remote: push?.remote ?? null };
   } catch (e) {
+    if (e instanceof AuditWriteError) throw e; // (the release is made and finished: nothing to undo)
     if (progress.committed && progress.tagged === tags.length && isPushFailure(e)) {
       // The local release is right; only the remote moved on.
       await change.finish().catch(() => undefined);

@@ -171,6 +171,29 @@ describe('transaction: the release defects of issue 8 (real repositories)', func
     assert.equal(git(dir, 'tag', '--list', 'v1.5.0'), '');
   });
 
+  it('the release is audited before its journal goes (a kill in between leaves the journal to recover); an entry that cannot be written leaves the release made and finished', async () => {
+    const journal = (dir: string) => existsSync(path.join(dir, '.git', 'sdlc', 'journal.json'));
+    const dir = repo();
+    const g = createGit(dir);
+    const seen: Array<{ action: string; result: string; journal: boolean }> = [];
+    const actor = { kind: 'cli', name: 'test' };
+    const log = { append: async (e: { action: string; result: string }) => void seen.push({ action: e.action, result: e.result, journal: journal(dir) }) };
+    await applyRelease(g, await planRelease(g), { audit: { log, actor } as never });
+    assert.deepEqual(seen, [{ action: 'version.bump', result: 'success', journal: true }]);
+    assert.equal(journal(dir), false, 'then the journal is removed');
+
+    const other = repo();
+    const g2 = createGit(other);
+    const failing = { append: () => Promise.reject(new Error('disk full')) };
+    await assert.rejects(applyRelease(g2, await planRelease(g2), { audit: { log: failing, actor } as never }), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'AuditWriteFailed');
+      assert.match(e.message, /v1\.5\.0 was made but could not be recorded in the audit log: disk full/);
+      return true;
+    });
+    assert.equal(git(other, 'tag', '--list', 'v1.5.0'), 'v1.5.0', 'the release stays');
+    assert.equal(journal(other), false, 'and is finished');
+  });
+
   it('a failed release removes the CHANGELOG.md it created (and only restores bytes it wrote)', async () => {
     const dir = repo();
     const g = createGit(dir);

@@ -8,7 +8,7 @@
  * - 10 bumps at once: exactly one release, the others refused with "another release is running".
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
 import { commit, git, initRepo, removeDir, tempDir } from '../cli/tempRepo';
 import { finished, realCliPath, runCli, spawnCli, type Finished } from './realCli';
@@ -101,6 +101,20 @@ function assertUntouched(dir: string, before: RepoState, label: string): void {
   assert.deepEqual(rest, expected, `${label}: byte for byte as before`);
 }
 
+/** Live processes whose working folder is `dir` (Linux), with their command lines: who may hold a lock there. */
+function processesIn(dir: string): string {
+  if (process.platform !== 'linux') return '(not on Linux)';
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`) === dir) found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found.join('; ') || 'none';
+}
+
 const HOOK = (ctl: string) => `#!/bin/sh
 touch "${ctl}/reached"
 n=0
@@ -186,7 +200,7 @@ describe('transaction: signals, crashes and concurrency with a real sdlc bump', 
       const result: Finished = await done;
       const reachedHook = reached();
       // (How the run ended, for a failure's message: exit code or signal, and the end of its stderr.)
-      let ended = `exit ${result.code ?? result.signal}, hook ${reachedHook ? 'reached' : 'not reached'}, stderr: ${result.stderr.slice(-600)}`;
+      let ended = `exit ${result.code ?? result.signal}, hook ${reachedHook ? 'reached' : 'not reached'}, stderr: ${result.stderr.slice(-2000)}`;
       if (signal === 'SIGKILL' || result.signal === signal) {
         // The next run finishes or undoes what the killed one left.
         const recover = await runCli(['bump', '--recover', '--json', '--cwd', dir]);
@@ -194,6 +208,7 @@ describe('transaction: signals, crashes and concurrency with a real sdlc bump', 
         ended += `; recovered: ${recover.stdout.slice(-600)}`;
       }
       const s = state(dir);
+      if (s.gitFiles.some((f) => f.endsWith('.lock') || f.includes('.lock/'))) ended += `; processes in the repository: ${processesIn(dir)}`;
       const released = s.head !== before.head;
       if (released) assertReleased(dir, before, `${label} [${ended}]`);
       else assertUntouched(dir, before, `${label} [${ended}]`);
