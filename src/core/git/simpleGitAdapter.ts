@@ -630,9 +630,11 @@ class SimpleGitRepository implements Git {
         const tagCache = usable ? tagCacheOf(this.root) : null;
         const fullRead = () => this.exec(['for-each-ref', `${format}%00%(*objecttype)`, 'refs/tags'], { bulk: true, signal }).then((r) => r.stdout);
         // (The tags' refs from the git dir's files where it can say, as the snapshot reads them.)
-        const files = tagCache ? this.refFiles() : null;
-        const tagRows = files ? Promise.resolve(tagRowsOf(files)) : this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/tags'], { bulk: true, signal }).then((r) => r.stdout);
-        const refs = tagCache ? tagRows.then((rows) => tagListFromCache(tagCache.read(), rows) ?? fullRead()) : fullRead();
+        const tagRows = () => {
+          const files = this.refFiles();
+          return files ? Promise.resolve(tagRowsOf(files)) : this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/tags'], { bulk: true, signal }).then((r) => r.stdout);
+        };
+        const refs = tagCache ? tagRows().then((rows) => tagListFromCache(tagCache.read(), rows) ?? fullRead()) : fullRead();
         answerAll(refs.then((lines) => lines.replace(/\0[^\0\n]*\n/g, '\n')));
         const [tags, head, cache] = await Promise.all([refs, this.exec(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1], signal }), opening]);
         const headSha = head.stdout.trim();

@@ -261,6 +261,9 @@ describe('tag lists: every tag and those merged into HEAD equal git for-each-ref
     await rejectsWith(cancelled.all, 'Cancelled');
     await rejectsWith(cancelled.merged, 'Cancelled');
     assert.equal(logger.gitLines().filter((l) => l.includes('tag --merged')).length, 1);
+    // Without the snapshot's tag cache the tags are read once, whole: no read of their refs alone
+    // (one was started and left unawaited, and its cancellation crashed a cancelled `sdlc bump`).
+    assert.deepEqual(logger.gitLines().filter((l) => l.includes('for-each-ref --format=%(refname)%00%(objectname)')), []);
   });
 
   it("with the snapshot's tag cache no tag object is opened while the tags are unchanged; new, moved and unreachable tags still equal git", async () => {
