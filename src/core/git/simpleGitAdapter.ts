@@ -356,14 +356,14 @@ class SimpleGitRepository implements Git {
       const cache = await opening;
       const graphRead = mode === 'all' && !memo && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
-      // The graph when the memo does not answer every pair: the cache (opened now), else read whole.
-      const graphWhenMissing = async () => {
+      // The graph, once a pair is not in the memo: the cache (opened then when the memo was read), else read whole.
+      const graphOf = async () => {
         const opened = cache ?? (memo ? await openGraphCache(this.root, usable) : null);
         return opened ? { cache: opened } : { graphRead: graphRead ?? this.readWholeGraph(ownsCache, usable) };
       };
       // Every branch's ahead/behind needs the refs, not the status: it is counted as soon as they are
       // in, while git may still read the status.
-      const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, memo, memo ? graphWhenMissing : () => Promise.resolve({ cache, graphRead }), ownsCache, usable)) : undefined;
+      const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, memo, graphOf, ownsCache, usable)) : undefined;
       counting?.catch(() => undefined); // awaited below, after the reads' failures
       // (A failed read fails the snapshot once the count, which may write the graph cache, has ended.)
       const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads.catch(async (e: unknown) => {
