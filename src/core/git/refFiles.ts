@@ -1,7 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RemoteBranchInfo } from './git';
-import type { BranchRefs, LocalBranchRow } from './snapshotParsers';
+import { BranchRefsCollector, type BranchRefs } from './snapshotParsers';
 
 /*
  * The snapshot's refs read from the files of a plain `.git` (its loose refs and `packed-refs`) instead
@@ -9,13 +8,13 @@ import type { BranchRefs, LocalBranchRow } from './snapshotParsers';
  * snapshot's longest read (~60 ms of git's CPU for 10,000 refs with their upstreams, 130–190 ms on two
  * busy cores), and starting it holds the starting thread (up to 20 ms in a large extension host).
  *
- * The text made is byte for byte what `git for-each-ref --format=BRANCH_REFS_FORMAT refs/heads
- * refs/remotes refs/tags` prints (integration tests hold it to git on random repositories), so the
- * snapshot parses it as before. Anything this reader does not know as git does answers null and git
- * is asked: a ref store other than files (reftable), a shared git dir (worktrees), a name that is not
- * plain ASCII, a symbolic link, a damaged or symbolic loose ref other than a remote's HEAD, legacy
- * remotes files, a branch tracking a local branch (`remote = .`), a refspec that is not plain, a
- * valueless key. A false alarm costs only the git process this read saves.
+ * What it makes equals what parseBranchRefs makes of `git for-each-ref --format=BRANCH_REFS_FORMAT
+ * refs/heads refs/remotes refs/tags` (an integration test holds the two to each other on random
+ * repositories); both are collected by BranchRefsCollector. Anything this reader does not know as git
+ * does answers null and git is asked: a ref store other than files (reftable), a shared git dir
+ * (worktrees), a name that is not plain ASCII, a symbolic link, a damaged or symbolic loose ref other
+ * than a remote's HEAD, legacy remotes files, a branch tracking a local branch (`remote = .`), a
+ * refspec that is not plain, a valueless key. A false alarm costs only the git process this read saves.
  */
 
 /** Loose refs past this many are left to git (one file each: reading them costs this thread). */
@@ -57,9 +56,10 @@ export function readRefFiles(gitDir: string): RefFiles | null {
 
 /**
  * A name that breaks one of git's ref-name rules, or that this reader does not take as git does: a
- * character outside printable ASCII (spaces are checked apart: packed-refs' lines hold one) or one git reserves, `..`, `@{`, `//`, a component starting with
- * `.` or ending with `.lock`, a name ending with `.` or `/`. (Matched against whole texts: one pass
- * of the regular-expression engine instead of a check per name.)
+ * character outside printable ASCII (spaces are checked apart: packed-refs' lines hold one) or one
+ * git reserves, `..`, `@{`, `//`, a component starting with `.` or ending with `.lock`, a name ending
+ * with `.` or `/`. (Matched against whole texts: one pass of the regular-expression engine instead of
+ * a check per name.)
  */
 const ODD_NAME = /[^ -~\n]|[~:?*[\\]|[^\n]\^|\.\.|@\{|\/\/|\/\.|\.lock(?:\/|$)|[./]$/m;
 
@@ -291,35 +291,22 @@ function upstreamOf(branch: string, config: UpstreamConfig): string {
  * refs/tags` for these refs and this configuration, made from them directly (no text made and parsed again).
  */
 export function branchRefsFromFiles(refs: RefFiles, config: UpstreamConfig, remoteNames: readonly string[]): BranchRefs {
-  const prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
-  const local: LocalBranchRow[] = [];
-  const remote: RemoteBranchInfo[] = [];
-  const refSha = new Map<string, string>();
-  const names = { heads: new Set<string>(), remotes: new Set<string>(), tags: new Set<string>() };
+  const collected = new BranchRefsCollector(remoteNames);
   const tagRows: string[] = [];
-  const { names: all, shas, symrefs } = refs;
-  for (let i = 0; i < all.length; i++) {
-    const ref = all[i];
-    const sha = shas[i];
+  const { names, shas, symrefs } = refs;
+  for (let i = 0; i < names.length; i++) {
+    const ref = names[i];
     if (ref.startsWith('refs/heads/')) {
-      const name = ref.slice(11);
-      local.push({ name, sha, upstreamRef: upstreamOf(name, config) || null });
-      refSha.set(ref, sha);
-      names.heads.add(name);
+      const name = ref.slice('refs/heads/'.length);
+      collected.head(ref, name, shas[i], upstreamOf(name, config) || null);
     } else if (ref.startsWith('refs/remotes/')) {
-      const name = ref.slice(13);
-      names.remotes.add(name);
-      if (!symrefs.has(i)) {
-        const prefix = prefixes.find((p) => name.startsWith(p));
-        remote.push({ name, remote: prefix ? prefix.slice(0, -1) : name.split('/')[0], sha });
-        refSha.set(ref, sha);
-      }
+      collected.remoteBranch(ref, ref.slice('refs/remotes/'.length), symrefs.has(i) ? null : shas[i]);
     } else {
-      names.tags.add(ref.slice(10));
-      tagRows.push(`${ref}\0${sha}\0\0`);
+      collected.tag(ref.slice('refs/tags/'.length));
+      tagRows.push(`${ref}\0${shas[i]}\0\0`);
     }
   }
-  return { local, remote, refSha, names, tagKey: tagRows.join('\n') };
+  return collected.done(tagRows.join('\n'));
 }
 
 /** The tags' rows of `for-each-ref --format=BRANCH_REFS_FORMAT refs/tags` (each ends with a newline), from the files. */

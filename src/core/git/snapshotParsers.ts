@@ -106,11 +106,7 @@ export const BRANCH_REFS_FORMAT = '%(refname)%00%(objectname)%00%(upstream)%00%(
  * splitting every row into an array was ~45 ms of a cold CLI, most of it garbage collection.)
  */
 export function parseBranchRefs(output: string, remoteNames: readonly string[]): BranchRefs {
-  const prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
-  const local: LocalBranchRow[] = [];
-  const remote: RemoteBranchInfo[] = [];
-  const refSha = new Map<string, string>();
-  const names = { heads: new Set<string>(), remotes: new Set<string>(), tags: new Set<string>() };
+  const refs = new BranchRefsCollector(remoteNames);
   // Tag rows are contiguous (git sorts by ref name, refs/tags/ last): the key is one slice of the output.
   let tagStart = -1;
   let tagEnd = -1;
@@ -124,29 +120,61 @@ export function parseBranchRefs(output: string, remoteNames: readonly string[]):
     if (c >= 0 && c < end) {
       const ref = output.slice(pos, a);
       if (ref.startsWith('refs/heads/')) {
-        const sha = output.slice(a + 1, b);
-        const name = ref.slice('refs/heads/'.length);
-        local.push({ name, sha, upstreamRef: c > b + 1 ? output.slice(b + 1, c) : null });
-        refSha.set(ref, sha);
-        names.heads.add(name);
+        refs.head(ref, ref.slice('refs/heads/'.length), output.slice(a + 1, b), c > b + 1 ? output.slice(b + 1, c) : null);
       } else if (ref.startsWith('refs/remotes/')) {
-        const name = ref.slice('refs/remotes/'.length);
-        names.remotes.add(name);
-        if (end === c + 1) {
-          const sha = output.slice(a + 1, b);
-          const prefix = prefixes.find((p) => name.startsWith(p));
-          remote.push({ name, remote: prefix ? prefix.slice(0, -1) : name.split('/')[0], sha });
-          refSha.set(ref, sha);
-        }
+        refs.remoteBranch(ref, ref.slice('refs/remotes/'.length), end === c + 1 ? output.slice(a + 1, b) : null);
       } else if (ref.startsWith('refs/tags/')) {
-        names.tags.add(ref.slice('refs/tags/'.length));
+        refs.tag(ref.slice('refs/tags/'.length));
         if (tagStart < 0) tagStart = pos;
         tagEnd = end;
       }
     }
     pos = end + 1;
   }
-  return { local, remote, refSha, names, tagKey: tagStart < 0 ? '' : output.slice(tagStart, tagEnd) };
+  return refs.done(tagStart < 0 ? '' : output.slice(tagStart, tagEnd));
+}
+
+/**
+ * A snapshot's refs collected one at a time in git's order, from git's for-each-ref text
+ * (parseBranchRefs) or from the git dir's files (refFiles' branchRefsFromFiles): what each kind of
+ * ref adds, in one place.
+ */
+export class BranchRefsCollector {
+  private readonly local: LocalBranchRow[] = [];
+  private readonly remote: RemoteBranchInfo[] = [];
+  private readonly refSha = new Map<string, string>();
+  private readonly names = { heads: new Set<string>(), remotes: new Set<string>(), tags: new Set<string>() };
+  /** `<remote>/`, longest first: a remote-tracking branch belongs to the longest remote name it starts with. */
+  private readonly prefixes: string[];
+
+  constructor(remoteNames: readonly string[]) {
+    this.prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
+  }
+
+  /** `ref` is `refs/heads/<name>`. */
+  head(ref: string, name: string, sha: string, upstreamRef: string | null): void {
+    this.local.push({ name, sha, upstreamRef });
+    this.refSha.set(ref, sha);
+    this.names.heads.add(name);
+  }
+
+  /** `ref` is `refs/remotes/<name>`; `sha` is null for a symbolic one (`origin/HEAD`): only its name is kept. */
+  remoteBranch(ref: string, name: string, sha: string | null): void {
+    this.names.remotes.add(name);
+    if (sha === null) return;
+    const prefix = this.prefixes.find((p) => name.startsWith(p));
+    this.remote.push({ name, remote: prefix ? prefix.slice(0, -1) : name.split('/')[0], sha });
+    this.refSha.set(ref, sha);
+  }
+
+  /** `refs/tags/<name>`. */
+  tag(name: string): void {
+    this.names.tags.add(name);
+  }
+
+  done(tagKey: string): BranchRefs {
+    return { local: this.local, remote: this.remote, refSha: this.refSha, names: this.names, tagKey };
+  }
 }
 
 /** The refs of a snapshot: parseBranchRefs' answer (or refFiles' for the same refs). */
