@@ -36,7 +36,7 @@ const featuresChunk = {
 /**
  * The CLI's commands as chunks: each `require('./X')` of src/cli/commands.ts stays a runtime require of
  * `./cli-X.js`, so `sdlc repo` neither reads nor compiles the code of deploy, packaging or test reports.
- * A chunk takes the modules of dist/cli.js from it (as the features chunk does from the extension);
+ * A chunk takes the modules of dist/cli-main.js from it (as the features chunk does from the extension);
  * what only commands use is bundled into each chunk that needs it (one command runs per process).
  */
 const CLI_COMMANDS = [...(await readFile('src/cli/commands.ts', 'utf8')).matchAll(/require\('\.\/([a-z]+)'\)/g)].map((m) => m[1]);
@@ -129,7 +129,9 @@ const [shared, cliShared] = await Promise.all([mainModules('src/extension.ts', [
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk, registerShared(shared)] },
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir, plugins: [octokitChunk, cliCommandChunks, registerShared(cliShared)] },
+  { ...common, entryPoints: { 'cli-main': 'src/cli.ts' }, outdir, plugins: [octokitChunk, cliCommandChunks, registerShared(cliShared)] },
+  // The executable: the code cache's loader, then `require('./cli-main.js')` at run time.
+  { ...common, entryPoints: { cli: 'src/cliEntry.ts' }, outdir, banner: { js: '#!/usr/bin/env node' }, external: ['./cli-main.js'] },
   { ...common, entryPoints: Object.fromEntries(CLI_COMMANDS.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), outdir, plugins: [octokitChunk, useShared(cliShared)] },
   { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir },
   { ...common, entryPoints: { features: 'src/featuresBundle.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, useShared(shared)] },
@@ -144,12 +146,12 @@ if (watch) {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   // No module in both the main bundle and the features chunk (a second SdlcError class, a second git queue…).
   const inputsOf = (r, name) => Object.entries(r.metafile.outputs).find(([k]) => path.basename(k) === name)?.[1].inputs ?? {};
-  const twice = Object.keys(inputsOf(results[4], 'features.js')).filter((f) => !f.includes(':') && f in inputsOf(results[0], 'extension.js'));
+  const twice = Object.keys(inputsOf(results[5], 'features.js')).filter((f) => !f.includes(':') && f in inputsOf(results[0], 'extension.js'));
   if (twice.length) throw new Error(`modules bundled into both extension.js and features.js: ${twice.join(', ')}`);
   // Nor in both the CLI and one of its command chunks.
-  const cliInputs = inputsOf(results[1], 'cli.js');
+  const cliInputs = inputsOf(results[1], 'cli-main.js');
   for (const c of CLI_COMMANDS) {
-    const both = Object.keys(inputsOf(results[2], `cli-${c}.js`)).filter((f) => !f.includes(':') && f in cliInputs);
+    const both = Object.keys(inputsOf(results[3], `cli-${c}.js`)).filter((f) => !f.includes(':') && f in cliInputs);
     if (both.length) throw new Error(`modules bundled into both cli.js and cli-${c}.js: ${both.join(', ')}`);
   }
   await mkdir(outdir, { recursive: true });

@@ -183,7 +183,8 @@ export function* slices(text: string): Generator<string> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command of this process's argv with its stdout, stderr and environment, and sets its exit code. */
+export function runCli(): void {
   const io: CliIo = {
     stdout: pipeSafeWriter(process.stdout),
     stderr: pipeSafeWriter(process.stderr),
@@ -200,3 +201,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli();
