@@ -1,5 +1,5 @@
 /**
- * Composition root of the CLI (`sdlc`, bundled to dist/cli.js): parse argv, build the services,
+ * Composition root of the CLI (`sdlc`, bundled to dist/cli-main.js, which dist/cli.js loads): parse argv, build the services,
  * dispatch to a command of src/cli/commands.ts, print, return the exit code. No logic of its own.
  * Everything it prints (documents, text, errors, log lines) goes through `redact`: the secret values
  * of the environment (GITHUB_TOKEN, *_TOKEN, *_SECRET, …) and credentials in URLs never reach output.

@@ -21,7 +21,7 @@ import { shareModules } from '../sharedModules';
 
 /**
  * A command's module, loaded on first use. A plain require of a literal path: esbuild.mjs makes each a
- * chunk of its own (`./repo` → dist/cli-repo.js), which takes the modules dist/cli.js holds from it
+ * chunk of its own (`./repo` → dist/cli-repo.js), which takes the modules dist/cli-main.js holds from it
  * (shareModules, as the extension's features chunk does); under tsx (tests) CommonJS resolution finds
  * the TypeScript file.
  */
