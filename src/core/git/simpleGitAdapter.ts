@@ -15,7 +15,7 @@ import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
 import { gitTraceSink } from './trace';
-import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, readCountsMemo, removeCountsMemo, startGraphCache, tagCacheOf, tagListFromCache, writeCountsMemo, writeGraphCache, writeTagCache, type CachedTags, type CountsMemo, type GraphCache, type PreparedGraph } from './snapshotCaches';
+import { cachesUsable, cachedTagsFor, openGraphCache, prepareGraph, readCountsMemo, removeCountsMemo, startGraphCache, tagCacheOf, tagListFromCache, writeCountsMemo, writeGraphCache, writeTagCache, type CachedTags, type Counts, type CountsMemo, type GraphCache, type PreparedGraph } from './snapshotCaches';
 import {
   BRANCH_REFS_FORMAT,
   type BranchRefs,
@@ -394,19 +394,21 @@ class SimpleGitRepository implements Git {
         if (b.upstreamRef && !refSha.has(b.upstreamRef)) info.upstreamGone = true;
         return info;
       });
-      branches.sort((a, b) => (a.current !== b.current ? (a.current ? -1 : 1) : compareNames(a.name, b.name)));
-
       let aheadBehindComplete = true;
       if (counting) {
-        const counts = await counting;
-        for (const br of branches) {
-          const c = counts.get(br.name);
-          if (c) Object.assign(br, c);
+        const counts = await counting; // (in localRows' order, as the branches are before sorting)
+        for (let i = 0; i < branches.length; i++) {
+          const c = counts[i];
+          if (c) {
+            branches[i].ahead = c.ahead;
+            branches[i].behind = c.behind;
+          }
         }
       } else {
         // Only the current branch's (from the status): complete when no other branch has one to count.
         aheadBehindComplete = !localRows.some((b) => b.name !== currentName && upstreamSha(b, refSha) !== undefined);
       }
+      branches.sort((a, b) => (a.current !== b.current ? (a.current ? -1 : 1) : compareNames(a.name, b.name)));
       const current = branches.find((b) => b.current);
       if (current && mode === 'current' && status.ahead !== null && status.behind !== null) {
         current.ahead = status.ahead;
@@ -512,8 +514,10 @@ class SimpleGitRepository implements Git {
   }
 
   /**
-   * Every local branch's ahead/behind against its upstream, keyed by branch name (the snapshot's 'all'
-   * mode): from the cached graph brought up to date with the refs' tips, else from the graph read whole.
+   * Every local branch's ahead/behind against its upstream, in the order of `refs.local` (undefined for
+   * one without an upstream that was read) — the snapshot's 'all' mode: from the memo of the last
+   * snapshot's pairs, else from the cached graph brought up to date with the refs' tips, else from the
+   * graph read whole.
    */
   private async countBranches(
     refs: Pick<BranchRefs, 'local' | 'refSha'>,
@@ -521,19 +525,36 @@ class SimpleGitRepository implements Git {
     graphOf: () => Promise<{ cache?: GraphCache | null; graphRead?: Promise<PreparedGraph> }>,
     ownsCache: Promise<boolean>,
     usable: boolean,
-  ): Promise<Map<string, { ahead: number; behind: number }>> {
-    const pairs: Array<{ key: string; left: string; right: string }> = [];
-    for (const b of refs.local) {
+  ): Promise<Array<Counts | undefined>> {
+    const counts: Array<Counts | undefined> = new Array<Counts | undefined>(refs.local.length);
+    const pairs: Array<{ key: string; left: string; right: string; at: number }> = [];
+    const missing: typeof pairs = [];
+    refs.local.forEach((b, at) => {
       const right = upstreamSha(b, refs.refSha);
-      if (right !== undefined) pairs.push({ key: b.name, left: b.sha, right });
+      if (right === undefined) return;
+      const pair = { key: b.name, left: b.sha, right, at };
+      pairs.push(pair);
+      const known = memo?.get(b.sha, right);
+      if (known) counts[at] = known;
+      else missing.push(pair);
+    });
+    // The memo, written again in the refs' order: when a pair was counted now, or found only out of place.
+    const keep = async () => {
+      if (!(await ownsCache)) return;
+      if (!usable) await removeCountsMemo(this.root);
+      else
+        await writeCountsMemo(
+          this.root,
+          pairs.flatMap((p) => {
+            const c = counts[p.at];
+            return c ? [{ left: p.left, right: p.right, ...c }] : [];
+          }),
+        );
+    };
+    if (memo && missing.length === 0) {
+      if (memo.outOfPlace) await keep();
+      return counts;
     }
-    const counts = new Map<string, { ahead: number; behind: number }>();
-    const missing = memo ? pairs.filter((p) => {
-      const known = memo.get(p.left + p.right);
-      if (known) counts.set(p.key, known);
-      return !known;
-    }) : pairs;
-    if (memo && missing.length === 0) return counts;
     const { cache, graphRead } = await graphOf();
     if (pairs.length === 0) {
       // Nothing to count, but the graph read (and its cache write) has started: the snapshot does not
@@ -543,18 +564,9 @@ class SimpleGitRepository implements Git {
     }
     const tips = [...new Set(refs.refSha.values())];
     const graph = cache ? await this.updateGraphCache(cache, tips, await ownsCache) : await graphRead;
-    for (const [k, v] of await this.countPairs(missing, graph)) counts.set(k, v);
-    if (await ownsCache) {
-      if (!usable) await removeCountsMemo(this.root);
-      else
-        await writeCountsMemo(
-          this.root,
-          pairs.flatMap((p) => {
-            const c = counts.get(p.key);
-            return c ? [{ left: p.left, right: p.right, ...c }] : [];
-          }),
-        );
-    }
+    const counted = await this.countPairs(missing, graph);
+    for (const p of missing) counts[p.at] = counted.get(p.key);
+    await keep();
     return counts;
   }
 

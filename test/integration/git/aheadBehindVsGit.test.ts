@@ -166,6 +166,12 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     // one that finds every pair in the memo does neither.
     for (const f of ['graph-cache-v1', 'graph-cache-v1.prepared']) await fs.rm(path.join(sdlcDir, f));
     assert.deepEqual(await check('every pair in the memo'), { graphRead: false, graphOpened: false });
+    // Its lines out of the refs' order (as an older version wrote them): found all the same, and written again in order.
+    const [header, ...lines] = memo.split('\n');
+    await fs.writeFile(memoFile, [header, ...lines.slice(0, -1).reverse(), ''].join('\n'));
+    assert.notEqual(await fs.readFile(memoFile, 'utf8'), memo);
+    assert.deepEqual(await check('the memo out of order'), { graphRead: false, graphOpened: false });
+    assert.equal(await fs.readFile(memoFile, 'utf8'), memo, 'written again in order');
     const pairLine = /( [0-9a-f]{40}) \d+ \d+\n/;
     for (const damaged of ['', 'sdlc-counts 1 4\n' + memo.split('\n').slice(1).join('\n'), memo.slice(0, -3), memo.replace(pairLine, '$1 -1 0\n'), memo.replace(pairLine, '$1 x 0\n'), memo.replace('sdlc-counts 1', 'sdlc-counts 2')]) {
       for (const f of ['graph-cache-v1', 'graph-cache-v1.prepared']) await fs.rm(path.join(sdlcDir, f), { force: true });
