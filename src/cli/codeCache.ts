@@ -11,10 +11,12 @@
  * Each cache file starts with a line naming what it was made from (the bundle's SHA-1, node's version
  * and architecture); anything else there, or a cache V8 rejects, is made again at the end of the run.
  * Where the folder cannot be written (an install owned by another user) nothing is cached and nothing
- * is reported: the cache only saves time. `SDLC_CODE_CACHE=0` turns it off.
+ * is reported: the cache only saves time. A cache file or folder that others may write, or that
+ * belongs to someone other than this user or the bundles' owner, is not read (and is replaced where it
+ * can be). `SDLC_CODE_CACHE=0` turns it off.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -45,7 +47,7 @@ export function installCodeCache(dir: string, main: unknown): void {
     const source = content.startsWith('#!') ? content.replace(/^#!.*/, '') : content;
     const cacheFile = path.join(dir, CODE_CACHE_DIR, `${path.basename(filename)}.bin`);
     const key = `${createHash('sha1').update(source).digest('hex')} ${process.version} ${process.arch}\n`;
-    const cachedData = readCache(cacheFile, key);
+    const cachedData = readCache(cacheFile, key, dir);
     const script = new vm.Script(internals.wrap(source), { filename, ...(cachedData ? { cachedData } : {}) });
     if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(cacheFile, key, script));
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
@@ -59,11 +61,23 @@ export function installCodeCache(dir: string, main: unknown): void {
   };
 }
 
-/** The cache made from this key's bundle, or undefined. */
-function readCache(file: string, key: string): Buffer | undefined {
+/**
+ * The cache made from this key's bundle, or undefined. Only from a file and a folder that no one but
+ * their owner may write, owned by this user or by the bundles' folder's owner: a cache is code, so it
+ * is trusted no more widely than the bundles beside it.
+ */
+function readCache(file: string, key: string, dir: string): Buffer | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    const fd = openSync(file, 'r');
+    try {
+      const owners = [process.getuid?.(), statSync(dir).uid];
+      const trusted = (stat: Stats) => process.platform === 'win32' || ((stat.mode & 0o022) === 0 && owners.includes(stat.uid));
+      if (!trusted(fstatSync(fd)) || !trusted(statSync(path.dirname(file)))) return undefined;
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -74,7 +88,7 @@ function readCache(file: string, key: string): Buffer | undefined {
 function writeCache(file: string, key: string, script: vm.Script): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
     writeFileSync(temporary, Buffer.concat([Buffer.from(key, 'latin1'), script.createCachedData()]), { flag: 'wx', mode: 0o644 });
     renameSync(temporary, file);
   } catch {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CODE_CACHE_DIR } from '../../../src/cli/codeCache';
@@ -86,6 +86,25 @@ describe('the CLI code cache (dist/cli.js in front of dist/cli-main.js)', functi
     const remade = readFileSync(cacheOf('cli-main.js'));
     assert.notDeepEqual(remade, junk);
     assert.equal(remade.toString('latin1', 0, keyOf(changed).length), keyOf(changed));
+  });
+
+  it('does not read a cache that others may write (the file or its folder): it is made again', function () {
+    if (process.platform === 'win32') this.skip();
+    expectRan();
+    const file = cacheOf('cli-main.js');
+    chmodSync(file, 0o666);
+    const before = statSync(file, { bigint: true });
+    expectRan();
+    const after = statSync(file, { bigint: true });
+    assert.notEqual(after.ino, before.ino, 'replaced');
+    assert.equal(Number(after.mode) & 0o777, 0o644);
+    chmodSync(path.join(dir, CODE_CACHE_DIR), 0o777);
+    expectRan();
+    assert.notEqual(statSync(file, { bigint: true }).ino, after.ino, 'not read from a folder others may write');
+    chmodSync(path.join(dir, CODE_CACHE_DIR), 0o755);
+    const again = statSync(file, { bigint: true });
+    expectRan();
+    assert.equal(statSync(file, { bigint: true }).ino, again.ino, 'read again once only its owner may write');
   });
 
   it('runs without a cache where its folder cannot be made, and with SDLC_CODE_CACHE=0', function () {
