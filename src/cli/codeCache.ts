@@ -1,6 +1,6 @@
 /**
  * V8's code cache for the CLI's own bundles (dist/cli-main.js and the command chunks beside it): a
- * process that finds a bundle's cache skips parsing and compiling it (~17 ms of a `sdlc repo` on the
+ * process that finds a bundle's cache skips parsing and compiling it (9–17 ms of a `sdlc repo` on the
  * bench machine, whose process takes ~110 ms before any of our code runs). Node 20 has no
  * `module.enableCompileCache` (22.1+), so a compile hook does what v8-compile-cache does, with three
  * differences that are the reasons it is not used: the cache lives beside the bundles (v8-compile-cache
