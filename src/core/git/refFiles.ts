@@ -46,33 +46,12 @@ export function readRefFiles(gitDir: string): RefFiles | null {
     }
     const loose = new Map<string, string>(); // ref → file content
     for (const top of ['heads', 'remotes', 'tags']) if (!walkLoose(path.join(gitDir, 'refs', top), `refs/${top}`, loose)) return null;
-    const packedBytes = readPackedRefs(gitDir, true);
-    const packed = parsePacked(packedBytes ? packedBytes.toString('latin1') : '');
+    const packedFile = path.join(gitDir, 'packed-refs');
+    const packed = parsePacked(statSync(packedFile, { throwIfNoEntry: false }) ? readFileSync(packedFile, 'latin1') : '');
     return packed && mergeLoose(packed, loose);
   } catch {
     return null; // unreadable: git says what is wrong
   }
-}
-
-/** The last packed-refs read, by its file's identity (git replaces the file, never rewrites it in place). */
-let lastPacked: { file: string; id: string; bytes: Buffer } | undefined;
-
-/**
- * The bytes of `gitDir`'s packed-refs (null when there is none), read once for the snapshot's two
- * readers: cachesUsable looks for replace refs in them, then readRefFiles parses them (a second read
- * of 700 KB cost ~4 ms of fresh memory). The file is stat'ed on every call, so a reader gets the file
- * as it is then; `take` drops the kept bytes (the snapshot's last reader).
- */
-export function readPackedRefs(gitDir: string, take = false): Buffer | null {
-  const file = path.join(gitDir, 'packed-refs');
-  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
-  let bytes: Buffer | null = null;
-  if (st) {
-    const id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-    bytes = lastPacked && lastPacked.file === file && lastPacked.id === id ? lastPacked.bytes : readFileSync(file);
-    lastPacked = take ? undefined : { file, id, bytes };
-  } else if (take) lastPacked = undefined;
-  return bytes;
 }
 
 /**

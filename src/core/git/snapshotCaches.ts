@@ -3,7 +3,6 @@ import { existsSync, promises as fs, readdirSync, readFileSync, statSync } from 
 import * as path from 'node:path';
 import type { TagInfo } from './git';
 import { AheadBehindCounter, packCounter, parseCommitGraph, unpackCounter, type CommitGraph } from './aheadBehind';
-import { readPackedRefs } from './refFiles';
 
 /**
  * A graph with its counter (segments, dominators, sizes), built as soon as the graph is parsed —
@@ -72,9 +71,8 @@ export function cachesUsable(root: string): boolean {
     !existsSync(at('info', 'grafts')) &&
     !process.env.GIT_REPLACE_REF_BASE &&
     readOr(() => readdirSync(at('refs', 'replace')), []).length === 0 &&
-    // (Searched as bytes: decoding a packed-refs of 15,000 refs took ~25 ms of this thread. The bytes
-    // are kept for the snapshot's ref reader: see readPackedRefs.)
-    !readOr(() => readPackedRefs(at()), null)?.includes(' refs/replace/')
+    // (Searched as bytes: decoding a packed-refs of 15,000 refs took ~25 ms of this thread.)
+    !readOr(() => readFileSync(at('packed-refs')), Buffer.alloc(0)).includes(' refs/replace/')
   );
 }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, promises as fs, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { branchRefsFromFiles, MAX_LOOSE_REFS, parseUpstreamConfig, readPackedRefs, readRefFiles, tagRowsOf } from '../../../src/core/git/refFiles';
+import { branchRefsFromFiles, MAX_LOOSE_REFS, parseUpstreamConfig, readRefFiles, tagRowsOf } from '../../../src/core/git/refFiles';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { BRANCH_REFS_FORMAT, parseBranchRefs, parseRemoteConfig, SNAPSHOT_CONFIG_ARGS, type BranchRefs } from '../../../src/core/git/snapshotParsers';
 import { cleanupTempDirs, commit, git, GitCommandError, makeRepo } from '../../support/repos';
@@ -191,27 +191,6 @@ describe('refs from the git dir’s files, against git for-each-ref', function (
         assert.equal(parseUpstreamConfig(output), null, output);
       }
     });
-  });
-
-  it('packed-refs is read once for the snapshot’s two readers, and again whenever git has replaced it', async () => {
-    const repo = await makeRepo({ commits: ['one'], branches: ['dev'] });
-    const gitDir = path.join(repo, '.git');
-    assert.equal(readPackedRefs(gitDir), null, 'no packed-refs yet');
-    await git(repo, ['pack-refs', '--all']);
-    const first = readPackedRefs(gitDir);
-    assert.ok(first?.includes(' refs/heads/dev\n'));
-    assert.equal(readPackedRefs(gitDir), first, 'the same file: the bytes kept');
-    await git(repo, ['branch', 'next']);
-    await git(repo, ['pack-refs', '--all']);
-    const second = readPackedRefs(gitDir);
-    assert.notEqual(second, first);
-    assert.ok(second?.includes(' refs/heads/next\n'), 'a replaced file is read again');
-    assert.equal(readPackedRefs(gitDir, true), second, 'taken by the last reader…');
-    const third = readPackedRefs(gitDir);
-    assert.notEqual(third, second, '…which drops the bytes kept');
-    assert.deepEqual(third, second);
-    // The snapshot's ref reader sees the new branch (its packed-refs read after the loose refs, as git).
-    assert.ok(readRefFiles(gitDir)?.names.includes('refs/heads/next'));
   });
 
   it('the snapshot reads the refs from the files (no for-each-ref), and from git when the files cannot say', async () => {
