@@ -152,7 +152,7 @@ if (watch) {
   const cliInputs = inputsOf(results[1], 'cli-main.js');
   for (const c of CLI_COMMANDS) {
     const both = Object.keys(inputsOf(results[3], `cli-${c}.js`)).filter((f) => !f.includes(':') && f in cliInputs);
-    if (both.length) throw new Error(`modules bundled into both cli.js and cli-${c}.js: ${both.join(', ')}`);
+    if (both.length) throw new Error(`modules bundled into both cli-main.js and cli-${c}.js: ${both.join(', ')}`);
   }
   await mkdir(outdir, { recursive: true });
   const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
