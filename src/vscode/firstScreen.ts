@@ -44,3 +44,43 @@ export function afterFirstScreen(drawn: Promise<void>, view: FirstScreenView, wa
     void drawn.then(() => clock.setTimeout(done, DRAWN_SETTLE_MS));
   });
 }
+
+/** How long at most changes of loading states alone are held back before a view's first content (see QuietLoading). */
+export const LOADING_QUIET_MS = 400;
+
+/**
+ * Passes a view's changes on (`passOn`: its onDidChangeTreeData), except that until the view has
+ * content to show (`hasContent`) changes of loading states alone are held back for up to `quietMs`
+ * and passed on together. VS Code's tree views debounce onDidChangeTreeData: a change within 200 ms
+ * of the one before it is passed on 200 ms after the last of them. So the search's and the first
+ * load's spinners, passed on at once, made the first snapshot wait for that delay, and each change
+ * passed on makes VS Code fetch the view again while it may still be drawing the one before (seen
+ * in the editor bench: a second fetch of the whole view before the first was drawn).
+ */
+export class QuietLoading {
+  private timer: unknown;
+  private contentSeen = false;
+
+  constructor(
+    private readonly hasContent: () => boolean,
+    private readonly passOn: () => void,
+    private readonly quietMs = LOADING_QUIET_MS,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  changed(): void {
+    this.contentSeen ||= this.hasContent();
+    if (this.contentSeen) return this.flush();
+    this.timer ??= this.clock.setTimeout(() => this.flush(), this.quietMs);
+  }
+
+  private flush(): void {
+    this.dispose();
+    this.passOn();
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -19,3 +19,11 @@ export function gitTraceSink(): GitTraceEvent[] | undefined {
   const sink = (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace;
   return Array.isArray(sink) ? (sink as GitTraceEvent[]) : undefined;
 }
+
+/** Records an instant (asked, started and ended at once) when a bench listens: e.g. VS Code asking a view for its items. */
+export function traceMark(what: string, root = ''): void {
+  const sink = gitTraceSink();
+  if (!sink) return;
+  const now = performance.now();
+  sink.push({ what, root, askedAt: now, startedAt: now, endedAt: now });
+}

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { briefGitHubMessage } from '../../core/github/classify';
 import type { CiStatus } from '../../core/github/github';
+import { traceMark } from '../../core/git/trace';
+import { QuietLoading } from '../firstScreen';
 import { CommandIds } from '../ids';
 import type { RepositoryModel } from './repositoryModel';
 import type { ChangeGroup, RepoNode } from './repositoryNodes';
@@ -23,17 +25,27 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
    */
   readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
 
+  private readonly quiet: QuietLoading;
+
   constructor(private readonly store: RepositoryStore) {
-    // Whole-tree refresh: repository nodes are rebuilt objects, ids keep expansion state.
-    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+    // Whole-tree refresh: repository nodes are rebuilt objects, ids keep expansion state. Before the
+    // first content, changes of spinners alone are held back a little (see QuietLoading).
+    this.quiet = new QuietLoading(
+      () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.error),
+      () => this.changed.fire(undefined),
+    );
+    this.subscription = store.onDidChange(() => this.quiet.changed());
   }
 
   dispose(): void {
+    this.quiet.dispose();
     this.subscription.dispose();
     this.changed.dispose();
   }
 
   getChildren(node?: RepoNode): RepoNode[] {
+    // (For the editor bench's breakdown: when VS Code asks for the view and for a repository's nodes.)
+    if (!node || node.kind === 'repository') traceMark(node ? `view: a repository's nodes (${node.repo.snapshot ? 'snapshot in' : 'no snapshot yet'})` : `view: the repositories (${this.store.state})`);
     if (!node) {
       if (this.store.state !== 'loading' && this.store.state !== 'ready') this.drawn();
       return this.roots();

@@ -56,6 +56,8 @@ export class RepositoryStore implements vscode.Disposable {
   private readonly poller: Poller;
   private scanning?: Promise<void>;
   private rescanTimer?: NodeJS.Timeout;
+  /** What a load's GitHub refresh waits for (see holdGitHubUntil). */
+  private gitHubGate: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: StoreOptions) {
     this.log = scoped(options.log, 'Repositories');
@@ -76,6 +78,16 @@ export class RepositoryStore implements vscode.Disposable {
       options.auth.onDidChange(() => void this.refreshAllGitHub()),
       { dispose: () => this.poller.dispose() },
     );
+  }
+
+  /**
+   * The GitHub refreshes that follow loads wait for `gate` (the Repositories view's first screen):
+   * asking for the sign-in starts VS Code's GitHub authentication extension in this extension host,
+   * and the answer changes the view again (its Pull Requests node) while VS Code may still be drawing
+   * the first snapshot; each change makes VS Code fetch the view again.
+   */
+  holdGitHubUntil(gate: Promise<void>): void {
+    this.gitHubGate = gate;
   }
 
   /** Finds the repositories (again) and refreshes the new ones. */
@@ -169,7 +181,9 @@ export class RepositoryStore implements vscode.Disposable {
     return { byRoot, discoveries };
   }
 
+  /** Publishes the state and the list; nothing when neither changed (a rescan that found the same repositories). */
   private setState(state: RepositoriesState, repositories: RepositoryModel[]): void {
+    if (state === this.state && repositories.length === this.repositories.length && repositories.every((r, i) => r === this.repositories[i])) return;
     this.state = state;
     this.repositories = repositories;
     void vscode.commands.executeCommand('setContext', 'sdlc.repositories.state', state);
@@ -224,7 +238,8 @@ export class RepositoryStore implements vscode.Disposable {
       repo.loading = false;
       this.changed.fire(repo);
     }
-    void this.refreshGitHub(repo); // in the background: git data shows without waiting for the network
+    // In the background: git data shows without waiting for the network (or the first screen).
+    void this.gitHubGate.then(() => this.refreshGitHub(repo));
   }
 
   /** The Branches node was expanded: compute every branch's ahead/behind (one read of the graph). */

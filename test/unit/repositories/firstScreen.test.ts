@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { afterFirstScreen, DRAWN_SETTLE_MS, type FirstScreenView } from '../../../src/vscode/firstScreen';
+import { afterFirstScreen, DRAWN_SETTLE_MS, LOADING_QUIET_MS, QuietLoading, type FirstScreenView } from '../../../src/vscode/firstScreen';
 import { FakeClock, settle } from '../github/fakeClock';
 
 /** A view whose visibility the test sets; counts its listeners (the gate must let go of its own). */
@@ -60,5 +60,67 @@ describe('afterFirstScreen (the other views wait for the Repositories view)', ()
     g.draw(); // later: nothing more happens
     await settle();
     assert.equal(g.settledAt(), 1500);
+  });
+});
+
+describe('QuietLoading (a view passes on spinners alone late, content at once)', () => {
+  function quiet() {
+    const clock = new FakeClock(0);
+    const passed: number[] = [];
+    let content = false;
+    const q = new QuietLoading(() => content, () => passed.push(clock.now()), LOADING_QUIET_MS, clock);
+    return { clock, passed, q, show: () => (content = true), hide: () => (content = false) };
+  }
+
+  it('passes the first content on at once, and the spinners before it not at all when it comes within the quiet time', async () => {
+    const t = quiet();
+    t.q.changed(); // the search found a repository
+    await t.clock.advance(1);
+    t.q.changed(); // its load started
+    await t.clock.advance(150);
+    assert.deepEqual(t.passed, [], 'spinners alone are held back');
+    t.show();
+    t.q.changed(); // the snapshot is in
+    assert.deepEqual(t.passed, [151], 'the content goes at once, once');
+    assert.equal(t.clock.pendingTimers, 0, 'and the held spinners are not passed on after it');
+    await t.clock.advance(LOADING_QUIET_MS);
+    assert.deepEqual(t.passed, [151]);
+  });
+
+  it('passes spinners on, together, after the quiet time when the content is slow', async () => {
+    const t = quiet();
+    t.q.changed();
+    await t.clock.advance(100);
+    t.q.changed();
+    await t.clock.advance(LOADING_QUIET_MS - 101);
+    assert.deepEqual(t.passed, []);
+    await t.clock.advance(1);
+    assert.deepEqual(t.passed, [LOADING_QUIET_MS], 'one change for both, counted from the first');
+    t.q.changed(); // another spinner later: held again
+    await t.clock.advance(10);
+    t.show();
+    t.q.changed();
+    assert.deepEqual(t.passed, [LOADING_QUIET_MS, LOADING_QUIET_MS + 10]);
+    assert.equal(t.clock.pendingTimers, 0);
+  });
+
+  it('passes every change on at once once content was seen, even if the view is back to spinners', async () => {
+    const t = quiet();
+    t.show();
+    t.q.changed();
+    t.hide(); // (the view may show spinners again: its only repository was removed, say)
+    t.q.changed();
+    t.q.changed();
+    assert.deepEqual(t.passed, [0, 0, 0]);
+    assert.equal(t.clock.pendingTimers, 0);
+  });
+
+  it('lets go of its timer when disposed', async () => {
+    const t = quiet();
+    t.q.changed();
+    t.q.dispose();
+    assert.equal(t.clock.pendingTimers, 0);
+    await t.clock.advance(LOADING_QUIET_MS);
+    assert.deepEqual(t.passed, []);
   });
 });
