@@ -121,6 +121,7 @@ export async function bumpCommand(context: CliContext, args: { positionals: stri
       }
       const { plans, single } = await plan(context, git, base, { github }, args.values.package, signal);
       const applied = await applyRelease(git, plans, { push, audit, signal, prepared });
+      for (const p of plans) p.warnings.push(...applied.warnings);
       return output(plans.map((p) => document(p, applied, recovered)), single, applied, false, recovered);
     } catch (e) {
       // The recovery happened even though the release did not: say so.

@@ -19,6 +19,7 @@ import type { Git } from '../git/git';
 import { GitError } from '../git/gitError';
 import { validateRefName } from '../git/refName';
 import { Change, prepareChange, type PreparedChange, type Recovery } from '../transaction/change';
+import { journalPath } from '../transaction/journal';
 import { assertInside } from '../transaction/containment';
 import type { ReleasePlan } from './plan';
 
@@ -58,6 +59,8 @@ export interface AppliedRelease {
   remote: string | null;
   /** An interrupted change this run finished or undid before the release (when it took the lock itself). */
   recovered: Recovery | null;
+  /** What went wrong after the release was made and recorded (its journal could not be removed), to show. */
+  warnings: string[];
 }
 
 type ReleaseGit = Pick<Git, 'root' | 'run'>;
@@ -258,9 +261,21 @@ async function transaction(
       () => null,
       (e: unknown) => e,
     );
-    await change.finish();
+    // Removing the journal is the last step: the release is made and recorded whether it works or not
+    // (a failure here must not reach the rollback below, which would say all was restored). A journal
+    // left behind is finished by the next change in this repository, which records that too.
+    const unfinished = await change.finish().then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (auditFailure) throw auditFailure;
-    return { plan: plans[0], plans, commit, tag: tags[0], tags, pushed, remote: push?.remote ?? null };
+    const warnings = unfinished
+      ? [
+          `The release ${tags.join(', ')} is made, but its journal (${journalPath(prepared.site.stateDir)}) could not be removed: ${errorMessage(unfinished)}. ` +
+            'The next change in this repository finishes it (sdlc bump --recover does only that).',
+        ]
+      : [];
+    return { plan: plans[0], plans, commit, tag: tags[0], tags, pushed, remote: push?.remote ?? null, warnings };
   } catch (e) {
     if (e instanceof AuditWriteError) throw e; // (the release is made and finished: nothing to undo)
     if (progress.committed && progress.tagged === tags.length && isPushFailure(e)) {

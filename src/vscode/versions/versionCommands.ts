@@ -298,6 +298,7 @@ export function versionCommands({ repos, versions, tree, audit, auth, preview, s
       vscode.window.setStatusBarMessage(`$(tag) Released ${done.tags.join(', ')}${done.pushed ? ` (pushed to ${done.remote})` : ''}`, 5000);
       // A release interrupted earlier (editor or CLI killed) was finished or undone first: say so.
       if (done.recovered) void vscode.window.showInformationMessage(done.recovered.message);
+      if (done.warnings.length) void vscode.window.showWarningMessage(done.warnings.join(' '));
       const recovered = done.recovered ? { action: done.recovered.action, message: done.recovered.message } : null;
       return { tag: done.tag, tags: done.tags, next: plans[0].next, commit: done.commit, pushed: done.pushed, releases, recovered };
     } finally {

@@ -3,7 +3,7 @@
  * applyRelease: every test fails on the code before the transaction core.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { applyRelease } from '../../../src/core/versioning/release';
@@ -192,6 +192,33 @@ describe('transaction: the release defects of issue 8 (real repositories)', func
     });
     assert.equal(git(other, 'tag', '--list', 'v1.5.0'), 'v1.5.0', 'the release stays');
     assert.equal(journal(other), false, 'and is finished');
+  });
+
+  it('a journal that cannot be removed once the release is made leaves it made and recorded once, with a warning, not a false "all restored"', async () => {
+    const dir = repo();
+    const g = createGit(dir);
+    const journalFile = path.join(dir, '.git', 'sdlc', 'journal.json');
+    const seen: string[] = [];
+    const actor = { kind: 'cli', name: 'test' };
+    // The release's audit entry is written just before the journal goes: the journal then becomes a
+    // folder, which removing a file refuses (as root too).
+    const log = {
+      append: async (e: { action: string; result: string }) => {
+        seen.push(`${e.action} ${e.result}`);
+        if (e.result !== 'success') return;
+        const text = readFileSync(journalFile);
+        rmSync(journalFile);
+        mkdirSync(journalFile);
+        writeFileSync(path.join(journalFile, 'journal.json'), text);
+      },
+    };
+    const applied = await applyRelease(g, await planRelease(g), { audit: { log, actor } as never });
+    assert.equal(applied.tag, 'v1.5.0');
+    assert.equal(applied.warnings.length, 1);
+    assert.match(applied.warnings[0], /^The release v1\.5\.0 is made, but its journal \(.*journal\.json\) could not be removed: .+\. The next change in this repository finishes it/);
+    assert.deepEqual(seen, ['version.bump success'], 'recorded once, as made: no failure entry, nothing rolled back');
+    assert.equal(git(dir, 'rev-parse', 'v1.5.0^{commit}'), git(dir, 'rev-parse', 'HEAD'), 'the release commit and tag stay');
+    assert.match(readFileSync(path.join(dir, 'package.json'), 'utf8'), /"version": "1\.5\.0"/);
   });
 
   it('a failed release removes the CHANGELOG.md it created (and only restores bytes it wrote)', async () => {
