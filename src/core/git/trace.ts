@@ -2,10 +2,11 @@
  * Timing of git work for benchmarks (the editor bench's breakdown of the first screen): when a
  * global array `__sdlcGitTrace` exists (a bench running in the same process creates it), every git
  * process and every snapshot is recorded with when it was asked for, started and ended
- * (performance.now()). Off otherwise: one global lookup per call.
+ * (performance.now()), and the moments the editor marks (traceMark: VS Code asking the Repositories
+ * view for its items). Off otherwise: one global lookup per call.
  */
 export interface GitTraceEvent {
-  /** `git <args>` (credentials redacted) or `snapshot(all|current)`. */
+  /** `git <args>` (credentials redacted), `turn: …` (the repository's queue) or `view: …` (a mark). */
   what: string;
   root: string;
   /** When the call was made; it may then wait for the repository's turn. */
