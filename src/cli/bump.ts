@@ -328,14 +328,17 @@ function document(plan: ReleasePlan, applied: AppliedRelease | null, recovered: 
 
 export function formatBump(docs: BumpDocument[], applied: AppliedRelease | null, dryRun: boolean): string {
   const lines: string[] = [];
+  // A warning every package has (about the repository: its tags, a shallow clone, …) is printed once, after them.
+  const shared = docs.length > 1 ? docs[0].warnings.filter((w) => docs.every((d) => d.warnings.includes(w))) : [];
   for (const d of docs) {
     lines.push(`${d.package}${d.packageDir !== '.' ? ` (${d.packageDir})` : ''}: ${d.current} → ${d.next} (${d.releaseType}: ${d.reason})`);
     lines.push(`  tag      ${d.tag}${d.previousTag ? ` (previous ${d.previousTag})` : ' (first release)'}`);
     lines.push(`  commits  ${d.commits.length}`);
     lines.push(`  files    ${d.files.join(', ')}`);
     if (d.where) lines.push(`  version  ${d.where}${d.currentSource === 'tag' ? ' (current version from the last tag)' : ''}`);
-    for (const w of d.warnings) lines.push(`  warning: ${w}`);
+    for (const w of d.warnings) if (!shared.includes(w)) lines.push(`  warning: ${w}`);
   }
+  for (const w of shared) lines.push(`warning (every package): ${w}`);
   if (dryRun) lines.push('', 'Dry run: nothing was changed.', '', ...docs.map((d) => d.changelog));
   else if (applied) {
     lines.push('', `Committed ${applied.commit.slice(0, 7)} and tagged ${applied.tags.join(', ')}${applied.pushed ? `; pushed to ${applied.remote}` : ' (not pushed: use --push, or git push --follow-tags)'}.`);

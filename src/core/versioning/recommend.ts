@@ -35,6 +35,7 @@ export function recommendBump(commits: readonly ConventionalCommit[], options: R
   let breakingChanges = 0;
   let features = 0;
   let fixes = 0;
+  let performance = 0; // (a patch like the others; named in the reason, as the changelog has a section for them)
   const breakingScopes = new Set<string>();
   for (const c of considered) {
     if (c.breaking) {
@@ -46,6 +47,8 @@ export function recommendBump(commits: readonly ConventionalCommit[], options: R
       if (level === 2) level = 1;
     } else if (c.type === 'fix') {
       fixes++;
+    } else if (c.type === 'perf') {
+      performance++;
     }
   }
   const preMajor = options.preMajor === true && (options.currentVersion === undefined || /^v?0\./.test(options.currentVersion));
@@ -54,8 +57,9 @@ export function recommendBump(commits: readonly ConventionalCommit[], options: R
   const parts: string[] = [];
   if (features) parts.push(plural(features, 'feature'));
   if (fixes) parts.push(plural(fixes, 'bug fix', 'bug fixes'));
+  if (performance) parts.push(plural(performance, 'performance improvement'));
   if (breakingChanges) parts.push(plural(breakingChanges, 'breaking change') + (breakingScopes.size ? ` in ${[...breakingScopes].join(', ')}` : ''));
-  const others = considered.length - features - fixes - breakingChanges;
+  const others = considered.length - features - fixes - performance - breakingChanges;
   if (others) parts.push(plural(others, parts.length ? 'other commit' : 'commit'));
   let reason = parts.length ? parts.join(', ') : 'no commits since the last release';
   if (preMajor && breakingChanges) reason += ' (before 1.0.0 a breaking change is a minor release)';

@@ -276,6 +276,19 @@ describe('sdlc bump / sdlc changelog (CLI, real repositories)', function () {
     assert.equal(log.code, 0, log.stderr);
     const logDoc = JSON.parse(log.stdout) as { from: string; package: string; commits: BumpJson['commits'] };
     assert.deepEqual([logDoc.from, logDoc.package, logDoc.commits.map((c) => c.subject)], ['@acme/core@1.3.0', '@acme/core', ['edge case']]);
+
+    // A warning about the repository (a release-like tag of no package) is printed once, not under each package.
+    git(dir, 'tag', 'old-tool@0.1.0');
+    const text = await runInProcess(['bump', '--dry-run', '--cwd', dir]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^@acme\/core \(packages\/core\): 1\.3\.0 → 1\.3\.1[\s\S]*^@acme\/ui \(packages\/ui\): 0\.4\.0 → 0\.5\.0/m);
+    const warnings = text.stdout.split('\n').filter((l) => l.includes('old-tool@0.1.0'));
+    assert.deepEqual(warnings.length, 1, text.stdout);
+    assert.match(warnings[0], /^warning \(every package\): 1 tag \(old-tool@0\.1\.0\) looks? like a release/);
+    const json = await runInProcess(['bump', '--dry-run', '--json', '--cwd', dir]);
+    const plans = (JSON.parse(json.stdout) as { packages: BumpJson[] }).packages;
+    assert.ok(plans.length >= 2);
+    assert.deepEqual(plans.map((p) => p.warnings.filter((w) => w.includes('old-tool@0.1.0')).length), plans.map(() => 1), 'each document still has it (--json)');
   });
 
   it('sdlc changelog --json: from the last tag, explicit ranges, markdown and commits; readable text without --json', async () => {

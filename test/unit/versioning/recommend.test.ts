@@ -32,6 +32,9 @@ describe('versioning/recommend', () => {
     const r = recommendBump(await commits('feat: a', 'feat(ui): b', 'feat(api)!: c'));
     assert.equal(r.reason, '2 features, 1 breaking change in api');
     assert.equal(recommendBump(await commits('fix: a', 'chore: b')).reason, '1 bug fix, 1 other commit');
+    // perf: a patch, named as the changelog's Performance section names it
+    assert.equal(recommendBump(await commits('fix: a', 'perf: b', 'perf(x): c', 'docs: d')).reason, '1 bug fix, 2 performance improvements, 1 other commit');
+    assert.equal(recommendBump(await commits('perf: b')).reason, '1 performance improvement');
     assert.equal(recommendBump(await commits('chore: b')).reason, '1 commit');
     assert.equal(recommendBump([]).reason, 'no commits since the last release');
   });
