@@ -94,9 +94,27 @@ function withoutTrailingNewlines(text: string): string {
   return text.slice(0, end);
 }
 
-/** The `# Title` and intro before the first `## ` heading; empty when the file does not start with a title. */
+/**
+ * The title and intro before the first second-level heading; empty when the file does not start with
+ * a title. Titles and headings in either Markdown style: `# Title` / `## 1.0.0`, or underlined
+ * (`Title` over `===`, `1.0.0` over `---`, as in requests' HISTORY.md). Line by line, in linear time.
+ */
 function headOf(text: string): string {
-  if (!/^# /.test(text)) return '';
-  const m = /^##(?!#)/m.exec(text);
-  return m ? text.slice(0, m.index) : text;
+  const lines = text.split('\n'); // (a CRLF line keeps its \r)
+  const underlinedBy = (i: number, underline: RegExp) => i + 1 < lines.length && lines[i].trim() !== '' && !UNDERLINE.test(lines[i]) && underline.test(lines[i + 1]);
+  let from: number;
+  if (text.startsWith('# ')) from = 1;
+  else if (underlinedBy(0, TITLE_UNDERLINE)) from = 2;
+  else return '';
+  let offset = lines.slice(0, from).reduce((n, l) => n + l.length + 1, 0);
+  for (let i = from; i < lines.length; i++) {
+    if (lines[i].startsWith('##') && !lines[i].startsWith('###')) return text.slice(0, offset);
+    if (underlinedBy(i, HEADING_UNDERLINE)) return text.slice(0, offset);
+    offset += lines[i].length + 1;
+  }
+  return text;
 }
+
+const TITLE_UNDERLINE = /^={2,}[ \t]*\r?$/;
+const HEADING_UNDERLINE = /^-{2,}[ \t]*\r?$/;
+const UNDERLINE = /^[-=]+[ \t]*\r?$/;

@@ -937,9 +937,27 @@ async function planFiles(
       const p = u.dir === '.' ? (changelog ?? 'CHANGELOG.md') : `${u.dir}/${changelog ?? 'CHANGELOG.md'}`;
       const before = await files.read(p);
       plan.files.push({ path: p, before, after: prependChangelog(before, plan.changelog) });
+      if (before === null && changelog === undefined) {
+        const history = await otherHistoryFile(u.dir, files);
+        if (history) {
+          plan.warnings.push(`${p} will be created, but ${history} looks like this package's history: set versioning.changelog in .sdlc.json to "${history.slice(history.lastIndexOf('/') + 1)}" to write there instead (false for no changelog).`);
+        }
+      }
     }
   }
   void root;
+}
+
+/** Names projects keep their release history under when it is not CHANGELOG.md (e.g. requests' HISTORY.md). */
+const OTHER_HISTORY_FILES = ['HISTORY.md', 'CHANGES.md', 'NEWS.md', 'RELEASES.md', 'CHANGELOG.rst', 'HISTORY.rst', 'CHANGES.rst', 'NEWS.rst', 'CHANGELOG.txt', 'CHANGES.txt', 'CHANGELOG', 'HISTORY', 'CHANGES', 'NEWS'];
+
+/** The first of OTHER_HISTORY_FILES in `dir` (a path from the root), or null. */
+async function otherHistoryFile(dir: string, files: { read(relativePath: string): Promise<string | null> }): Promise<string | null> {
+  for (const name of OTHER_HISTORY_FILES) {
+    const p = dir === '.' ? name : `${dir}/${name}`;
+    if ((await files.read(p)) !== null) return p;
+  }
+  return null;
 }
 
 /** Reads a work-tree file (null when missing): the default reader. */

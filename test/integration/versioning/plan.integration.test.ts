@@ -77,6 +77,17 @@ describe('versioning/service: one package planned on a real repository (pure pla
     assert.equal((await planOne(git, { bump: '2.0.0' })).releaseType, 'exact');
     await assert.rejects(planOne(git, { bump: '1.0.0' }), usage('VersionNotGreater'));
     assert.deepEqual((await planOne(git, { bump: 'major', config: { versioning: { changelog: false } } })).files.map((f) => f.path), ['package.json']);
+    assert.deepEqual(pre.warnings, []);
+
+    // The history kept under another name (requests' HISTORY.md): CHANGELOG.md is still what is written, with a hint.
+    r.write('HISTORY.md', 'Release History\n===============\n');
+    r.commitAll('docs: history');
+    const hinted = await planOne(git);
+    assert.deepEqual(hinted.files.map((f) => f.path), ['package.json', 'CHANGELOG.md']);
+    assert.deepEqual(hinted.warnings, ['CHANGELOG.md will be created, but HISTORY.md looks like this package\'s history: set versioning.changelog in .sdlc.json to "HISTORY.md" to write there instead (false for no changelog).']);
+    const configured = await planOne(git, { config: { versioning: { changelog: 'HISTORY.md' } } });
+    assert.equal(configured.files.find((f) => f.path === 'HISTORY.md')?.before, 'Release History\n===============\n');
+    assert.deepEqual(configured.warnings, []);
   });
 
   it('bad input: nothing to release, tag exists, invalid manifest (file:line:column), invalid version', async () => {

@@ -63,6 +63,17 @@ describe('versioning/changelog', () => {
     assert.equal(out, '# Changelog\n\nAll notable changes.\n\n## 1.1.0 (2024-02-01)\n\n* second\n\n## 1.0.0 (2024-01-01)\n\n* first\n');
   });
 
+  it('underlined titles and headings (requests\' HISTORY.md): after the title and intro, before the first release', () => {
+    const old = 'Release History\n===============\n\ndev\n---\n\n- change\n\n2.32.3 (2024-05-29)\n-------------------\n\n**Bugfixes**\n';
+    assert.equal(prependChangelog(old, '## 2.34.3 (2026-12-04)\n\n* a\n'), 'Release History\n===============\n\n## 2.34.3 (2026-12-04)\n\n* a\n\ndev\n---\n\n- change\n\n2.32.3 (2024-05-29)\n-------------------\n\n**Bugfixes**\n');
+    const crlf = 'History\r\n=======\r\n\r\nIntro.\r\n\r\n1.0.0\r\n-----\r\n';
+    assert.equal(prependChangelog(crlf, '## 1.1.0\n'), 'History\r\n=======\r\n\r\nIntro.\r\n\r\n## 1.1.0\r\n\r\n1.0.0\r\n-----\r\n');
+    // A `# Title` file whose releases are underlined; a rule (`---` after a blank line) is no heading.
+    assert.equal(prependChangelog('# Changes\n\n---\n\n1.0.0\n-----\n', '## 1.1.0\n'), '# Changes\n\n---\n\n## 1.1.0\n\n1.0.0\n-----\n');
+    // No title: the section goes on top, as before.
+    assert.equal(prependChangelog('1.0.0\n-----\n', '## 1.1.0\n'), '## 1.1.0\n\n1.0.0\n-----\n');
+  });
+
   it('creates the file when missing and keeps CRLF files CRLF', () => {
     assert.equal(prependChangelog(null, '## 1.0.0\n'), '# Changelog\n\n## 1.0.0\n');
     assert.equal(prependChangelog('## 0.1.0\r\n', '## 1.0.0\n\n* a\n'), '## 1.0.0\r\n\r\n* a\r\n\r\n## 0.1.0\r\n');
@@ -78,7 +89,7 @@ describe('versioning/changelog', () => {
   it('property: the old file stays byte for byte (title on top, everything else as the suffix)', () => {
     const text = fc.oneof(
       fc.string({ unit: 'binary' }),
-      fc.array(fc.constantFrom('# Changelog', '## 1.0.0', '### Features', '* x', '', 'intro', '\r', '#', '##'), { maxLength: 10 }).map((l) => l.join('\n')),
+      fc.array(fc.constantFrom('# Changelog', '## 1.0.0', '### Features', '* x', '', 'intro', '\r', '#', '##', 'History', '=====', '-----', '1.0.0 (2024-01-01)'), { maxLength: 10 }).map((l) => l.join('\n')),
     );
     fc.assert(
       fc.property(text, fc.string({ maxLength: 40 }), (old, body) => {
@@ -93,7 +104,9 @@ describe('versioning/changelog', () => {
         assert.ok(out.endsWith(rest), 'the rest of the old file ends the new one');
         assert.ok(out.slice(k, out.length - rest.length).includes('9.9.9 (2024-01-01)'), 'the new section sits between');
         assert.ok(out.length > old.length);
-        if (!old.startsWith('# ')) assert.ok(out.endsWith(old), 'without a title the old file is the suffix');
+        const lines = old.split('\n');
+        const underlinedTitle = lines.length > 1 && lines[0].trim() !== '' && !/^[-=]+[ \t]*\r?$/.test(lines[0]) && /^={2,}[ \t]*\r?$/.test(lines[1]);
+        if (!old.startsWith('# ') && !underlinedTitle) assert.ok(out.endsWith(old), 'without a title the old file is the suffix');
         else assert.ok(out.startsWith(old.split(/\r?\n/)[0]), 'the title stays on top');
       }),
       { numRuns: 300 },
