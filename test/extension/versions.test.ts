@@ -267,6 +267,7 @@ describe('Versions view', function () {
       const { item } = await waitForMonorepo('a released', (p) => p.get('a')?.description === '1.1.0 · nothing to release');
       const b = item.children!.find((c) => c.label === 'b')!;
       assert.equal(b.description, '1.0.0 → 1.0.1 (patch)', JSON.stringify(b));
+      assert.deepEqual(item.children!.map((c) => c.label), ['b', 'a'], 'the package with something to release first');
     });
     it('bumps one package of the monorepo from its folder, with its own tag', async () => {
       const result = await run<{ tags: string[]; commit: string }>('sdlc.versions.bump', { repository: mono, package: 'packages/b', preview: false });

@@ -54,6 +54,9 @@ export function groupCommits(commits: readonly PlannedCommit[]): Array<{ group: 
 }
 
 /** Maps the VersionsStore to tree items. Holds no state of its own. */
+/** The order of a monorepo's packages by state (a stable sort keeps their own order within each). */
+const STATUS_ORDER: Record<PackageModel['state']['status'], number> = { ready: 0, error: 1, loading: 2, nothing: 3 };
+
 export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
   private readonly changed = new vscode.EventEmitter<VersionNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -72,7 +75,9 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
     if (!node) return this.roots();
     switch (node.kind) {
       case 'repository':
-        return node.packages.map((pkg) => ({ kind: 'package', pkg }));
+        // What there is to release (or to look at) first: in a monorepo of 30 packages the few with a
+        // plan were lost among those with nothing to release. Otherwise in the packages' order.
+        return [...node.packages].sort((a, b) => STATUS_ORDER[a.state.status] - STATUS_ORDER[b.state.status]).map((pkg) => ({ kind: 'package', pkg }));
       case 'package':
         return this.packageChildren(node.pkg);
       case 'group':
