@@ -282,5 +282,18 @@ describe('Versions view', function () {
       assert.equal(again.error?.code, 'NothingToRelease', JSON.stringify(again));
       assert.equal(await headSha(mono), result.commit);
     });
+
+    it('a warning every plan has (a release-like tag of no package) shows once, on the repository', async () => {
+      await tag(mono, 'old-tool@0.1.0', 'a tool that left the repository');
+      await commit(mono, 'fix(a): edge', { 'packages/a/edge.js': 'exports.edge = 1;\n' });
+      await commit(mono, 'fix(b): edge', { 'packages/b/edge.js': 'exports.edge = 1;\n' });
+      await run('sdlc.repositories.refresh');
+      const { item } = await waitForMonorepo('both packages planned', (p) => p.get('a')?.description === '1.1.0 → 1.1.1 (patch)' && p.get('b')?.description === '1.0.1 → 1.0.2 (patch)');
+      const rows = item.children!.map((c) => [c.label.includes('old-tool@0.1.0') ? 'the warning' : c.label, c.icon]);
+      assert.deepEqual(rows.slice(0, 1), [['the warning', 'warning']], JSON.stringify(rows));
+      assert.deepEqual(rows.slice(1).map(([label]) => label), ['a', 'b']);
+      for (const pkg of item.children!.slice(1)) assert.ok(!pkg.children?.some((c) => c.label.includes('old-tool@0.1.0')), `not again under ${pkg.label}`);
+      await git(mono, ['tag', '-d', 'old-tool@0.1.0']);
+    });
   });
 });

@@ -54,6 +54,15 @@ export function groupCommits(commits: readonly PlannedCommit[]): Array<{ group: 
 }
 
 /** Maps the VersionsStore to tree items. Holds no state of its own. */
+/**
+ * The warnings every plan of a monorepo's packages has (two plans or more): about the repository
+ * (tags of no package, a shallow clone), shown once on its node rather than under each package.
+ */
+function sharedWarnings(packages: readonly PackageModel[]): string[] {
+  const plans = packages.flatMap((p) => (p.state.status === 'ready' ? [p.state.plan] : []));
+  return plans.length > 1 ? plans[0].warnings.filter((w) => plans.every((p) => p.warnings.includes(w))) : [];
+}
+
 /** The order of a monorepo's packages by state (a stable sort keeps their own order within each). */
 const STATUS_ORDER: Record<PackageModel['state']['status'], number> = { ready: 0, error: 1, loading: 2, nothing: 3 };
 
@@ -74,10 +83,14 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
   getChildren(node?: VersionNode): VersionNode[] {
     if (!node) return this.roots();
     switch (node.kind) {
-      case 'repository':
+      case 'repository': {
+        // A warning every plan has (about the repository: its tags, a shallow clone) once, above them.
+        const warnings = sharedWarnings(node.packages).map((w, i): VersionNode => ({ kind: 'message', id: `${node.repo.root}::warning-${i}`, label: w, icon: 'warning', tooltip: w }));
         // What there is to release (or to look at) first: in a monorepo of 30 packages the few with a
         // plan were lost among those with nothing to release. Otherwise in the packages' order.
-        return [...node.packages].sort((a, b) => STATUS_ORDER[a.state.status] - STATUS_ORDER[b.state.status]).map((pkg) => ({ kind: 'package', pkg }));
+        const packages = [...node.packages].sort((a, b) => STATUS_ORDER[a.state.status] - STATUS_ORDER[b.state.status]);
+        return [...warnings, ...packages.map((pkg): VersionNode => ({ kind: 'package', pkg }))];
+      }
       case 'package':
         return this.packageChildren(node.pkg);
       case 'group':
@@ -112,12 +125,15 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
         return [msg('error', `${s.error.message} (click to retry)`, 'error', { tooltip: s.error.message, command: { command: CommandIds.refreshVersions, title: 'Retry' }, contextValue: 'error' })];
       case 'nothing':
         return [msg('nothing', 'Nothing to release', 'check', { tooltip: s.message, contextValue: 'nothingToRelease' }), ...this.members(pkg)];
-      case 'ready':
+      case 'ready': {
+        const shown = this.store.groups.find((g) => g.packages.includes(pkg));
+        const shared = shown ? sharedWarnings(shown.packages) : [];
         return [
-          ...s.plan.warnings.map((w, i) => msg(`warning-${i}`, w, 'warning', { tooltip: w })),
+          ...s.plan.warnings.filter((w) => !shared.includes(w)).map((w, i) => msg(`warning-${i}`, w, 'warning', { tooltip: w })),
           ...this.members(pkg),
           ...groupCommits(s.plan.commits).map((g): VersionNode => ({ kind: 'group', pkg, group: g.group, commits: g.commits })),
         ];
+      }
     }
   }
 
