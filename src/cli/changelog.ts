@@ -46,7 +46,9 @@ export async function changelogCommand(context: CliContext, args: { values: Opti
     if (!isInside(git.root, abs)) throw new SdlcError('InvalidPackage', `The package folder "${args.values.package}" is outside the repository ${git.root}.`, { usage: true });
     dir = path.relative(git.root, abs).split(path.sep).join('/') || '.';
   }
-  const pkg = await describePackage(git.root, dir, config);
+  // (A package in a monorepo: its tags' convention is read from the tags, as the plan reads it.)
+  const tagNames = dir === '.' ? [] : (await git.run(['tag', '--list']).catch(() => '')).split('\n').filter(Boolean);
+  const pkg = await describePackage(git.root, dir, config, tagNames);
   const format = pkg.format;
   // When `to` is itself a release, the previous release is the last one before it.
   const toVersion = format.parse(to);

@@ -34,7 +34,7 @@ import { discoverPackages, owningPackage } from './monorepo';
 import { isReleaseType, nextVersion, parseVersion, type ReleaseType } from './nextVersion';
 import type { PlannedFile, ReleasePlan } from './plan';
 import { recommendBump } from './recommend';
-import { compileTagFormat, lenientTagFormat, looksLikeVersionTag, MONOREPO_TAG_FORMAT, type TagFormat } from './tagFormat';
+import { compileTagFormat, lenientTagFormat, looksLikeVersionTag, MONOREPO_TAG_FORMAT, monorepoTagFormats, type TagFormat } from './tagFormat';
 import { setFileVersion, type VersionFileConfig } from './versionFiles';
 
 /** The keys of `.sdlc.json` the service reads. */
@@ -414,13 +414,18 @@ export async function listPackages(root: string, config: VersioningConfig = {}, 
  * changelog --package`): its name, its tag format (the lenient default at the root) and the folders
  * whose commits are its own (null: every commit).
  */
-export async function describePackage(root: string, dir: string, config: VersioningConfig = {}): Promise<{ dir: string; name: string; format: TagFormat; paths: string[] | null }> {
+export async function describePackage(root: string, dir: string, config: VersioningConfig = {}, tagNames: Iterable<string> = []): Promise<{ dir: string; name: string; format: TagFormat; paths: string[] | null }> {
   const files = repoFiles(root);
   const { units } = await layout(root, files, config);
   const d = normalize(dir);
   const unit = units.find((u) => u.dir === d) ?? units.find((u) => u.members.includes(d)) ?? (await makeUnit(root, d, files, checkEcosystems(config), undefined, adaptersOf(config)));
   if (unit.error && !units.includes(unit)) throw unit.error;
-  const template = units.includes(unit) ? unit.tagTemplate : (config.versioning?.tagFormat ?? (d === '.' ? null : MONOREPO_TAG_FORMAT));
+  let template = units.includes(unit) ? unit.tagTemplate : (config.versioning?.tagFormat ?? (d === '.' ? null : MONOREPO_TAG_FORMAT));
+  if (template === MONOREPO_TAG_FORMAT && config.versioning?.tagFormat === undefined) {
+    // (as planRepository: the convention of its tags, else of the other packages')
+    const names = [...new Set([unit.name, ...units.filter((u) => u.tagTemplate === MONOREPO_TAG_FORMAT).map((u) => u.name)])];
+    template = monorepoTagFormats(names, tagNames).get(unit.name)!;
+  }
   return { dir: unit.dir, name: unit.name, format: template === null ? lenientTagFormat() : compileTagFormat(template, unit.name), paths: unit.paths };
 }
 
@@ -475,6 +480,12 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pi
 
     const tags = await tagsP;
     const formats = new Map<Unit, { format: TagFormat; last: LastRelease | null }>();
+    // Without a configured format, a package's tags follow the convention its existing tags do.
+    if (tagFormat === undefined) {
+      const defaulted = units.filter((u) => u.tagTemplate === MONOREPO_TAG_FORMAT);
+      const conventions = defaulted.length ? monorepoTagFormats(defaulted.map((u) => u.name), await tagNamesP) : null;
+      for (const u of defaulted) u.tagTemplate = conventions!.get(u.name)!;
+    }
     for (const u of units) {
       try {
         if (u.tagTemplate === null) {

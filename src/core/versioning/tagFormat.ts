@@ -7,6 +7,42 @@ export const DEFAULT_TAG_FORMAT = 'v${version}';
 /** The default tag of a package in a monorepo. */
 export const MONOREPO_TAG_FORMAT = '${name}@${version}';
 
+/**
+ * The tags of a package in a monorepo, when the configuration names no format: the first of these
+ * its existing tags follow (lerna and changesets `name@1.2.3`, release-please `name-v1.2.3`,
+ * cargo-release and ripgrep's crates `name-1.2.3`, `name/v1.2.3`), else MONOREPO_TAG_FORMAT.
+ */
+export const MONOREPO_TAG_CONVENTIONS: readonly string[] = [MONOREPO_TAG_FORMAT, '${name}-v${version}', '${name}-${version}', '${name}/v${version}'];
+
+/**
+ * The tag template of each package of a monorepo whose configuration names none: the first of
+ * MONOREPO_TAG_CONVENTIONS under which `tagNames` hold a release of it; for a package without one (a
+ * new crate) the convention most of the others follow; else MONOREPO_TAG_FORMAT.
+ */
+export function monorepoTagFormats(names: readonly string[], tagNames: Iterable<string>): Map<string, string> {
+  const all = [...tagNames];
+  const own = new Map(names.map((name) => [name, conventionOf(name, all)]));
+  const counts = new Map<string, number>();
+  for (const t of own.values()) if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const usual = [...counts].sort((a, b) => b[1] - a[1] || MONOREPO_TAG_CONVENTIONS.indexOf(a[0]) - MONOREPO_TAG_CONVENTIONS.indexOf(b[0]))[0]?.[0] ?? MONOREPO_TAG_FORMAT;
+  return new Map(names.map((name) => [name, own.get(name) ?? usual]));
+}
+
+/** The first of MONOREPO_TAG_CONVENTIONS under which `tagNames` hold a release of package `name`, or null. */
+function conventionOf(name: string, tagNames: readonly string[]): string | null {
+  const names = tagNames.filter((t) => t.startsWith(name)); // (a cheap pass first: every convention starts with the name)
+  for (const template of MONOREPO_TAG_CONVENTIONS) {
+    let format: TagFormat;
+    try {
+      format = compileTagFormat(template, name);
+    } catch {
+      continue; // (a name no tag of this convention can carry)
+    }
+    if (names.some((t) => format.parse(t) !== null)) return template;
+  }
+  return null;
+}
+
 export interface TagFormat {
   /** The tag that names `version`. */
   format(version: string): string;

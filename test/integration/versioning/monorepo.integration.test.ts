@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { discoverPackages } from '../../../src/core/versioning/monorepo';
-import { planRepository } from '../../../src/core/versioning/service';
+import { describePackage, planRepository } from '../../../src/core/versioning/service';
 import { SdlcError } from '../../../src/core/errors';
 import { TempRepo } from './tempRepo';
 
@@ -53,5 +53,30 @@ describe('versioning/monorepo (package discovery, planning service) on real repo
     assert.equal(r.git('status', '--porcelain'), before, 'planning writes nothing');
 
     await assert.rejects(planRepository(r.runner(), { config: { versioning: { tagFormat: 'v${version}' } } }), (e: unknown) => e instanceof SdlcError && e.code === 'InvalidTagFormat');
+  });
+
+  it('without a configured format, each package keeps the convention of its tags (ripgrep: name-1.2.3); a new package follows the others', async () => {
+    const r = make();
+    r.write('package.json', JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }, null, 2) + '\n');
+    r.write('packages/a/package.json', pkg('a', '1.0.0'));
+    r.write('packages/b/package.json', pkg('b', '2.0.0'));
+    r.commitAll('chore: init');
+    for (const t of ['a-1.0.0', 'b-2.0.0']) r.tag(t);
+    r.write('packages/c/package.json', pkg('c', '0.1.0'));
+    r.commitAll('feat: c');
+    r.commit('fix: a fix', 'packages/a/src.ts');
+    const result = await planRepository(r.runner());
+    assert.deepEqual(
+      result.plans.map((p) => [p.package, p.tag, p.previousTag]),
+      [
+        ['a', 'a-1.0.1', 'a-1.0.0'],
+        ['c', 'c-0.2.0', null],
+      ],
+    );
+    assert.deepEqual(result.warnings, [], 'no tag is left unexplained');
+    assert.equal((await describePackage(r.root, 'packages/a', {}, ['a-1.0.0', 'b-2.0.0'])).format.format('1.0.1'), 'a-1.0.1', 'sdlc changelog --package reads the same');
+    // A configured format is taken as it is.
+    const configured = await planRepository(r.runner(), { config: { versioning: { tagFormat: '${name}@${version}' } } });
+    assert.deepEqual(configured.plans.map((p) => [p.package, p.tag, p.previousTag]).slice(0, 1), [['a', 'a@1.0.1', null]]);
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { SdlcError } from '../../../src/core/errors';
 import { validateRefName } from '../../../src/core/git/refName';
-import { compileTagFormat } from '../../../src/core/versioning/tagFormat';
+import { compileTagFormat, MONOREPO_TAG_CONVENTIONS, monorepoTagFormats } from '../../../src/core/versioning/tagFormat';
 
 const invalid = (message: RegExp) => (e: unknown) => {
   assert.ok(e instanceof SdlcError, String(e));
@@ -41,6 +41,36 @@ describe('versioning/tagFormat: the rendered tag is a valid ref name (issue 8)',
           return;
         }
         assert.ok(validateRefName(format.format(version), 'tag').ok, format.format(version));
+      }),
+    );
+  });
+});
+
+describe('versioning/tagFormat: a monorepo package\'s tag convention, read from its tags', () => {
+  it('takes the convention a package\'s own tags follow, else the one most packages follow, else name@version', () => {
+    const tags = ['ignore-0.4.33', 'ignore-0.4.32', 'grep-cli-0.1.12', 'globset-v0.4.20', 'v15.2.0', 'grep-printer@0.3.1', 'grep-regex/v0.1.14', 'wincolor-0.1.6'];
+    const formats = monorepoTagFormats(['ignore', 'grep-cli', 'globset', 'grep-printer', 'grep-regex', 'grep-index', 'grep'], tags);
+    assert.deepEqual(Object.fromEntries(formats), {
+      ignore: '${name}-${version}',
+      'grep-cli': '${name}-${version}',
+      globset: '${name}-v${version}',
+      'grep-printer': '${name}@${version}',
+      'grep-regex': '${name}/v${version}',
+      'grep-index': '${name}-${version}', // no tag of its own: what most packages do
+      grep: '${name}-${version}', // ('grep-cli-0.1.12' names no version of grep)
+    });
+    assert.deepEqual(Object.fromEntries(monorepoTagFormats(['a', 'b'], ['v1.0.0', 'other'])), { a: '${name}@${version}', b: '${name}@${version}' });
+    assert.deepEqual(Object.fromEntries(monorepoTagFormats(['@scope/a'], ['@scope/a@1.0.0', '@scope/a-2.0.0'])), { '@scope/a': '${name}@${version}' }, 'the first convention with a release wins');
+  });
+
+  it('property: the chosen format parses a tag it formats, and a package with a tag of a convention gets one that parses it', () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
+    const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map((v) => v.join('.'));
+    fc.assert(
+      fc.property(name, fc.constantFrom(...MONOREPO_TAG_CONVENTIONS), version, (n, convention, v) => {
+        const tag = compileTagFormat(convention, n).format(v);
+        const chosen = monorepoTagFormats([n], [tag]).get(n)!;
+        assert.equal(compileTagFormat(chosen, n).parse(tag), v);
       }),
     );
   });
