@@ -25,7 +25,7 @@ import { parseRemoteConfig, REMOTE_CONFIG_ARGS } from '../core/git/snapshotParse
 import { parseGitHubRemote } from '../core/github/remote';
 import { owningPackage } from '../core/versioning/monorepo';
 import { isReleaseType, RELEASE_TYPES } from '../core/versioning/nextVersion';
-import type { ReleasePlan } from '../core/versioning/plan';
+import { sharedWarnings, type ReleasePlan } from '../core/versioning/plan';
 import { listPackages, planRepository, type PlanRepositoryOptions } from '../core/versioning/service';
 import { applyRelease, checkReleasePlans, type AppliedRelease } from '../core/versioning/release';
 import { describePending, filesBeforePending, pendingChange, prepareChange, type PreparedChange, type Recovery } from '../core/transaction/change';
@@ -329,7 +329,7 @@ function document(plan: ReleasePlan, applied: AppliedRelease | null, recovered: 
 export function formatBump(docs: BumpDocument[], applied: AppliedRelease | null, dryRun: boolean): string {
   const lines: string[] = [];
   // A warning every package has (about the repository: its tags, a shallow clone, …) is printed once, after them.
-  const shared = docs.length > 1 ? docs[0].warnings.filter((w) => docs.every((d) => d.warnings.includes(w))) : [];
+  const shared = sharedWarnings(docs);
   for (const d of docs) {
     lines.push(`${d.package}${d.packageDir !== '.' ? ` (${d.packageDir})` : ''}: ${d.current} → ${d.next} (${d.releaseType}: ${d.reason})`);
     lines.push(`  tag      ${d.tag}${d.previousTag ? ` (previous ${d.previousTag})` : ' (first release)'}`);

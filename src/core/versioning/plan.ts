@@ -31,3 +31,11 @@ export interface ReleasePlan {
   /** Folders moved to `next` with this package (lerna fixed mode, Cargo members inheriting the workspace version). */
   members?: string[];
 }
+
+/**
+ * The warnings every one of two or more plans has: about the repository rather than a package (tags
+ * of no package, a shallow clone), for showing once rather than under each package.
+ */
+export function sharedWarnings(plans: ReadonlyArray<Pick<ReleasePlan, 'warnings'>>): string[] {
+  return plans.length > 1 ? plans[0].warnings.filter((w) => plans.every((p) => p.warnings.includes(w))) : [];
+}

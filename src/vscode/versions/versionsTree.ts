@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { ReleasePlan } from '../../core/versioning/plan';
+import { sharedWarnings, type ReleasePlan } from '../../core/versioning/plan';
 import type { MemberPackage } from '../../core/versioning/service';
 import { CommandIds } from '../ids';
 import type { RepositoryModel } from '../repositories/repositoryModel';
@@ -53,19 +53,15 @@ export function groupCommits(commits: readonly PlannedCommit[]): Array<{ group: 
   return out.filter((g) => g.commits.length > 0);
 }
 
-/** Maps the VersionsStore to tree items. Holds no state of its own. */
-/**
- * The warnings every plan of a monorepo's packages has (two plans or more): about the repository
- * (tags of no package, a shallow clone), shown once on its node rather than under each package.
- */
-function sharedWarnings(packages: readonly PackageModel[]): string[] {
-  const plans = packages.flatMap((p) => (p.state.status === 'ready' ? [p.state.plan] : []));
-  return plans.length > 1 ? plans[0].warnings.filter((w) => plans.every((p) => p.warnings.includes(w))) : [];
+/** The warnings every plan of a monorepo's packages has: shown once, on its node (see sharedWarnings). */
+function repositoryWarnings(packages: readonly PackageModel[]): string[] {
+  return sharedWarnings(packages.flatMap((p) => (p.state.status === 'ready' ? [p.state.plan] : [])));
 }
 
 /** The order of a monorepo's packages by state (a stable sort keeps their own order within each). */
 const STATUS_ORDER: Record<PackageModel['state']['status'], number> = { ready: 0, error: 1, loading: 2, nothing: 3 };
 
+/** Maps the VersionsStore to tree items. Holds no state of its own. */
 export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
   private readonly changed = new vscode.EventEmitter<VersionNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -85,7 +81,7 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
     switch (node.kind) {
       case 'repository': {
         // A warning every plan has (about the repository: its tags, a shallow clone) once, above them.
-        const warnings = sharedWarnings(node.packages).map((w, i): VersionNode => ({ kind: 'message', id: `${node.repo.root}::warning-${i}`, label: w, icon: 'warning', tooltip: w }));
+        const warnings = repositoryWarnings(node.packages).map((w, i): VersionNode => ({ kind: 'message', id: `${node.repo.root}::warning-${i}`, label: w, icon: 'warning', tooltip: w }));
         // What there is to release (or to look at) first: in a monorepo of 30 packages the few with a
         // plan were lost among those with nothing to release. Otherwise in the packages' order.
         const packages = [...node.packages].sort((a, b) => STATUS_ORDER[a.state.status] - STATUS_ORDER[b.state.status]);
@@ -127,7 +123,7 @@ export class VersionsTree implements vscode.TreeDataProvider<VersionNode> {
         return [msg('nothing', 'Nothing to release', 'check', { tooltip: s.message, contextValue: 'nothingToRelease' }), ...this.members(pkg)];
       case 'ready': {
         const shown = this.store.groups.find((g) => g.packages.includes(pkg));
-        const shared = shown ? sharedWarnings(shown.packages) : [];
+        const shared = shown ? repositoryWarnings(shown.packages) : [];
         return [
           ...s.plan.warnings.filter((w) => !shared.includes(w)).map((w, i) => msg(`warning-${i}`, w, 'warning', { tooltip: w })),
           ...this.members(pkg),
