@@ -284,13 +284,23 @@ async function isPrivateRoot(files: RepoFiles): Promise<boolean> {
   }
 }
 
+/**
+ * A unit's tag template when the configuration names none: the lenient default (null) at the root; for
+ * a Go module in a folder `folder/v1.2.3`, the only tags the go command reads as its versions; else
+ * MONOREPO_TAG_FORMAT (which planRepository may change to the convention the unit's tags follow).
+ */
+function defaultTagTemplate(u: Pick<Unit, 'dir' | 'adapter'>): string | null {
+  if (u.dir === '.') return null;
+  return u.adapter?.id === 'go' ? `${u.dir}/v\${version}` : MONOREPO_TAG_FORMAT;
+}
+
 /** The release units of a repository (see the module comment). Reads files only. */
 async function layout(root: string, files: RepoFiles, config: VersioningConfig): Promise<Layout> {
   const choices = checkEcosystems(config);
   const exclude = config.versioning?.exclude ?? [];
   const keep = (units: Unit[]) => units.filter((u) => !excludedBy(exclude, u.dir));
   const tagFormat = config.versioning?.tagFormat ?? null;
-  const inFolder = (u: Unit) => (u.tagTemplate = tagFormat ?? (u.dir === '.' ? null : MONOREPO_TAG_FORMAT));
+  const inFolder = (u: Unit) => (u.tagTemplate = tagFormat ?? defaultTagTemplate(u));
 
   if (config.packages && config.packages.length > 0) {
     const anyManifest = async (dir: string) => {
@@ -420,7 +430,7 @@ export async function describePackage(root: string, dir: string, config: Version
   const d = normalize(dir);
   const unit = units.find((u) => u.dir === d) ?? units.find((u) => u.members.includes(d)) ?? (await makeUnit(root, d, files, checkEcosystems(config), undefined, adaptersOf(config)));
   if (unit.error && !units.includes(unit)) throw unit.error;
-  let template = units.includes(unit) ? unit.tagTemplate : (config.versioning?.tagFormat ?? (d === '.' ? null : MONOREPO_TAG_FORMAT));
+  let template = units.includes(unit) ? unit.tagTemplate : (config.versioning?.tagFormat ?? defaultTagTemplate(unit));
   if (template === MONOREPO_TAG_FORMAT && config.versioning?.tagFormat === undefined) {
     // (as planRepository: the convention of its tags, else of the other packages')
     const names = [...new Set([unit.name, ...units.filter((u) => u.tagTemplate === MONOREPO_TAG_FORMAT).map((u) => u.name)])];
@@ -471,7 +481,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pi
           continue;
         }
         const extra = await makeUnit(git.root, dir, files, checkEcosystems(config), undefined, adaptersOf(config));
-        extra.tagTemplate = tagFormat ?? (dir === '.' ? null : MONOREPO_TAG_FORMAT);
+        extra.tagTemplate = tagFormat ?? defaultTagTemplate(extra);
         units = [...units, extra];
         wanted.push(extra);
       }

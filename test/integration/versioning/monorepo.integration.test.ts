@@ -79,4 +79,21 @@ describe('versioning/monorepo (package discovery, planning service) on real repo
     const configured = await planRepository(r.runner(), { config: { versioning: { tagFormat: '${name}@${version}' } } });
     assert.deepEqual(configured.plans.map((p) => [p.package, p.tag, p.previousTag]).slice(0, 1), [['a', 'a@1.0.1', null]]);
   });
+
+  it('a Go module in a folder is tagged folder/v1.2.3, the only tags the go command reads as its versions', async () => {
+    const r = make();
+    r.write('go.mod', 'module example.com/otel\n\ngo 1.21\n');
+    r.write('sdk/metric/go.mod', 'module example.com/otel/sdk/metric\n\ngo 1.21\n');
+    r.write('sdk/trace/go.mod', 'module example.com/otel/sdk/trace\n\ngo 1.21\n');
+    r.write('.sdlc.json', JSON.stringify({ packages: ['.', 'sdk/*'] }));
+    r.commitAll('chore: init');
+    for (const t of ['v1.0.0', 'sdk/metric/v0.5.0']) r.tag(t);
+    r.commit('feat(metric): views', 'sdk/metric/view.go');
+    r.commit('fix(trace): spans', 'sdk/trace/span.go');
+    const result = await planRepository(r.runner(), { config: { packages: ['.', 'sdk/*'] } });
+    const byDir = new Map(result.plans.map((p) => [p.packageDir, [p.tag, p.previousTag]]));
+    assert.deepEqual(byDir.get('sdk/metric'), ['sdk/metric/v0.6.0', 'sdk/metric/v0.5.0']);
+    assert.deepEqual(byDir.get('sdk/trace'), ['sdk/trace/v0.0.1', null]);
+    assert.deepEqual(result.warnings, [], 'sdk/metric/v0.5.0 is a release of sdk/metric, not a tag left unexplained');
+  });
 });
