@@ -193,8 +193,14 @@ function folderIndex(history: History): Map<string, number[]> {
   return index;
 }
 
-/** Non-merge commits since `tagSha` touching one of `paths` (`null`: any path; `.` is the whole tree), newest first. */
-export function commitsSince(history: History, tagSha: string | null, paths: readonly string[] | null): ConventionalCommit[] {
+/**
+ * Non-merge commits since `tagSha` touching one of `paths` (`null`: any path; `.` is the whole tree),
+ * newest first; with `excluded` folders (Go modules nested in this one), only commits that touch
+ * something outside them.
+ */
+export function commitsSince(history: History, tagSha: string | null, paths: readonly string[] | null, excluded: readonly string[] = []): ConventionalCommit[] {
+  if (excluded.length && history.withoutFiles) throw new Error(`Internal error: the history was read without files, and the commits outside ${excluded.join(', ')} were asked for.`);
+  const outside = (file: string) => !excluded.some((dir) => file.startsWith(`${dir}/`));
   const released = reachable(history, tagSha);
   let positions: Iterable<number>;
   if (paths === null || paths.includes('.')) positions = history.commits.keys();
@@ -207,8 +213,9 @@ export function commitsSince(history: History, tagSha: string | null, paths: rea
   }
   const out: ConventionalCommit[] = [];
   for (const i of positions) {
-    const c = history.commits[i].commit;
+    const { commit: c, files } = history.commits[i];
     if (c.merge || released.has(c.sha)) continue;
+    if (excluded.length && files.length && !files.some(outside)) continue;
     out.push(c);
   }
   return out;

@@ -95,5 +95,10 @@ describe('versioning/monorepo (package discovery, planning service) on real repo
     assert.deepEqual(byDir.get('sdk/metric'), ['sdk/metric/v0.6.0', 'sdk/metric/v0.5.0']);
     assert.deepEqual(byDir.get('sdk/trace'), ['sdk/trace/v0.0.1', null]);
     assert.deepEqual(result.warnings, [], 'sdk/metric/v0.5.0 is a release of sdk/metric, not a tag left unexplained');
+    // The root module ends where the nested modules start: their commits are not its own.
+    assert.equal(result.packages.find((p) => p.dir === '.')?.state.status, 'nothing', JSON.stringify(result.packages.find((p) => p.dir === '.')?.state));
+    r.commit('fix: in the root module', 'root.go');
+    const again = await planRepository(r.runner(), { config: { packages: ['.', 'sdk/*'] } });
+    assert.deepEqual(again.plans.find((p) => p.packageDir === '.')?.commits.map((c) => c.subject), ['in the root module']);
   });
 });
