@@ -564,7 +564,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pi
         pkg.current = cur;
         pkg.currentSource = source;
         const planWarnings = [...u.warnings, ...(warning ? [warning] : []), ...warnings];
-        const commits = commitsSince(history, last?.sha ?? null, u.paths, nestedPackages(u, units));
+        const commits = commitsSince(history, last?.sha ?? null, u.paths, nestedModules(u, units));
         const where = u.dir === '.' ? '' : ` in ${u.dir}`;
         if (commits.length === 0 && (bump === 'auto' || !options.only)) {
           const message = `No commits${u.members.length && u.paths ? ' in its packages' : where} since ${last ? last.tag : 'the first commit'}: nothing to release.`;
@@ -611,7 +611,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pi
       await planFollowers(units, plans, results, files, followMode, {
         last: (u) => formats.get(u)?.last ?? null,
         format: (u) => formats.get(u)?.format ?? null,
-        commits: (u) => commitsSince(history, formats.get(u)?.last?.sha ?? null, u.paths, nestedPackages(u, units)),
+        commits: (u) => commitsSince(history, formats.get(u)?.last?.sha ?? null, u.paths, nestedModules(u, units)),
         tagNames,
         options: rendering,
         warnings,
@@ -631,7 +631,7 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pi
  * (then the history is read without the files of each commit, the larger part of git's work).
  */
 function needsFiles(units: readonly Unit[]): boolean {
-  return units.some((u) => u.members.length > 0 || (u.paths !== null && !u.paths.includes('.')) || nestedPackages(u, units).length > 0);
+  return units.some((u) => u.members.length > 0 || (u.paths !== null && !u.paths.includes('.')) || nestedModules(u, units).length > 0);
 }
 
 /**
@@ -640,7 +640,7 @@ function needsFiles(units: readonly Unit[]): boolean {
  * ecosystems' packages keep every commit under their folder: a crate's fix is often its dependent's
  * too, as ripgrep's changelog shows, and the dependents follow-up handles the moves.)
  */
-function nestedPackages(u: Unit, units: readonly Unit[]): string[] {
+function nestedModules(u: Unit, units: readonly Unit[]): string[] {
   if (u.adapter?.id !== 'go' || u.members.length > 0) return [];
   return units.filter((o) => o !== u && o.adapter?.id === 'go' && o.dir !== u.dir && (u.dir === '.' || o.dir.startsWith(`${u.dir}/`))).map((o) => o.dir);
 }
