@@ -983,13 +983,11 @@ async function planFiles(
 /** Names projects keep their release history under when it is not CHANGELOG.md (e.g. requests' HISTORY.md). */
 const OTHER_HISTORY_FILES = ['HISTORY.md', 'CHANGES.md', 'NEWS.md', 'RELEASES.md', 'CHANGELOG.rst', 'HISTORY.rst', 'CHANGES.rst', 'NEWS.rst', 'CHANGELOG.txt', 'CHANGES.txt', 'CHANGELOG', 'HISTORY', 'CHANGES', 'NEWS'];
 
-/** The first of OTHER_HISTORY_FILES in `dir` (a path from the root), or null. */
-async function otherHistoryFile(dir: string, files: { read(relativePath: string): Promise<string | null> }): Promise<string | null> {
-  for (const name of OTHER_HISTORY_FILES) {
-    const p = dir === '.' ? name : `${dir}/${name}`;
-    if ((await files.read(p)) !== null) return p;
-  }
-  return null;
+/** The first of OTHER_HISTORY_FILES in `dir` (a path from the root), or null: one listing of the folder. */
+async function otherHistoryFile(dir: string, files: RepoFiles): Promise<string | null> {
+  const present = new Set(await files.fileNames(dir));
+  const name = OTHER_HISTORY_FILES.find((n) => present.has(n));
+  return name === undefined ? null : dir === '.' ? name : `${dir}/${name}`;
 }
 
 /** Reads a work-tree file (null when missing): the default reader. */
