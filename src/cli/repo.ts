@@ -2,13 +2,21 @@
 import type * as Semver from 'semver';
 import type { RepoSnapshot } from '../core/git/git';
 import type { CommandOutput } from './args';
+import { holdOptimizingCompiler } from './compilerTiers';
 import type { CliContext } from './context';
 
 export async function repoCommand(context: CliContext): Promise<CommandOutput> {
-  const snapshot = await context.readRepository(
-    (git) => git.snapshot({ aheadBehind: 'all' }),
-    (s) => s.root,
-  );
+  // One pass over the refs, unless a branch's counts must be counted (see compilerTiers).
+  const resumeOptimizing = holdOptimizingCompiler();
+  let snapshot: RepoSnapshot;
+  try {
+    snapshot = await context.readRepository(
+      (git) => git.snapshot({ aheadBehind: 'all', beforeCounting: resumeOptimizing }),
+      (s) => s.root,
+    );
+  } finally {
+    resumeOptimizing();
+  }
   // The summary only when it is printed (without --json): it sorts every tag's version.
   return {
     json: snapshot,

@@ -131,6 +131,17 @@ export interface RunOptions {
   bulk?: boolean;
 }
 
+export interface SnapshotOptions {
+  aheadBehind?: 'all' | 'current';
+  /**
+   * Called once, before the commit graph is opened for counting ahead/behind ('all'), i.e. never when
+   * the counts kept by an earlier snapshot answer every branch: the moment the snapshot's work turns
+   * from one pass over the refs into loops over many thousands of commits (the CLI turns V8's
+   * optimizing compiler back on here: src/cli/compilerTiers.ts).
+   */
+  beforeCounting?: () => void;
+}
+
 export interface PushOptions {
   remote: string;
   /** Local ref to push (branch name or `refs/tags/x`). */
@@ -152,7 +163,7 @@ export interface Git {
   /** Absolute path of the git dir (`.git`, or the worktree's git dir). */
   gitDir(): Promise<string>;
   /** The snapshot. `aheadBehind: 'current'` computes ahead/behind only for HEAD (fast first screen). */
-  snapshot(options?: { aheadBehind?: 'all' | 'current' }): Promise<RepoSnapshot>;
+  snapshot(options?: SnapshotOptions): Promise<RepoSnapshot>;
   /** ahead/behind for the given branch → upstream pairs, computed from one read of the graph. */
   aheadBehind(pairs: ReadonlyArray<{ branch: string; upstream: string }>): Promise<Map<string, { ahead: number; behind: number }>>;
   /** Commits reachable from `ref` (default HEAD), newest first, paged. */

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
 import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph, type CommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
-import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions } from './git';
+import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions, type SnapshotOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import { localRepositoryFacts, type RepositoryFacts } from './discovery';
@@ -280,8 +280,14 @@ class SimpleGitRepository implements Git {
     if (locked) throw classifyGitFailure(args, null, `fatal: Unable to create '${lock}': File exists.`, { cwd: this.root });
   }
 
-  snapshot(options: { aheadBehind?: 'all' | 'current' } = {}): Promise<RepoSnapshot> {
+  snapshot(options: SnapshotOptions = {}): Promise<RepoSnapshot> {
     const mode = options.aheadBehind ?? 'all';
+    let countingAnnounced = false;
+    const beforeCounting = () => {
+      if (countingAnnounced) return;
+      countingAnnounced = true;
+      options.beforeCounting?.();
+    };
     // gitDir() asked from now on shares the snapshot's rev-parse (it does not start one of its own).
     let answerGitDir: ((dir: Promise<string>) => void) | undefined;
     if (!this.gitDirPromise) void this.seedGitDir(new Promise<string>((resolve, reject) => (answerGitDir = (dir) => void dir.then(resolve, reject))));
@@ -304,6 +310,7 @@ class SimpleGitRepository implements Git {
       // With every pair's count kept by an earlier snapshot (readCountsMemo) the graph is opened only
       // when a pair is new; else at once.
       const memo = mode === 'all' && usable ? readCountsMemo(this.root) : null;
+      if (mode === 'all' && !memo) beforeCounting();
       const opening = mode === 'all' && !memo ? openGraphCache(this.root, usable) : null;
       const discovered = this.discovered;
       this.discovered = undefined;
@@ -358,6 +365,7 @@ class SimpleGitRepository implements Git {
       graphRead?.catch(() => undefined); // awaited below; a failure surfaces there
       // The graph, once a pair is not in the memo: the cache (opened then when the memo was read), else read whole.
       const graphOf = async () => {
+        beforeCounting();
         const opened = cache ?? (memo ? await openGraphCache(this.root, usable) : null);
         return opened ? { cache: opened } : { graphRead: graphRead ?? this.readWholeGraph(ownsCache, usable) };
       };

@@ -155,9 +155,13 @@ describe('ahead/behind of every branch equals git on real repositories', functio
     const check = async (label: string) => {
       const expected = await gitTrack(dir);
       const logger = captureLogger();
-      const snap = await createGit(dir, { logger }).snapshot();
+      let announced = 0; // beforeCounting: once when a graph is opened or read, never otherwise
+      const snap = await createGit(dir, { logger }).snapshot({ beforeCounting: () => announced++ });
       for (const b of snap.branches) assert.deepEqual([b.ahead, b.behind], expected.get(b.name), `${label}: ${b.name}`);
-      return { graphRead: logger.gitLines().some((l) => l.includes(' rev-list ')), graphOpened: await fs.stat(path.join(sdlcDir, 'graph-cache-v1')).then(() => true, () => false) };
+      const graphRead = logger.gitLines().some((l) => l.includes(' rev-list '));
+      const graphOpened = await fs.stat(path.join(sdlcDir, 'graph-cache-v1')).then(() => true, () => false);
+      assert.equal(announced, graphRead || graphOpened ? 1 : 0, `${label}: beforeCounting called ${announced} times`);
+      return { graphRead, graphOpened };
     };
     await check('first');
     const memo = await fs.readFile(memoFile, 'utf8');

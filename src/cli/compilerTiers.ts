@@ -1,0 +1,24 @@
+/**
+ * V8's optimizing compiler (TurboFan) held back while a command does short work. A `sdlc repo` whose
+ * ahead/behind counts are all kept from an earlier run does one pass over each of its inputs (10,000
+ * refs, as many configuration entries, the JSON), ~150 ms in all: TurboFan still compiles ~20 of its
+ * functions on a second thread, which costs that run ~130 ms of CPU, ~3,000 page faults and 30–60 ms of
+ * wall time on the bench machine (two cores, the git processes on the other), and the optimized code
+ * hardly runs before the process exits. Work that loops over many thousands of commits (counting a
+ * graph) needs it, so it is turned back on there.
+ *
+ * The flag is turned back on before the command returns: the code cache (codeCache.ts), written as
+ * the process exits, records V8's flags, and one made under other flags is rejected by the next run.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/** Holds TurboFan back; the function returned (safe to call more than once) turns it back on. */
+export function holdOptimizingCompiler(): () => void {
+  setFlagsFromString('--no-turbofan');
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    setFlagsFromString('--turbofan');
+  };
+}
