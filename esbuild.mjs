@@ -56,21 +56,15 @@ const registerShared = (shared) => ({
   name: 'register-shared',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/]sharedModules\.ts$/ }, () => {
-      const lines = ['const shared = (globalThis.__sdlcShared ??= {});'];
-      const body = [];
-      [...shared.entries()].forEach(([key, format], i) => {
-        const file = JSON.stringify(path.resolve(key));
-        if (format === 'esm') {
-          // The namespace, marked like esbuild's own require() of an ES module.
-          lines.push(`import * as m${i} from ${file};`);
-          body.push(`  shared[${JSON.stringify(key)}] ??= Object.defineProperty(m${i}, '__esModule', { value: true });`);
-        } else {
-          // A getter: a CommonJS module is evaluated when a chunk first uses it, not when the chunk loads
-          // (simple-git, for one, is only needed by the first git call that does not go through bulkRead).
-          body.push(`  if (!(${JSON.stringify(key)} in shared)) Object.defineProperty(shared, ${JSON.stringify(key)}, { enumerable: true, get: () => require(${file}) });`);
-        }
+      // A getter per module: it is evaluated when a chunk first uses it, not when the bundle loads
+      // (simple-git, for one, is only needed by the first git call that does not go through bulkRead,
+      // and supports-color, an ES module under it, asks node:tty about the terminal: ~7 ms of every
+      // CLI process). esbuild makes `require()` of a bundled ES module its namespace marked __esModule.
+      const body = [...shared].map((key) => {
+        const name = JSON.stringify(key);
+        return `  if (!(${name} in shared)) Object.defineProperty(shared, ${name}, { enumerable: true, configurable: true, get() { const m = require(${JSON.stringify(path.resolve(key))}); Object.defineProperty(shared, ${name}, { enumerable: true, value: m }); return m; } });`;
       });
-      return { contents: `${lines.join('\n')}\nexport function shareModules() {\n${body.join('\n')}\n}\n`, loader: 'js', resolveDir: process.cwd() };
+      return { contents: `const shared = (globalThis.__sdlcShared ??= {});\nexport function shareModules() {\n${body.join('\n')}\n}\n`, loader: 'js', resolveDir: process.cwd() };
     });
   },
 });
@@ -112,14 +106,14 @@ const common = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 
-/** A main bundle's modules (cwd-relative path → 'esm' | 'cjs'), from a first build that writes nothing. */
+/** A main bundle's modules (cwd-relative paths), from a first build that writes nothing. */
 async function mainModules(entry, plugins) {
   const result = await esbuild.build({ ...common, sourcemap: false, write: false, entryPoints: { main: entry }, outdir, external: ['vscode'], plugins });
-  const shared = new Map();
-  for (const [file, input] of Object.entries(result.metafile.inputs)) {
+  const shared = new Set();
+  for (const file of Object.keys(result.metafile.inputs)) {
     // (JSON is data without identity: a chunk that imports it bundles what it reads.)
     if (file.includes(':') || file.endsWith(entry) || file.endsWith('src/sharedModules.ts') || file.endsWith('.json')) continue;
-    shared.set(sharedKey(path.resolve(file)), input.format === 'esm' ? 'esm' : 'cjs');
+    shared.add(sharedKey(path.resolve(file)));
   }
   return shared;
 }

@@ -125,4 +125,16 @@ describe('the CLI code cache (dist/cli.js in front of dist/cli-main.js)', functi
     assert.match(text, /require\("\.\/cli-main\.js"\)/);
     assert.ok(text.length < 10_000, `the entry holds only the loader (${text.length} bytes)`);
   });
+
+  it('dist/cli.js starts without the node modules only some commands need (tty under supports-color, worker_threads)', function () {
+    const entry = path.join(projectRoot, 'dist', 'cli.js');
+    if (!existsSync(entry)) this.skip();
+    // The modules the bundle registers for its command chunks are evaluated when a chunk first uses them (esbuild.mjs).
+    const script = `process.argv = [process.argv[0], ${JSON.stringify(entry)}, '--version'];
+      process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (tty|worker_threads)$/.test(m)))));
+      require(${JSON.stringify(entry)});`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.match(r.stdout, /\d+\.\d+\.\d+/);
+    assert.deepEqual(JSON.parse(r.stderr), []);
+  });
 });
