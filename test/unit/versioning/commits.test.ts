@@ -52,22 +52,17 @@ describe('versioning/commits', () => {
     assert.equal(parseLog('\n', parse).length, 0);
   });
 
-  it('parses 10,000 commits in well under a second', async () => {
+  it('parses 10,000 commits (the speed is measured by npm run bench, versioning)', async () => {
     const parse = await loadMessageParser();
     const types = ['feat(api): add', 'fix: repair', 'chore(deps): bump', 'docs: words', 'perf(core)!: faster'];
     const out = Array.from({ length: 10_000 }, (_, i) => record(i, `${types[i % 5]} thing ${i}\n\nSome body text explaining #${i}.\n\nRefs: #${i}\n`)).join('\0');
-    // Best of two runs: the machines are shared and noisy.
-    let ms = Infinity;
-    let commits = parseLog('', parse);
-    for (let run = 0; run < 2; run++) {
-      const t0 = performance.now();
-      commits = parseLog(out, parse);
-      ms = Math.min(ms, performance.now() - t0);
-    }
+    const commits = parseLog(out, parse);
     assert.equal(commits.length, 10_000);
     assert.equal(commits.filter((c) => c.breaking).length, 2_000);
-    console.log(`      parsed 10,000 commits in ${ms.toFixed(0)} ms`);
-    // ~140 ms on a quiet machine; the bound leaves room for shared, loaded CI machines.
-    assert.ok(ms < 2000, `took ${ms} ms`);
+    assert.deepEqual(
+      commits.slice(0, 5).map((c) => c.type),
+      ['feat', 'fix', 'chore', 'docs', 'perf'],
+    );
+    assert.equal(commits[9_999].subject, 'faster thing 9999');
   });
 });
