@@ -41,6 +41,18 @@ describe("V8's optimizing compiler held back by a short command (compilerTiers)"
     assert.deepEqual(JSON.parse(r.stdout), { whileHeld: false, afterwards: true });
   });
 
+  it('changes nothing on a V8 whose flags it does not know (an unknown flag would be printed to stdout)', () => {
+    const script = `
+      const { holdOptimizingCompiler } = require(${JSON.stringify(path.join(dir, 'tiers.js'))});
+      function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+      const resume = holdOptimizingCompiler('99.1.0');
+      for (let k = 0; k < 20000 && !(%GetOptimizationStatus(hot) & 16); k++) hot(200);
+      resume();
+      process.stdout.write(JSON.stringify({ optimized: (%GetOptimizationStatus(hot) & 16) !== 0 }));`;
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual([r.stderr, JSON.parse(r.stdout)], ['', { optimized: true }]);
+  });
+
   it('a command that held it and turned it back on leaves a code cache the next run takes', () => {
     bundle(path.join(projectRoot, 'src', 'cliEntry.ts'), path.join(dir, 'cli.js'), ['./cli-main.js']);
     writeFileSync(
