@@ -51,26 +51,40 @@ const cliCommandChunks = {
 
 const sharedKey = (file) => path.relative(process.cwd(), file).split(path.sep).join('/');
 
-/** Main bundle: src/sharedModules.ts becomes the registration of the `shared` modules (cwd-relative paths). */
-const registerShared = (shared) => ({
+/**
+ * A main bundle's registry of its modules for its chunks: `globalThis.__sdlcShared[name][id]`, the ids
+ * being the modules' places in `keys` (cwd-relative paths, sorted), so the bundle holds no path.
+ */
+const registryOf = (name, keys) => ({ name, keys, ids: new Map(keys.map((key, id) => [key, id])) });
+
+/**
+ * Main bundle: src/sharedModules.ts becomes the registration of its modules, a getter each: a module
+ * is evaluated when a chunk first uses it, not when the bundle loads (simple-git, for one, is only
+ * needed by the first git call that does not go through bulkRead, and supports-color, an ES module
+ * under it, asks node:tty about the terminal: ~7 ms of every CLI process). esbuild makes `require()`
+ * of a bundled ES module its namespace, marked __esModule.
+ */
+const registerShared = (registry) => ({
   name: 'register-shared',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/]sharedModules\.ts$/ }, () => {
-      // A getter per module: it is evaluated when a chunk first uses it, not when the bundle loads
-      // (simple-git, for one, is only needed by the first git call that does not go through bulkRead,
-      // and supports-color, an ES module under it, asks node:tty about the terminal: ~7 ms of every
-      // CLI process). esbuild makes `require()` of a bundled ES module its namespace marked __esModule.
-      const body = [...shared].map((key) => {
-        const name = JSON.stringify(key);
-        return `  if (!(${name} in shared)) Object.defineProperty(shared, ${name}, { enumerable: true, configurable: true, get() { const m = require(${JSON.stringify(path.resolve(key))}); Object.defineProperty(shared, ${name}, { enumerable: true, value: m }); return m; } });`;
-      });
-      return { contents: `const shared = (globalThis.__sdlcShared ??= {});\nexport function shareModules() {\n${body.join('\n')}\n}\n`, loader: 'js', resolveDir: process.cwd() };
+      const loaders = registry.keys.map((key) => `  () => require(${JSON.stringify(path.resolve(key))}),`);
+      const contents = `const shared = ((globalThis.__sdlcShared ??= {})[${JSON.stringify(registry.name)}] ??= {});
+const modules = [\n${loaders.join('\n')}\n];
+export function shareModules() {
+  modules.forEach((load, id) => {
+    if (id in shared) return;
+    Object.defineProperty(shared, id, { enumerable: true, configurable: true, get() { const m = load(); Object.defineProperty(shared, id, { enumerable: true, value: m }); return m; } });
+  });
+}
+`;
+      return { contents, loader: 'js', resolveDir: process.cwd() };
     });
   },
 });
 
-/** Features chunk: an import of a module of the main bundle is a lookup in its registry. */
-const useShared = (shared) => ({
+/** A chunk: an import of a module of the main bundle is a lookup in its registry. */
+const useShared = (registry) => ({
   name: 'use-shared',
   setup(build) {
     build.onResolve({ filter: /.*/ }, async (args) => {
@@ -78,10 +92,10 @@ const useShared = (shared) => ({
       const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { useShared: true } });
       if (resolved.errors.length || resolved.external || !resolved.path) return undefined;
       const key = sharedKey(resolved.path);
-      return shared.has(key) ? { path: key, namespace: 'sdlc-shared' } : undefined;
+      return registry.ids.has(key) ? { path: key, namespace: 'sdlc-shared' } : undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'sdlc-shared' }, (args) => ({
-      contents: `const m = globalThis.__sdlcShared && globalThis.__sdlcShared[${JSON.stringify(args.path)}];\nif (!m) throw new Error(${JSON.stringify(`features chunk: ${args.path} is not registered by the main bundle`)});\nmodule.exports = m;\n`,
+      contents: `const m = globalThis.__sdlcShared?.[${JSON.stringify(registry.name)}]?.[${registry.ids.get(args.path)}];\nif (!m) throw new Error(${JSON.stringify(`chunk: ${args.path} is not registered by the main bundle (${registry.name})`)});\nmodule.exports = m;\n`,
       loader: 'js',
     }));
   },
@@ -109,17 +123,20 @@ const common = {
 /** A main bundle's modules (cwd-relative paths), from a first build that writes nothing. */
 async function mainModules(entry, plugins) {
   const result = await esbuild.build({ ...common, sourcemap: false, write: false, entryPoints: { main: entry }, outdir, external: ['vscode'], plugins });
-  const shared = new Set();
+  const shared = [];
   for (const file of Object.keys(result.metafile.inputs)) {
     // (JSON is data without identity: a chunk that imports it bundles what it reads.)
     if (file.includes(':') || file.endsWith(entry) || file.endsWith('src/sharedModules.ts') || file.endsWith('.json')) continue;
-    shared.add(sharedKey(path.resolve(file)));
+    shared.push(sharedKey(path.resolve(file)));
   }
-  return shared;
+  return shared.sort();
 }
 
 // (--watch: computed once at start; restart the watch after adding a module to the activation path.)
-const [shared, cliShared] = await Promise.all([mainModules('src/extension.ts', [octokitChunk, featuresChunk]), mainModules('src/cli.ts', [octokitChunk, cliCommandChunks])]);
+const [shared, cliShared] = await Promise.all([
+  mainModules('src/extension.ts', [octokitChunk, featuresChunk]).then((keys) => registryOf('extension', keys)),
+  mainModules('src/cli.ts', [octokitChunk, cliCommandChunks]).then((keys) => registryOf('cli', keys)),
+]);
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk, registerShared(shared)] },
