@@ -55,7 +55,7 @@ const sharedKey = (file) => path.relative(process.cwd(), file).split(path.sep).j
  * A main bundle's registry of its modules for its chunks: `globalThis.__sdlcShared[name][id]`, the ids
  * being the modules' places in `keys` (cwd-relative paths, sorted), so the bundle holds no path.
  */
-const registryOf = (name, keys) => ({ name, keys, ids: new Map(keys.map((key, id) => [key, id])) });
+const registryOf = (name, keys) => ({ name, keys, ids: new Map(keys.map((key, id) => [key, id])), used: new Set() });
 
 /**
  * Main bundle: src/sharedModules.ts becomes the registration of its modules, a getter each: a module
@@ -68,14 +68,16 @@ const registerShared = (registry) => ({
   name: 'register-shared',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/]sharedModules\.ts$/ }, () => {
-      const loaders = registry.keys.map((key) => `  () => require(${JSON.stringify(path.resolve(key))}),`);
+      // Only the modules its chunks import (they are built first), except in watch mode, where a chunk
+      // rebuilt alone may import another: every export of a registered module stays in the bundle.
+      const registered = registry.keys.flatMap((key, id) => (watch || registry.used.has(key) ? [`  [${id}, () => require(${JSON.stringify(path.resolve(key))})],`] : []));
       const contents = `const shared = ((globalThis.__sdlcShared ??= {})[${JSON.stringify(registry.name)}] ??= {});
-const modules = [\n${loaders.join('\n')}\n];
+const modules = [\n${registered.join('\n')}\n];
 export function shareModules() {
-  modules.forEach((load, id) => {
-    if (id in shared) return;
+  for (const [id, load] of modules) {
+    if (id in shared) continue;
     Object.defineProperty(shared, id, { enumerable: true, configurable: true, get() { const m = load(); Object.defineProperty(shared, id, { enumerable: true, value: m }); return m; } });
-  });
+  }
 }
 `;
       return { contents, loader: 'js', resolveDir: process.cwd() };
@@ -92,7 +94,9 @@ const useShared = (registry) => ({
       const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { useShared: true } });
       if (resolved.errors.length || resolved.external || !resolved.path) return undefined;
       const key = sharedKey(resolved.path);
-      return registry.ids.has(key) ? { path: key, namespace: 'sdlc-shared' } : undefined;
+      if (!registry.ids.has(key)) return undefined;
+      registry.used.add(key);
+      return { path: key, namespace: 'sdlc-shared' };
     });
     build.onLoad({ filter: /.*/, namespace: 'sdlc-shared' }, (args) => ({
       contents: `const m = globalThis.__sdlcShared?.[${JSON.stringify(registry.name)}]?.[${registry.ids.get(args.path)}];\nif (!m) throw new Error(${JSON.stringify(`chunk: ${args.path} is not registered by the main bundle (${registry.name})`)});\nmodule.exports = m;\n`,
@@ -138,14 +142,18 @@ const [shared, cliShared] = await Promise.all([
   mainModules('src/cli.ts', [octokitChunk, cliCommandChunks]).then((keys) => registryOf('cli', keys)),
 ]);
 
+// The chunks that take modules from a main bundle (useShared): built before the main bundles, whose
+// registration lists the modules they import (registerShared).
+const cliChunks = { ...common, entryPoints: Object.fromEntries(CLI_COMMANDS.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), outdir, plugins: [octokitChunk, useShared(cliShared)] };
+const featuresChunkBuild = { ...common, entryPoints: { features: 'src/featuresBundle.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, useShared(shared)] };
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, featuresChunk, registerShared(shared)] },
   { ...common, entryPoints: { 'cli-main': 'src/cli.ts' }, outdir, plugins: [octokitChunk, cliCommandChunks, registerShared(cliShared)] },
   // The executable: the code cache's loader, then `require('./cli-main.js')` at run time.
   { ...common, entryPoints: { cli: 'src/cliEntry.ts' }, outdir, banner: { js: '#!/usr/bin/env node' }, external: ['./cli-main.js'] },
-  { ...common, entryPoints: Object.fromEntries(CLI_COMMANDS.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), outdir, plugins: [octokitChunk, useShared(cliShared)] },
+  cliChunks,
   { ...common, entryPoints: { octokit: 'src/core/github/octokitBundle.ts' }, outdir },
-  { ...common, entryPoints: { features: 'src/featuresBundle.ts' }, outdir, external: ['vscode'], plugins: [octokitChunk, useShared(shared)] },
+  featuresChunkBuild,
   // Extension tests run inside VS Code; mocha and the test support stay plain requires.
   ...(production ? [] : [{ ...common, entryPoints: { index: 'test/extension/index.ts' }, outdir: 'out/test/extension', external: ['vscode', 'mocha', 'playwright-core', '@octokit/openapi', 'openapi-backend', 'ajv', 'ajv-formats'], plugins: [octokitChunk] }]),
 ];
@@ -154,7 +162,8 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('[esbuild] watching…');
 } else {
-  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  const chunkResults = new Map(await Promise.all([cliChunks, featuresChunkBuild].map(async (b) => [b, await esbuild.build(b)])));
+  const results = await Promise.all(builds.map((b) => chunkResults.get(b) ?? esbuild.build(b)));
   // No module in both the main bundle and the features chunk (a second SdlcError class, a second git queue…).
   const inputsOf = (r, name) => Object.entries(r.metafile.outputs).find(([k]) => path.basename(k) === name)?.[1].inputs ?? {};
   const twice = Object.keys(inputsOf(results[5], 'features.js')).filter((f) => !f.includes(':') && f in inputsOf(results[0], 'extension.js'));
