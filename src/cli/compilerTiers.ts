@@ -1,7 +1,7 @@
 /**
  * V8's optimizing compiler (TurboFan) held back while a command does short work. A `sdlc repo` whose
  * ahead/behind counts are all kept from an earlier run does one pass over each of its inputs (10,000
- * refs, as many configuration entries, the JSON), ~150 ms in all: TurboFan still compiles ~20 of its
+ * refs, as many configuration entries, the JSON), ~150 ms in all: TurboFan still compiles ~19 of its
  * functions on a second thread, which costs that run ~130 ms of CPU, ~3,000 page faults and 30–60 ms of
  * wall time on the bench machine (two cores, the git processes on the other), and the optimized code
  * hardly runs before the process exits. Work that loops over many thousands of commits (counting a
