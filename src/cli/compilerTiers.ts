@@ -19,9 +19,13 @@ import { setFlagsFromString } from 'node:v8';
  */
 const KNOWN_V8_MAJORS = [11, 12, 13];
 
+/** Flags by which whoever started node chose the compilers (node's arguments: NODE_OPTIONS takes none of them). */
+const CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:opt|turbofan|jitless|max-opt)\b/;
+
 /** Holds TurboFan back; the function returned (safe to call more than once) turns it back on. */
 export function holdOptimizingCompiler(v8Version = process.versions.v8): () => void {
   if (!KNOWN_V8_MAJORS.includes(Number(v8Version.split('.')[0]))) return () => undefined;
+  if (CHOSEN_BY_USER.test(process.execArgv.join(' '))) return () => undefined; // left as they are
   setFlagsFromString('--no-turbofan');
   let held = true;
   return () => {

@@ -53,6 +53,19 @@ describe("V8's optimizing compiler held back by a short command (compilerTiers)"
     assert.deepEqual([r.stderr, JSON.parse(r.stdout)], ['', { optimized: true }]);
   });
 
+  it('leaves the compilers as node was started with them (--no-turbofan stays)', () => {
+    const script = `
+      const { holdOptimizingCompiler } = require(${JSON.stringify(path.join(dir, 'tiers.js'))});
+      function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+      holdOptimizingCompiler()();
+      for (let k = 0; k < 20000; k++) hot(200);
+      process.stdout.write(JSON.stringify({ optimized: (%GetOptimizationStatus(hot) & 16) !== 0 }));`;
+    for (const flag of ['--no-turbofan', '--no-opt']) {
+      const r = spawnSync(process.execPath, ['--allow-natives-syntax', flag, '-e', script], { encoding: 'utf8' });
+      assert.deepEqual([r.stderr, JSON.parse(r.stdout)], ['', { optimized: false }], flag);
+    }
+  });
+
   it('a command that held it and turned it back on leaves a code cache the next run takes', () => {
     bundle(path.join(projectRoot, 'src', 'cliEntry.ts'), path.join(dir, 'cli.js'), ['./cli-main.js']);
     writeFileSync(
