@@ -23,46 +23,40 @@ describe("V8's optimizing compiler held back by a short command (compilerTiers)"
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a hot function is not optimized while held, and is once turned back on', () => {
-    // (%GetOptimizationStatus: bit 4 is "optimized". The loops run until it is, or far longer than V8 needs.)
+  /**
+   * Runs `body` in a node process started with `flags`, with `holdOptimizingCompiler`, `hot` and
+   * `fresh` (two functions worth optimizing) and `spin(f)` (calls f until V8 has optimized it, or far
+   * longer than V8 needs; %GetOptimizationStatus bit 4 is "optimized") in scope; its JSON answer.
+   */
+  const inNode = (body: string, flags: string[] = []): unknown => {
     const script = `
       const { holdOptimizingCompiler } = require(${JSON.stringify(path.join(dir, 'tiers.js'))});
       const optimized = (f) => (%GetOptimizationStatus(f) & 16) !== 0;
       const spin = (f) => { for (let k = 0; k < 20000 && !optimized(f); k++) f(200); return optimized(f); };
-      function held(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
-      function resumed(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 5; return s; }
-      const resume = holdOptimizingCompiler();
-      const whileHeld = spin(held);
+      function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+      function fresh(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 5; return s; }
+      process.stdout.write(JSON.stringify((() => { ${body} })()));`;
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', ...flags, '-e', script], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+    return JSON.parse(r.stdout);
+  };
+
+  it('a hot function is not optimized while held, and is once turned back on', () => {
+    const body = `const resume = holdOptimizingCompiler();
+      const whileHeld = spin(hot);
       resume();
       resume(); // (twice: no harm)
-      process.stdout.write(JSON.stringify({ whileHeld, afterwards: spin(resumed) }));`;
-    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
-    assert.equal(r.stderr, '');
-    assert.deepEqual(JSON.parse(r.stdout), { whileHeld: false, afterwards: true });
+      return { whileHeld, afterwards: spin(fresh) };`;
+    assert.deepEqual(inNode(body), { whileHeld: false, afterwards: true });
   });
 
   it('changes nothing on a V8 whose flags it does not know (an unknown flag would be printed to stdout)', () => {
-    const script = `
-      const { holdOptimizingCompiler } = require(${JSON.stringify(path.join(dir, 'tiers.js'))});
-      function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
-      const resume = holdOptimizingCompiler('99.1.0');
-      for (let k = 0; k < 20000 && !(%GetOptimizationStatus(hot) & 16); k++) hot(200);
-      resume();
-      process.stdout.write(JSON.stringify({ optimized: (%GetOptimizationStatus(hot) & 16) !== 0 }));`;
-    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
-    assert.deepEqual([r.stderr, JSON.parse(r.stdout)], ['', { optimized: true }]);
+    assert.deepEqual(inNode(`const resume = holdOptimizingCompiler('99.1.0'); const whileHeld = spin(hot); resume(); return { whileHeld };`), { whileHeld: true });
   });
 
   it('leaves the compilers as node was started with them (--no-turbofan stays)', () => {
-    const script = `
-      const { holdOptimizingCompiler } = require(${JSON.stringify(path.join(dir, 'tiers.js'))});
-      function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
-      holdOptimizingCompiler()();
-      for (let k = 0; k < 20000; k++) hot(200);
-      process.stdout.write(JSON.stringify({ optimized: (%GetOptimizationStatus(hot) & 16) !== 0 }));`;
     for (const flag of ['--no-turbofan', '--no-opt']) {
-      const r = spawnSync(process.execPath, ['--allow-natives-syntax', flag, '-e', script], { encoding: 'utf8' });
-      assert.deepEqual([r.stderr, JSON.parse(r.stdout)], ['', { optimized: false }], flag);
+      assert.deepEqual(inNode(`holdOptimizingCompiler()(); return { afterwards: spin(hot) };`, [flag]), { afterwards: false }, flag);
     }
   });
 
