@@ -491,10 +491,10 @@ export async function planRepository(git: Pick<Git, 'run' | 'root'> & Partial<Pi
     const tags = await tagsP;
     const formats = new Map<Unit, { format: TagFormat; last: LastRelease | null }>();
     // Without a configured format, a package's tags follow the convention its existing tags do.
-    if (tagFormat === undefined) {
-      const defaulted = units.filter((u) => u.tagTemplate === MONOREPO_TAG_FORMAT);
-      const conventions = defaulted.length ? monorepoTagFormats(defaulted.map((u) => u.name), await tagNamesP) : null;
-      for (const u of defaulted) u.tagTemplate = conventions!.get(u.name)!;
+    const defaulted = tagFormat === undefined ? units.filter((u) => u.tagTemplate === MONOREPO_TAG_FORMAT) : [];
+    if (defaulted.length) {
+      const conventions = monorepoTagFormats(defaulted.map((u) => u.name), await tagNamesP);
+      for (const u of defaulted) u.tagTemplate = conventions.get(u.name)!;
     }
     for (const u of units) {
       try {
