@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   });
   const tree = new RepositoriesTree(store);
   const treeView = vscode.window.createTreeView(ViewIds.repositories, { treeDataProvider: tree, showCollapseAll: true });
+  const summary = tree.showSummary(treeView);
   const audit = new AuditService(auth, scoped(log, 'Audit'));
   // The other views' first loads wait for the Repositories view's first screen (see firstScreen.ts).
   const firstScreen = afterFirstScreen(tree.firstDrawn, treeView);
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
     store,
     tree,
     treeView,
+    summary,
     versionsTree,
     testRunsTree,
     vscode.window.createTreeView(ViewIds.versions, { treeDataProvider: versionsTree, showCollapseAll: true }),

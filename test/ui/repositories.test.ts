@@ -13,7 +13,7 @@ import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer
 import { cleanupTempDirs, cloneRepo, commit, git, headSha, makeRepo, makeTempDir } from '../support/repos';
 import * as tree from '../support/uiTree';
 import type { TreeRow } from '../support/uiTree';
-import { openWorkbench, reopenWorkbench, type Workbench } from './driver';
+import { openWorkbench, reopenWorkbench, runCommand, type Workbench } from './driver';
 
 const TOKEN = 'ghp_uiTestTokenThatMustNeverBeShown0123456789';
 const VIEWPORT = { width: 1280, height: 900 };
@@ -44,6 +44,18 @@ async function assertNotTruncated(page: Page, labels: string[]): Promise<void> {
   const container = rowLocator(page, row).locator('.monaco-icon-label-container').first();
   const { scroll, client } = await container.evaluate((el: { scrollWidth: number; clientWidth: number }) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
   assert.ok(scroll <= client, `${labels.join(' › ')} is cut off (${scroll} px of text in ${client} px): "${row.label}"`);
+}
+
+/** Waits until the Repositories view's description, next to its title, reads `expected` ('' = none). */
+async function waitForHeaderDescription(page: Page, expected: string, what: string): Promise<void> {
+  const description = repositoriesPane(page).locator('.pane-header .description').first();
+  let seen = '';
+  for (const deadline = Date.now() + 15000; ; ) {
+    seen = await description.innerText({ timeout: 1000 }).then((t) => t.trim(), () => '');
+    if (seen === expected) return;
+    if (Date.now() > deadline) assert.fail(`${what}: the view's description is "${seen}", expected "${expected}"`);
+    await page.waitForTimeout(100); // polling interval of a condition with a deadline
+  }
 }
 
 /** Opens the SDLC container with a readable side bar and the container's other views folded. */
@@ -241,17 +253,47 @@ describe('Repositories view (screenshots)', function () {
       await showView(wb);
     });
 
-    it('offers to sign in where pull requests would be (repositories-signed-out.png)', async () => {
+    it("shows the only repository's sections at the top level and its branch by the title; offers to sign in where pull requests would be (repositories-signed-out.png)", async () => {
       const page = wb!.page;
-      await waitForRow(page, ['webapp', 'Pull Requests'], (r) => r.description === 'signed out' && r.expanded === 'true');
-      const row = await waitForRow(page, ['webapp', 'Pull Requests', 'Sign in to GitHub to see pull requests and CI status']);
+      await waitForRow(page, ['Pull Requests'], (r) => r.description === 'signed out' && r.expanded === 'true');
+      const row = await waitForRow(page, ['Pull Requests', 'Sign in to GitHub to see pull requests and CI status']);
       assert.equal(row.icon, 'codicon-account');
-      await waitForRow(page, ['webapp'], (r) => r.description.startsWith('main'));
-      await assertOnScreen(page, ['webapp', 'Pull Requests', 'Sign in to GitHub']);
-      await assertNotTruncated(page, ['webapp', 'Pull Requests', 'Sign in to GitHub']);
+      const rows = await tree.treeRows(page, VIEW);
+      assert.deepEqual(rows.filter((r) => r.level === 1).map((r) => r.label), ['Working Tree', 'Branches', 'Tags', 'Remotes', 'Commits', 'Pull Requests'], 'no row for the repository itself');
+      await waitForHeaderDescription(page, 'webapp · main', "the repository's name and branch by the view's title");
+      // The repository's own actions (its row's context menu otherwise) are in the view's "More Actions".
+      const header = repositoriesPane(page).locator('.pane-header');
+      await header.hover();
+      await header.locator('.codicon-toolbar-more').first().click();
+      const menu = page.locator('.monaco-menu-container .action-label');
+      await menu.first().waitFor();
+      const entries = (await menu.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      await page.keyboard.press('Escape');
+      for (const title of ['Pull', 'Push', 'Checkout…', 'Create Branch…', 'Create Tag…']) assert.ok(entries.includes(title), `"${title}" in the view's menu: ${JSON.stringify(entries)}`);
+      await assertOnScreen(page, ['Pull Requests', 'Sign in to GitHub']);
+      await assertNotTruncated(page, ['Pull Requests', 'Sign in to GitHub']);
       await tree.closeToasts(page);
       await tree.blurViews(page);
       await wb!.screenshot('repositories-signed-out');
+    });
+
+    it('shows a row for the repository when "Always Show Repository" is ticked in the Settings editor', async () => {
+      const page = wb!.page;
+      const toggle = async () => {
+        await runCommand(page, 'Preferences: Open User Settings');
+        const editor = page.locator('.settings-editor');
+        await editor.waitFor();
+        await editor.locator('.settings-header .monaco-editor textarea').first().fill('sdlc.repositories.alwaysShowRepository');
+        await editor.locator('.setting-item-bool', { hasText: 'Always Show Repository' }).locator('.setting-value-checkbox').first().click();
+        await runCommand(page, 'View: Close Editor');
+      };
+      await toggle();
+      await waitForRow(page, ['webapp'], (r) => r.description.startsWith('main') && r.expanded === 'true' && r.level === 1);
+      await waitForRow(page, ['webapp', 'Pull Requests'], (r) => r.description === 'signed out');
+      await waitForHeaderDescription(page, '', 'the summary is on the row, not by the title');
+      await toggle();
+      await waitForRow(page, ['Pull Requests'], (r) => r.level === 1);
+      await waitForHeaderDescription(page, 'webapp · main', 'the summary by the title again');
     });
 
     it('explains a folder without a git repository, with actions (repositories-no-repository.png)', async () => {

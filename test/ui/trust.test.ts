@@ -48,7 +48,9 @@ describe('Workspace Trust UI', function () {
 
     // (a) Readable: the Repositories view shows the repository and its branch; Test Runs its suites.
     await openSdlcContainer(page);
-    await waitForTreeRow(page, /untrusted-app/, { timeout: 60000 });
+    // (The folder is one repository: its sections are the view's top level, its name and branch by the title.)
+    await page.locator('.part.sidebar .pane-header', { hasText: 'Repositories' }).locator('.description', { hasText: /untrusted-app · main/ }).waitFor({ timeout: 60000 });
+    await waitForTreeRow(page, /Branches\s*1(?!\d)/, { timeout: 60000 });
     await waitForTreeRow(page, /unit\s*unit · not run yet/, { timeout: 60000 });
 
     // (b) The actions say why they are disabled …

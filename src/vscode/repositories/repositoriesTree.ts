@@ -9,6 +9,7 @@ import type { ChangeGroup, RepoNode } from './repositoryNodes';
 import type { RepositoryStore } from './repositoryStore';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+const ALWAYS_SHOW_REPOSITORY = 'sdlc.repositories.alwaysShowRepository';
 
 const GROUP_LABELS: Record<ChangeGroup, string> = { staged: 'Staged', unstaged: 'Changed', untracked: 'Untracked', conflicted: 'Conflicts' };
 const GROUP_ICONS: Record<ChangeGroup, string> = { staged: 'diff-added', unstaged: 'diff-modified', untracked: 'question', conflicted: 'warning' };
@@ -17,11 +18,12 @@ const GROUP_ICONS: Record<ChangeGroup, string> = { staged: 'diff-added', unstage
 export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   private readonly changed = new vscode.EventEmitter<RepoNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   private drawn!: () => void;
   /**
    * Settles when VS Code first asks for a repository's children once its snapshot (or its error) is
-   * there, or for the roots when there is no repository to list: the view's first screen is drawn.
+   * there (for the roots, when they are the flat repository's), or for the roots when there is no
+   * repository to list: the view's first screen is drawn.
    */
   readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
 
@@ -34,13 +36,39 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
       () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.error),
       () => this.changed.fire(undefined),
     );
-    this.subscription = store.onDidChange(() => this.quiet.changed());
+    this.subscriptions = [
+      store.onDidChange(() => this.quiet.changed()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(ALWAYS_SHOW_REPOSITORY) && this.changed.fire(undefined)),
+    ];
   }
 
   dispose(): void {
     this.quiet.dispose();
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+  }
+
+  /**
+   * The repository whose sections are the view's top level: the workspace's only one, as VS Code's
+   * Source Control view shows a single repository (unless `sdlc.repositories.alwaysShowRepository`).
+   * Its summary is then the view's description (see showSummary). One level less to read, and the
+   * view's first screen needs one round trip with VS Code instead of two.
+   */
+  flatRepository(): RepositoryModel | undefined {
+    const repos = this.store.repositories;
+    if (this.store.state !== 'ready' || repos.length !== 1) return undefined;
+    return vscode.workspace.getConfiguration().get<boolean>(ALWAYS_SHOW_REPOSITORY, false) ? undefined : repos[0];
+  }
+
+  /** Keeps the view's description on the flat repository's summary (name, HEAD, ahead/behind, changes), or empty. */
+  showSummary(view: vscode.TreeView<RepoNode>): vscode.Disposable {
+    const update = () => {
+      const repo = this.flatRepository();
+      const description = repo ? [repo.name, repositoryDescription(repo)].filter(Boolean).join(' · ') : undefined;
+      if (view.description !== description) view.description = description;
+    };
+    update();
+    return this.onDidChangeTreeData(update);
   }
 
   getChildren(node?: RepoNode): RepoNode[] {
@@ -98,8 +126,12 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
     switch (this.store.state) {
       case 'loading':
         return [{ kind: 'message', id: 'loading', label: 'Looking for repositories…', icon: 'loading~spin' }];
-      case 'ready':
-        return this.store.repositories.map((repo) => ({ kind: 'repository', repo }));
+      case 'ready': {
+        const flat = this.flatRepository();
+        if (!flat) return this.store.repositories.map((repo) => ({ kind: 'repository', repo }));
+        if (flat.snapshot || flat.error) this.drawn();
+        return this.repositoryChildren(flat);
+      }
       default:
         return []; // noFolder / noRepositories / gitMissing: viewsWelcome content with buttons
     }

@@ -50,6 +50,8 @@ export class RepositoryStore implements vscode.Disposable {
   /** GitHub's rate limit as of the last response, shown in the Pull Requests tooltip. */
   rateLimit: RateLimitInfo | null = null;
   repositories: RepositoryModel[] = [];
+  /** Whether the list is one repository (the context key sdlc.repositories.single). */
+  private single = false;
   private readonly log: Logger;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; next?: Promise<void> }>();
@@ -187,6 +189,9 @@ export class RepositoryStore implements vscode.Disposable {
     this.state = state;
     this.repositories = repositories;
     void vscode.commands.executeCommand('setContext', 'sdlc.repositories.state', state);
+    // (The view shows a single repository's sections at its top level: its actions move to the view's title.)
+    const single = state === 'ready' && repositories.length === 1;
+    if (single !== this.single) void vscode.commands.executeCommand('setContext', 'sdlc.repositories.single', (this.single = single));
     this.changed.fire(undefined);
   }
 

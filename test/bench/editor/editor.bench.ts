@@ -72,8 +72,9 @@ async function pollViews() {
     'the Repositories view to show the repository with its branches',
     async () => {
       const view = (await vscode.commands.executeCommand('sdlc.repositories._inspect')) as { state: string; items: Item[] };
-      const repo = view.items[0];
-      const branches = repo?.children?.find((c) => c.label.startsWith('Branches'));
+      // (A workspace of one repository shows its sections at the top level.)
+      const sections = view.items.some((i) => i.label.startsWith('Branches')) ? view.items : view.items[0]?.children;
+      const branches = sections?.find((c) => c.label.startsWith('Branches'));
       return view.state === 'ready' && branches?.children?.length ? { at: performance.now(), branches: branches.children.length } : undefined;
     },
     300000,
