@@ -40,6 +40,8 @@ interface EditorNumbers {
   render?: { repositories: { firstRow?: Drawn; populated?: Drawn }; versions: { firstRow?: Drawn; plan?: Drawn } };
   /** Git processes and repository turns until the first screen (ms since activation). */
   firstScreenTrace?: Array<{ what: string; asked: number; started: number; ended: number; failed?: boolean }>;
+  /** [start, length] ms since activation of each stretch in which the extension host's event loop did not turn (≥ 12 ms) */
+  eventLoopBlocked?: Array<[number, number]>;
 }
 
 /** Activation → when the page drew it (see test/harness/run-extension-bench.mjs). */
@@ -88,9 +90,13 @@ export const editorBench: BenchModule = {
           throw new Error(`the editor bench failed: ${stderr.split('\n').slice(-15).join('\n')}`);
         }
         const r = JSON.parse(readFileSync(out, 'utf8')) as EditorNumbers;
-        const { firstScreenTrace, render, ...numbers } = r;
+        const { firstScreenTrace, render, eventLoopBlocked, ...numbers } = r;
         ctx.log(`  code-server run ${i + 1}${poll ? ' (the views polled)' : ''}: ${JSON.stringify(numbers)}`);
         ctx.log(`  in the page (ms since activation): Repositories first row ${fmtMs((render?.repositories.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, populated ${fmtMs(drawnMs(r, 'repositories'))} ${JSON.stringify(render?.repositories.populated?.rows)}; Versions first row ${fmtMs((render?.versions.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, plan ${fmtMs(drawnMs(r, 'versions'))} ${JSON.stringify(render?.versions.plan?.rows)}`);
+        if (eventLoopBlocked) {
+          const untilDrawn = eventLoopBlocked.filter(([at]) => at < drawnMs(r, 'repositories'));
+          ctx.log(`  the extension host's event loop held (≥ 12 ms) until the populated render: ${untilDrawn.reduce((sum, [, ms]) => sum + ms, 0)} ms in ${untilDrawn.length} stretches: ${untilDrawn.map(([at, ms]) => `${at}+${ms}`).join(' ')}`);
+        }
         if (firstScreenTrace) {
           ctx.log(`  git work until ${poll ? 'the model showed the branches' : 'the page showed both views'} (ms since activation; git = a process, turn = the repository's queue):`);
           for (const line of formatTrace(firstScreenTrace)) ctx.log(line);

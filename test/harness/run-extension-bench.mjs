@@ -71,7 +71,8 @@ function RENDER_WATCH() {
   ];
   const check = () => {
     for (const pane of document.querySelectorAll('.part.sidebar .pane')) {
-      const header = pane.querySelector('.pane-header')?.textContent ?? '';
+      // (The title alone: a view's description follows it in the header, e.g. "Repositories" "repo-50k · main".)
+      const header = pane.querySelector('.pane-header .title')?.textContent ?? '';
       const view = views.find((v) => new RegExp(`^\\s*${v.name}\\b`, 'i').test(header));
       if (!view || view.into[view.full]) continue;
       const rows = [...pane.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').trim());

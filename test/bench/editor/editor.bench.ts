@@ -18,6 +18,7 @@
 // The numbers go to the JSON file SDLC_BENCH_OUT (read by test/bench/editor.ts), with the breakdown of
 // the first screen: every git process and repository turn of the extension until then (asked for,
 // started, ended; ms since activation), recorded through the `__sdlcGitTrace` hook of src/core/git/trace.ts.
+// The stretches in which the extension host's event loop did not turn are recorded too (a late timer).
 // SDLC_EDITOR_BENCH_PROFILE=<file> writes a CPU profile of the extension host over the same span.
 import * as assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,26 @@ interface Item {
   label: string;
   description?: string;
   children?: Item[];
+}
+
+/**
+ * The stretches in which this extension host's event loop did not turn (a 1 ms timer that fired
+ * more than 12 ms late), from now until the returned function is called: while one lasts, no
+ * message from VS Code (a view asking for its items) is handled. [start, length] in ms.
+ */
+function watchEventLoop(): () => Array<[number, number]> {
+  const blocked: Array<[number, number]> = [];
+  let last = performance.now();
+  let timer = setTimeout(function tick() {
+    const now = performance.now();
+    if (now - last > 12) blocked.push([last, now - last]);
+    last = now;
+    timer = setTimeout(tick, 1);
+  }, 1);
+  return () => {
+    clearTimeout(timer);
+    return blocked;
+  };
 }
 
 /** Polls `check` (a short interval, so the time seen is at most one interval late) until it answers. */
@@ -111,6 +132,7 @@ describe('editor bench (issue 11 §4)', function () {
     (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace = trace;
     const stopProfile = startProfile(process.env.SDLC_EDITOR_BENCH_PROFILE);
     const heapBefore = process.memoryUsage().heapUsed;
+    const stopWatching = watchEventLoop();
     const t0 = performance.now();
     // Opening the view activates the extension (onView) the way a user's click does.
     await vscode.commands.executeCommand('workbench.view.extension.sdlc');
@@ -124,6 +146,7 @@ describe('editor bench (issue 11 §4)', function () {
     const polled = process.env.SDLC_EDITOR_BENCH_POLL === '1' ? await pollViews() : undefined;
     await signal('rendered', 'the page to show the repository populated and the first plan');
     const heapAfter = process.memoryUsage().heapUsed;
+    const blocked = stopWatching();
     await stopProfile();
     delete (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace;
     // Git work until then, relative to activation.
@@ -150,6 +173,8 @@ describe('editor bench (issue 11 §4)', function () {
         },
       }),
       firstScreenTrace,
+      // the extension host's event loop held ≥ 12 ms, relative to activation: [start, length] ms
+      eventLoopBlocked: blocked.filter(([at]) => at >= startedAt - 50).map(([at, ms]) => [Math.round(at - startedAt), Math.round(ms)]),
     };
     console.log(`editor bench: ${JSON.stringify(result)}`);
     if (process.env.SDLC_BENCH_OUT) writeFileSync(process.env.SDLC_BENCH_OUT, JSON.stringify(result));
