@@ -127,7 +127,7 @@ export const editorBench: BenchModule = {
       return e ? (end ? e.ended : e.started) : Number.NaN;
     };
     const snapshotIn = m((r) => at(r, (w) => w.startsWith('turn: snapshot('), true));
-    const askedWithSnapshot = m((r) => at(r, (w) => w.startsWith("view: a repository's nodes (snapshot in)"), false));
+    const askedWithSnapshot = m((r) => at(r, (w) => /^view: (a repository's nodes|the only repository's nodes, as the roots) \(snapshot in\)/.test(w), false));
     const activate = m((r) => r.activateMs);
     const render = m((r) => drawnMs(r, 'repositories'));
     const floor = median(parallel);

@@ -73,7 +73,10 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
 
   getChildren(node?: RepoNode): RepoNode[] {
     // (For the editor bench's breakdown: when VS Code asks for the view and for a repository's nodes.)
-    if (!node || node.kind === 'repository') traceMark(node ? `view: a repository's nodes (${node.repo.snapshot ? 'snapshot in' : 'no snapshot yet'})` : `view: the repositories (${this.store.state})`);
+    if (!node || node.kind === 'repository') {
+      const repo = node?.repo ?? this.flatRepository();
+      traceMark(repo ? `view: ${node ? "a repository's nodes" : "the only repository's nodes, as the roots"} (${repo.snapshot ? 'snapshot in' : 'no snapshot yet'})` : `view: the repositories (${this.store.state})`);
+    }
     if (!node) {
       if (this.store.state !== 'loading' && this.store.state !== 'ready') this.drawn();
       return this.roots();
