@@ -72,15 +72,9 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   }
 
   getChildren(node?: RepoNode): RepoNode[] {
+    if (!node) return this.roots();
     // (For the editor bench's breakdown: when VS Code asks for the view and for a repository's nodes.)
-    if (!node || node.kind === 'repository') {
-      const repo = node?.repo ?? this.flatRepository();
-      traceMark(repo ? `view: ${node ? "a repository's nodes" : "the only repository's nodes, as the roots"} (${repo.snapshot ? 'snapshot in' : 'no snapshot yet'})` : `view: the repositories (${this.store.state})`);
-    }
-    if (!node) {
-      if (this.store.state !== 'loading' && this.store.state !== 'ready') this.drawn();
-      return this.roots();
-    }
+    if (node.kind === 'repository') traceMark(`view: a repository's nodes (${snapshotState(node.repo)})`);
     const repo = node.kind === 'message' ? undefined : node.repo;
     if (!repo) return [];
     const s = repo.snapshot;
@@ -126,16 +120,17 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   }
 
   private roots(): RepoNode[] {
+    const flat = this.flatRepository();
+    traceMark(flat ? `view: the only repository's nodes, as the roots (${snapshotState(flat)})` : `view: the repositories (${this.store.state})`);
     switch (this.store.state) {
       case 'loading':
         return [{ kind: 'message', id: 'loading', label: 'Looking for repositories…', icon: 'loading~spin' }];
-      case 'ready': {
-        const flat = this.flatRepository();
+      case 'ready':
         if (!flat) return this.store.repositories.map((repo) => ({ kind: 'repository', repo }));
         if (flat.snapshot || flat.error) this.drawn();
         return this.repositoryChildren(flat);
-      }
       default:
+        this.drawn();
         return []; // noFolder / noRepositories / gitMissing: viewsWelcome content with buttons
     }
   }
@@ -338,6 +333,11 @@ function group(id: string, label: string, icon: string, contextValue: string, si
   item.iconPath = new vscode.ThemeIcon(icon);
   item.contextValue = contextValue;
   return item;
+}
+
+/** For the bench's trace marks: whether VS Code asked with the repository's snapshot there. */
+function snapshotState(repo: RepositoryModel): string {
+  return repo.snapshot ? 'snapshot in' : 'no snapshot yet';
 }
 
 function message(repo: RepositoryModel, id: string, label: string, icon: string, command?: vscode.Command, tooltip?: string, contextValue?: string): RepoNode {
