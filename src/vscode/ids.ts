@@ -98,6 +98,8 @@ export const CI_LOG_SCHEME = 'sdlc-ci-log';
 export const ContextKeys = {
   /** 'loading' | 'noFolder' | 'noRepositories' | 'gitMissing' | 'ready' */
   repositoriesState: 'sdlc.repositories.state',
+  /** true when the Repositories view lists one repository (its sections at the top level, its actions in the view's menu) */
+  repositoriesSingle: 'sdlc.repositories.single',
   signedIn: 'sdlc.github.signedIn',
   /** 'loading' | 'noRepositories' | 'noPackages' | 'ready' */
   versionsState: 'sdlc.versions.state',

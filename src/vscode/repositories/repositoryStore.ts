@@ -8,6 +8,7 @@ import { SdlcError, errorMessage } from '../../core/errors';
 import { GitError } from '../../core/git/gitError';
 import { scoped, type Logger } from '../../core/log';
 import type { GitHubAuth } from '../auth';
+import { ContextKeys } from '../ids';
 import { RepositoryModel, type ErrorInfo } from './repositoryModel';
 
 export type RepositoriesState = 'loading' | 'noFolder' | 'noRepositories' | 'gitMissing' | 'ready';
@@ -50,8 +51,6 @@ export class RepositoryStore implements vscode.Disposable {
   /** GitHub's rate limit as of the last response, shown in the Pull Requests tooltip. */
   rateLimit: RateLimitInfo | null = null;
   repositories: RepositoryModel[] = [];
-  /** Whether the list is one repository (the context key sdlc.repositories.single). */
-  private single = false;
   private readonly log: Logger;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly perRepo = new Map<string, { watchers: vscode.Disposable[]; timer?: NodeJS.Timeout; running?: Promise<void>; next?: Promise<void> }>();
@@ -188,10 +187,9 @@ export class RepositoryStore implements vscode.Disposable {
     if (state === this.state && repositories.length === this.repositories.length && repositories.every((r, i) => r === this.repositories[i])) return;
     this.state = state;
     this.repositories = repositories;
-    void vscode.commands.executeCommand('setContext', 'sdlc.repositories.state', state);
+    void vscode.commands.executeCommand('setContext', ContextKeys.repositoriesState, state);
     // (The view shows a single repository's sections at its top level: its actions move to the view's title.)
-    const single = state === 'ready' && repositories.length === 1;
-    if (single !== this.single) void vscode.commands.executeCommand('setContext', 'sdlc.repositories.single', (this.single = single));
+    void vscode.commands.executeCommand('setContext', ContextKeys.repositoriesSingle, state === 'ready' && repositories.length === 1);
     this.changed.fire(undefined);
   }
 
