@@ -322,6 +322,15 @@ class SimpleGitRepository implements Git {
       const knownGitDir = this.gitDirNow(discovered);
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
       const remotesRead = this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
+      // HEAD's first log page, for the Commits node: the first screen waits for it too.
+      if (mode === 'current') {
+        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
+          (r) => parseLog(r.stdout),
+          () => null, // an empty repository, …: log() reads (and reports) on its own
+        );
+        this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
+        this.firstPage.page.catch(() => undefined);
+      }
       const refFiles = this.refFiles(knownGitDir);
       const forEachRef = () => this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
 
@@ -333,16 +342,6 @@ class SimpleGitRepository implements Git {
       const revParseRead = discovered
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'], { bulk: true });
-      // HEAD's first log page, for the Commits node, is started after the reads the view waits for (each
-      // start holds this thread until the child has exec'd: 15–25 ms in the extension host).
-      if (mode === 'current') {
-        const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
-          (r) => parseLog(r.stdout),
-          () => null, // an empty repository, …: log() reads (and reports) on its own
-        );
-        this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
-        this.firstPage.page.catch(() => undefined);
-      }
       // The cached tags are read and parsed once the git processes have been started, while they run
       // (setImmediate: after the turn that starts them).
       const tagCacheRead = tagCache && usable ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
