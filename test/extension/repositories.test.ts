@@ -9,12 +9,6 @@ import { startFakeGitHub, assertNoViolations, type FakeGitHub } from '../support
 import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
 import { cloneRepo, commit, git, headSha, makeRepo } from '../support/repos';
 import { activate, find, inspect, labels, run, waitFor, waitForItem } from './helpers';
-import { silentLogger } from '../../src/core/log';
-import { createGit } from '../../src/core/git/simpleGitAdapter';
-import type { GitHubAuth } from '../../src/vscode/auth';
-import { RepositoriesTree } from '../../src/vscode/repositories/repositoriesTree';
-import type { RepoNode } from '../../src/vscode/repositories/repositoryNodes';
-import { RepositoryStore } from '../../src/vscode/repositories/repositoryStore';
 
 const TOKEN = 'ghp_testTokenThatMustNeverBeLogged0123456789';
 
@@ -80,29 +74,6 @@ describe('Repositories view', function () {
     await vscode.workspace.getConfiguration('sdlc.github').update('apiUrl', undefined, vscode.ConfigurationTarget.Global);
     await remote?.close();
     await github?.close();
-  });
-
-  it("answers VS Code's first request for the roots with the repositories once one is read, not with a loading row", async () => {
-    // A store and tree of their own (the extension's have answered long ago), asked before any scan.
-    const auth = { onDidChange: new vscode.EventEmitter<void>().event } as unknown as GitHubAuth;
-    const store = new RepositoryStore({ log: silentLogger, auth, createGit: (root, discovered) => createGit(root, { discovered }) });
-    store.holdGitHubUntil(new Promise(() => undefined));
-    const tree = new RepositoriesTree(store, 60_000); // (a slow machine's first snapshot still comes first)
-    try {
-      assert.equal(store.state, 'loading');
-      const first = tree.getChildren();
-      assert.ok(first instanceof Promise, 'the first answer waits');
-      void store.rescan();
-      const roots: RepoNode[] = await first;
-      assert.ok(roots.length >= 4, JSON.stringify(roots.map((n) => n.kind)));
-      assert.ok(roots.every((n) => n.kind === 'repository'), `no loading row: ${roots.map((n) => n.kind).join(', ')}`);
-      assert.ok(store.repositories.some((r) => r.snapshot), 'a repository had been read');
-      // Later requests are answered at once.
-      assert.ok(Array.isArray(tree.getChildren()));
-    } finally {
-      tree.dispose();
-      store.dispose();
-    }
   });
 
   it('lists every repository of the workspace, nested ones included', async () => {

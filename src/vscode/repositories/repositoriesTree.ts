@@ -10,13 +10,11 @@ import type { RepositoryStore } from './repositoryStore';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 const ALWAYS_SHOW_REPOSITORY = 'sdlc.repositories.alwaysShowRepository';
-/** How long VS Code's first request for the roots waits for content before the loading rows are drawn (see firstRoots). */
-const FIRST_ANSWER_WAIT_MS = 1000;
 
 const GROUP_LABELS: Record<ChangeGroup, string> = { staged: 'Staged', unstaged: 'Changed', untracked: 'Untracked', conflicted: 'Conflicts' };
 const GROUP_ICONS: Record<ChangeGroup, string> = { staged: 'diff-added', unstaged: 'diff-modified', untracked: 'question', conflicted: 'warning' };
 
-/** Maps the store's model to tree items. Its own state: the answer to VS Code's first request, and one setting read. */
+/** Maps the store's model to tree items. Its own state: one setting, read when needed. */
 export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   private readonly changed = new vscode.EventEmitter<RepoNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -30,20 +28,14 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
 
   private readonly quiet: QuietLoading;
-  /** The answer to VS Code's first request for the roots (see firstRoots); later requests are answered at once. */
-  private firstAnswer: Promise<RepoNode[]> | undefined;
   /** `sdlc.repositories.alwaysShowRepository`, read when first needed and again after it changes. */
   private alwaysShowRepository: boolean | undefined;
 
-  /** `firstAnswerWaitMs`: how long the first request for the roots waits for content (see firstRoots). */
-  constructor(
-    private readonly store: RepositoryStore,
-    private readonly firstAnswerWaitMs = FIRST_ANSWER_WAIT_MS,
-  ) {
+  constructor(private readonly store: RepositoryStore) {
     // Whole-tree refresh: repository nodes are rebuilt objects, ids keep expansion state. Before the
     // first content, changes of spinners alone are held back a little (see QuietLoading).
     this.quiet = new QuietLoading(
-      () => this.hasContent(),
+      () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.error),
       () => this.changed.fire(undefined),
     );
     this.subscriptions = [
@@ -87,13 +79,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
     return this.onDidChangeTreeData(update);
   }
 
-  getChildren(node?: RepoNode): RepoNode[] | Promise<RepoNode[]> {
-    if (!node) return this.firstAnswer ? this.roots() : (this.firstAnswer = this.firstRoots());
-    return this.childrenOf(node);
-  }
-
-  /** A node's children (what getChildren answers for it, always at once). */
-  childrenOf(node: RepoNode): RepoNode[] {
+  getChildren(node?: RepoNode): RepoNode[] {
+    if (!node) return this.roots();
     // (For the editor bench's breakdown: when VS Code asks for the view and for a repository's nodes.)
     if (node.kind === 'repository') traceMark(`view: a repository's nodes (${snapshotState(node.repo)})`);
     const repo = node.kind === 'message' ? undefined : node.repo;
@@ -138,35 +125,6 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
       default:
         return [];
     }
-  }
-
-  /** Whether the view has more to show than loading rows: a repository's snapshot or error, or a state without repositories. */
-  private hasContent(): boolean {
-    const state = this.store.state;
-    return (state !== 'loading' && state !== 'ready') || this.store.repositories.some((r) => r.snapshot || r.error);
-  }
-
-  /**
-   * VS Code's first request for the roots, when it comes before the first snapshot (the extension
-   * host's thread is free while git reads): answered once there is content, or after
-   * firstAnswerWaitMs (1 s) with the loading rows. VS Code shows its progress bar on the view meanwhile.
-   * Answering the loading rows at once drew them, and the snapshot then needed a change and another
-   * request (VS Code passes a view's changes on at most every 200 ms) before the view was populated.
-   */
-  private async firstRoots(): Promise<RepoNode[]> {
-    if (!this.hasContent()) {
-      traceMark('view: the roots, asked before there is content (the answer waits)');
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          subscription.dispose();
-          resolve();
-        };
-        const timer = setTimeout(done, this.firstAnswerWaitMs);
-        const subscription = this.store.onDidChange(() => this.hasContent() && done());
-      });
-    }
-    return this.roots();
   }
 
   private roots(): RepoNode[] {
