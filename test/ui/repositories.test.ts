@@ -296,6 +296,26 @@ describe('Repositories view (screenshots)', function () {
       await waitForHeaderDescription(page, 'webapp · main', 'the summary by the title again');
     });
 
+    it("shows the only repository's read failure first at the top level, with git's reason, and recovers (repositories-read-error.png)", async () => {
+      const page = wb!.page;
+      const index = path.join(workspace, 'webapp', '.git', 'index');
+      const intact = await fs.readFile(index);
+      // A damaged index: git status fails, so the repository cannot be read (the watcher on the index refreshes).
+      await fs.writeFile(index, Buffer.concat([Buffer.from('DAMAGED!'), intact.subarray(8)]));
+      const error = await waitForRow(page, ['git'], (r) => r.level === 1 && r.icon === 'codicon-error');
+      assert.match(error.label, /^git status failed \(exit code 128\): index file corrupt \(bad signature 0x[0-9a-f]+\)\.$/, "git's reason, not only its first error line");
+      const top = (await tree.treeRows(page, VIEW)).filter((r) => r.level === 1).map((r) => r.label);
+      assert.deepEqual(top, [error.label, 'Working Tree', 'Branches', 'Tags', 'Remotes', 'Commits', 'Pull Requests'], 'the error first, the last read below it, no row for the repository');
+      await tree.closeToasts(page);
+      await tree.blurViews(page);
+      await wb!.screenshot('repositories-read-error');
+      // Mended outside the editor; the row's click (Retry) reads again.
+      await fs.writeFile(index, intact);
+      await rowLocator(page, error).click();
+      await tree.waitForTree(page, VIEW, 'the sections without the error row', (rows) => rows.filter((r) => r.level === 1)[0]?.label === 'Working Tree', 30000);
+      await waitForHeaderDescription(page, 'webapp · main', 'the summary by the title again');
+    });
+
     it('explains a folder without a git repository, with actions (repositories-no-repository.png)', async () => {
       const page = wb!.page;
       await reopenWorkbench(wb!, plainFolder);

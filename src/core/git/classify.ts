@@ -22,15 +22,23 @@ export function redactArgs(args: readonly string[]): string[] {
   return args.map((a) => (/[:@]/.test(a) ? stripCredentials(redactGitText(a)) : a));
 }
 
-const FIRST_ERROR_LINE = /^(?:fatal|error): (.*)$/m;
+const FATAL_LINE = /^fatal: (.*)$/m;
+const ERROR_LINE = /^error: (.*)$/m;
 
 function quoted(stderr: string, re: RegExp): string | undefined {
   return re.exec(stderr)?.[1];
 }
 
-function firstErrorLine(stderr: string): string {
-  const m = FIRST_ERROR_LINE.exec(stderr);
-  if (m) return m[1].trim();
+/**
+ * What git said went wrong: the reason it stopped (`fatal:`) with the first `error:` line as its
+ * detail (`index file corrupt (bad signature 0x414d4144)`: the error line alone named no file), else
+ * the one of them there is, else the first line.
+ */
+function gitReason(stderr: string): string {
+  const fatal = FATAL_LINE.exec(stderr)?.[1].trim();
+  const error = ERROR_LINE.exec(stderr)?.[1].trim();
+  if (fatal && error && error !== fatal) return `${fatal} (${error})`;
+  if (fatal || error) return (fatal ?? error) as string;
   const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
   return line ?? '';
 }
@@ -141,7 +149,7 @@ export function classifyGitFailure(args: readonly string[], exitCode: number | n
   }
   if (/Could not resolve host|Could not resolve hostname|Connection refused|Couldn't connect to server|Failed to connect to|timed out|Network is unreachable|No route to host|Connection reset|remote end hung up unexpectedly|early EOF|SSL certificate problem|unable to access '/i.test(err)) {
     const host = quoted(err, /Could not resolve host(?:name)?:? '?([^'\s:]+)/) ?? quoted(err, /Failed to connect to (\S+)/);
-    return make('Network', `Git could not reach the remote${host ? ` (${host})` : ''}: ${firstErrorLine(err)}. Check the network connection and the remote URL, then try again.`);
+    return make('Network', `Git could not reach the remote${host ? ` (${host})` : ''}: ${gitReason(err)}. Check the network connection and the remote URL, then try again.`);
   }
   if (/couldn't find remote ref (\S+)/i.test(err)) {
     const ref = quoted(err, /couldn't find remote ref (\S+)/i);
@@ -188,8 +196,8 @@ export function classifyGitFailure(args: readonly string[], exitCode: number | n
     return make('Unknown', 'Git does not know who you are. Set user.name and user.email ("git config user.name …", "git config user.email …") and try again.');
   }
 
-  // git's whole stderr is in the error (and in the log); the message keeps its first error line.
-  const detail = firstErrorLine(err);
+  // git's whole stderr is in the error (and in the log); the message keeps its reason.
+  const detail = gitReason(err);
   return make(
     'Unknown',
     `git ${command} failed${exitCode !== null && exitCode !== undefined ? ` (exit code ${exitCode})` : ''}${detail ? `: ${detail}` : ''}.`,

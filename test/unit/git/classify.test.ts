@@ -53,6 +53,13 @@ const SAMPLES: Array<[GitErrorCode, string[], number, string]> = [
 ];
 
 describe('classifyGitFailure', () => {
+  it("keeps git's reason (fatal) with its first error line as the detail, e.g. a damaged index", () => {
+    const e = classifyGitFailure(['status'], 128, 'error: bad signature 0x414d4144\nfatal: index file corrupt\n');
+    assert.equal(e.message, 'git status failed (exit code 128): index file corrupt (bad signature 0x414d4144).');
+    assert.match(classifyGitFailure(['status'], 128, 'fatal: not a tree object\n').message, /: not a tree object\.$/);
+    assert.match(classifyGitFailure(['branch'], 1, 'error: some detail\n').message, /: some detail\.$/);
+  });
+
   for (const [code, args, exitCode, stderr] of SAMPLES) {
     it(`${code} ← ${stderr.split('\n').find((l) => l.trim()) ?? ''}`, () => {
       const e = classifyGitFailure(args, exitCode, stderr);
