@@ -61,11 +61,11 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
    * view's first screen needs one round trip with VS Code instead of two.
    */
   flatRepository(): RepositoryModel | undefined {
-    const repos = this.store.repositories;
-    if (this.store.state !== 'ready' || repos.length !== 1) return undefined;
+    const only = this.store.onlyRepository;
+    if (!only) return undefined;
     // (Kept until it changes: VS Code builds a configuration object per read: 8 ms of the first screen's answer under the profiler.)
     this.alwaysShowRepository ??= vscode.workspace.getConfiguration().get<boolean>(ALWAYS_SHOW_REPOSITORY, false);
-    return this.alwaysShowRepository ? undefined : repos[0];
+    return this.alwaysShowRepository ? undefined : only;
   }
 
   /** Keeps the view's description on the flat repository's summary (name, HEAD, ahead/behind, changes), or empty. */

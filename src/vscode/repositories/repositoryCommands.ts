@@ -47,7 +47,7 @@ export function repositoryCommands(store: RepositoryStore, audit: AuditService):
       if (!repo) throw new SdlcError('NotARepository', `${args.repository} is not one of the workspace's repositories.`, { usage: true });
       return { repo, args };
     }
-    if (store.repositories.length === 1) return { repo: store.repositories[0], args };
+    if (store.onlyRepository) return { repo: store.onlyRepository, args };
     if (store.repositories.length === 0) throw new SdlcError('NoRepository', 'There is no git repository in this workspace.');
     const pick = await vscode.window.showQuickPick(
       store.repositories.map((repo) => ({ label: repo.name, description: repo.snapshot?.head.branch ?? '', repo })),

@@ -189,8 +189,13 @@ export class RepositoryStore implements vscode.Disposable {
     this.repositories = repositories;
     void vscode.commands.executeCommand('setContext', ContextKeys.repositoriesState, state);
     // (The view shows a single repository's sections at its top level: its actions move to the view's title.)
-    void vscode.commands.executeCommand('setContext', ContextKeys.repositoriesSingle, state === 'ready' && repositories.length === 1);
+    void vscode.commands.executeCommand('setContext', ContextKeys.repositoriesSingle, this.onlyRepository !== undefined);
     this.changed.fire(undefined);
+  }
+
+  /** The workspace's only repository, when it has exactly one (the state is then 'ready'). */
+  get onlyRepository(): RepositoryModel | undefined {
+    return this.repositories.length === 1 ? this.repositories[0] : undefined;
   }
 
   find(root: string): RepositoryModel | undefined {

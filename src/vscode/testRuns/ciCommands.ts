@@ -65,7 +65,7 @@ export function ciCommands(store: CiStore, audit: AuditService, storageUri: () =
     const root = node && 'root' in node ? node.root : (groupRoot ?? args.repository);
     const repos = store.repositories;
     if (repos.state === 'loading') await repos.rescan();
-    const model = root ? repos.find(root) : repos.repositories.length === 1 ? repos.repositories[0] : undefined;
+    const model = root ? repos.find(root) : repos.onlyRepository;
     if (!model) throw new SdlcError('NotARepository', root ? `${root} is not one of the workspace's repositories.` : 'Which repository? Pass { repository }.', { usage: true });
     if (!model.snapshot) await repos.refresh(model);
     if (!model.githubRemote()) throw new SdlcError('NoGitHubRemote', `${model.name} has no GitHub remote.`);
