@@ -38,7 +38,8 @@ function gitReason(stderr: string): string {
   const fatal = FATAL_LINE.exec(stderr)?.[1].trim();
   const error = ERROR_LINE.exec(stderr)?.[1].trim();
   if (fatal && error && error !== fatal) return `${fatal} (${error})`;
-  if (fatal || error) return (fatal ?? error) as string;
+  const reason = fatal || error;
+  if (reason) return reason;
   const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
   return line ?? '';
 }
