@@ -58,7 +58,7 @@ describe('classifyGitFailure', () => {
     assert.equal(e.message, 'git status failed (exit code 128): index file corrupt (bad signature 0x414d4144).');
     assert.match(classifyGitFailure(['status'], 128, 'fatal: not a tree object\n').message, /: not a tree object\.$/);
     assert.match(classifyGitFailure(['branch'], 1, 'error: some detail\n').message, /: some detail\.$/);
-    assert.match(classifyGitFailure(['status'], 128, 'error: the detail\nfatal: \n').message, /: the detail\.$/, 'an empty fatal line does not hide the error line');
+    assert.match(classifyGitFailure(['status'], 128, 'error: the detail\nfatal: \nhint: more\n').message, /: the detail\.$/, 'an empty fatal line does not hide the error line');
   });
 
   for (const [code, args, exitCode, stderr] of SAMPLES) {
