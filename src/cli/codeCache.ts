@@ -8,18 +8,19 @@
  * when the process ends (so it holds every function the command compiled, not only the top level),
  * and it is written whole or not at all (a temporary file renamed over it).
  *
- * Each cache file starts with a line naming what it was made from (the bundle's SHA-1, node's version
- * and architecture); anything else there, or a cache V8 rejects, is made again at the end of the run.
+ * Each cache file starts with a line naming what it was made from (the bundle's CRC-32 and length,
+ * node's version and architecture: a CRC needs no node:crypto, whose load cost a `sdlc repo` ~3–5 ms;
+ * it tells a rebuilt bundle from the old one, which is all the key is for); anything else there, or a cache V8 rejects, is made again at the end of the run.
  * Where the folder cannot be written (an install owned by another user) nothing is cached and nothing
  * is reported: the cache only saves time. A cache file or folder that others may write, or that
  * belongs to someone other than this user or the bundles' owner, is not read (and is replaced where it
  * can be). `SDLC_CODE_CACHE=0` turns it off.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /** The folder, beside the bundles, that holds their caches. */
 export const CODE_CACHE_DIR = '.v8-cache';
@@ -46,7 +47,7 @@ export function installCodeCache(dir: string, main: unknown): void {
     if (path.dirname(filename) !== dir || !filename.endsWith('.js')) return compile.call(this, content, filename);
     const source = content.startsWith('#!') ? content.replace(/^#!.*/, '') : content;
     const cacheFile = path.join(dir, CODE_CACHE_DIR, `${path.basename(filename)}.bin`);
-    const key = `${createHash('sha1').update(source).digest('hex')} ${process.version} ${process.arch}\n`;
+    const key = `${crc32(source).toString(16)} ${source.length} ${process.version} ${process.arch}\n`;
     const cachedData = readCache(cacheFile, key, dir);
     const script = new vm.Script(internals.wrap(source), { filename, ...(cachedData ? { cachedData } : {}) });
     if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(cacheFile, key, script));

@@ -34,3 +34,21 @@ export function holdOptimizingCompiler(v8Version = process.versions.v8): () => v
     setFlagsFromString('--turbofan');
   };
 }
+
+/** Flags by which whoever started node chose how the young generation is collected. */
+const SCAVENGE_CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:parallel-scavenge|single-threaded-gc|single-threaded)\b/;
+
+/**
+ * Scavenges (V8's collections of the young generation) on the main thread alone, for the whole
+ * process. A `sdlc repo` on 5,000 branches keeps nearly everything it allocates (the refs, the
+ * configuration, the document), so each of its ~7 scavenges copies most of what it finds; in parallel
+ * they also wait for helper threads that the git processes hold off the second of two cores. On the
+ * bench machine its scavenges took 42 ms in all with helpers and 29 ms without, the process ~5 ms
+ * less (30 interleaved pairs). Set before the code cache is checked (cliEntry) and never turned back:
+ * the cache records V8's flags, and is written under the same ones when the process ends.
+ */
+export function scavengeOnMainThread(v8Version = process.versions.v8): void {
+  if (!KNOWN_V8_MAJORS.includes(Number(v8Version.split('.')[0]))) return;
+  if (SCAVENGE_CHOSEN_BY_USER.test(process.execArgv.join(' '))) return; // left as it is
+  setFlagsFromString('--no-parallel-scavenge');
+}

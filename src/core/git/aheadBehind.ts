@@ -10,8 +10,7 @@
  * dominator tree, and where that cannot apply (merge-heavy histories) long walks go to reachability
  * bitmaps (ReachBitmaps).
  */
-
-import { createHash } from 'node:crypto';
+import { sha256 } from '../sha256';
 
 export interface CommitGraph {
   /** sha → index */
@@ -1203,10 +1202,7 @@ export function unpackCounter(bytes: Uint8Array): { graph: CommitGraph; counter:
 
 /** SHA-256 of an image without its digest (the header, then everything after the digest). */
 function digest(image: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(image.subarray(0, 8 * PACK_HEADER))
-    .update(image.subarray(HEAD_BYTES))
-    .digest();
+  return sha256(image.subarray(0, 8 * PACK_HEADER), image.subarray(HEAD_BYTES));
 }
 
 /**

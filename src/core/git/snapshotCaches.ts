@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TagInfo } from './git';
+import { sha256 } from '../sha256';
 import { AheadBehindCounter, packCounter, parseCommitGraph, unpackCounter, type CommitGraph } from './aheadBehind';
 
 /**
@@ -345,11 +345,14 @@ export interface CachedTags {
 
 /** The cached tags when they are the tags of this key (parseBranchRefs' tagKey), else null. */
 export function cachedTagsFor(cached: CachedTags | null, key: string): TagInfo[] | null {
-  return cached && cached.keyDigest === tagKeyDigest(key) ? cached.tags : null;
+  if (!cached) return null;
+  // No tags: the cache's are current when it holds none (nothing to hash, and no node:crypto to load).
+  if (key === '') return cached.tags.length === 0 ? cached.tags : null;
+  return cached.keyDigest === tagKeyDigest(key) ? cached.tags : null;
 }
 
 function tagKeyDigest(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256(key).toString('hex');
 }
 
 /**
