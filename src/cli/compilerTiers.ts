@@ -52,3 +52,24 @@ export function scavengeOnMainThread(v8Version = process.versions.v8): void {
   if (SCAVENGE_CHOSEN_BY_USER.test(process.execArgv.join(' '))) return; // left as it is
   setFlagsFromString('--no-parallel-scavenge');
 }
+
+/**
+ * Holds V8's young generation at its first size (1 MB semi-spaces) while a command does short work:
+ * on the bench machine a page of fresh memory costs ~10 µs to touch, and a `sdlc repo` on 5,000
+ * branches grew the young generation to 4 MB semi-spaces (~1,000 pages more) for data it keeps anyway.
+ * Held, it runs more, smaller scavenges and ~6 ms faster (40 interleaved pairs); a bump or changelog
+ * over 10,000 commits allocates more short-lived objects and is slower held, so only `repo` holds it.
+ * Like TurboFan, the flag is part of what a code cache is checked against: it is set after the
+ * cache was checked and put back before the command returns. Only on V8 11 (node 20), the version
+ * this was measured with.
+ */
+export function holdYoungGeneration(v8Version = process.versions.v8): () => void {
+  if (Number(v8Version.split('.')[0]) !== 11 || /(?:^|\s)--(?:semi-space-growth-factor|min-semi-space-size|max-semi-space-size)\b/.test(process.execArgv.join(' '))) return () => undefined;
+  setFlagsFromString('--semi-space-growth-factor=1');
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    setFlagsFromString('--semi-space-growth-factor=2');
+  };
+}

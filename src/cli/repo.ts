@@ -2,12 +2,13 @@
 import type * as Semver from 'semver';
 import type { RepoSnapshot } from '../core/git/git';
 import type { CommandOutput } from './args';
-import { holdOptimizingCompiler } from './compilerTiers';
+import { holdOptimizingCompiler, holdYoungGeneration } from './compilerTiers';
 import type { CliContext } from './context';
 
 export async function repoCommand(context: CliContext): Promise<CommandOutput> {
   // One pass over the refs, unless a branch's counts must be counted (see compilerTiers).
   const resumeOptimizing = holdOptimizingCompiler();
+  const resumeGrowth = holdYoungGeneration();
   let snapshot: RepoSnapshot;
   try {
     snapshot = await context.readRepository(
@@ -16,6 +17,7 @@ export async function repoCommand(context: CliContext): Promise<CommandOutput> {
     );
   } finally {
     resumeOptimizing();
+    resumeGrowth();
   }
   // The summary only when it is printed (without --json): it sorts every tag's version.
   return {

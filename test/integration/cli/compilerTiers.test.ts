@@ -75,15 +75,37 @@ describe("V8's optimizing compiler held back by a short command (compilerTiers)"
     if (os.availableParallelism() > 1) assert.ok(helperTimes('void 0').some((t) => t > 0), 'helpers take part by default');
   });
 
+  it("holds the young generation at its first size while held (node 20's V8), and lets it grow once put back", () => {
+    /** The new space's size (KB) after keeping ~20 MB of small objects, in a node process that runs `before` first. */
+    const grownTo = (before: string, after = '') => {
+      const script = `const { holdYoungGeneration } = require(${JSON.stringify(path.join(dir, 'tiers.js'))}); const v8 = require('node:v8');
+        const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size >> 10;
+        const keep = []; const fill = () => { for (let i = 0; i < 2e5; i++) keep.push({ a: i, b: 'x' + i }); };
+        ${before}; fill(); const held = size(); ${after}; fill(); process.stdout.write(JSON.stringify({ held, after: size() }));`;
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      assert.equal(r.stderr, '');
+      return JSON.parse(r.stdout) as { held: number; after: number };
+    };
+    const first = grownTo('void 0').held; // (not held: it grows)
+    if (process.versions.v8.startsWith('11.')) {
+      const held = grownTo('const resume = holdYoungGeneration()', 'resume(); resume()');
+      assert.ok(held.held < first, `held ${held.held} KB, not held ${first} KB`);
+      assert.ok(held.after > held.held, `after it was put back: ${held.after} KB`);
+    }
+    assert.equal(grownTo(`holdYoungGeneration('12.4.1')`).held, first, 'another V8: nothing set');
+  });
+
   it('a command that held it and turned it back on leaves a code cache the next run takes', () => {
     bundle(path.join(projectRoot, 'src', 'cliEntry.ts'), path.join(dir, 'cli.js'), ['./cli-main.js']);
     writeFileSync(
       path.join(dir, 'cli-main.js'),
       `'use strict';
       exports.runCli = () => {
-        const resume = require('./tiers.js').holdOptimizingCompiler();
+        const tiers = require('./tiers.js');
+        const [resume, resumeGrowth] = [tiers.holdOptimizingCompiler(), tiers.holdYoungGeneration()];
         process.stdout.write('ran');
         resume();
+        resumeGrowth();
       };\n`,
     );
     const run = () => {
