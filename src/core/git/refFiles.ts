@@ -37,6 +37,22 @@ export interface RefFiles {
  * loose files into a packed-refs read after them, never out of both.
  */
 export function readRefFiles(gitDir: string): RefFiles | null {
+  const sources = readRefSources(gitDir);
+  return sources && parseRefSources(sources);
+}
+
+/** What readRefFiles reads before it parses: the loose refs' contents by name, then packed-refs' bytes (empty without the file). */
+export interface RefSources {
+  loose: Map<string, string>;
+  packed: Buffer;
+}
+
+/**
+ * readRefFiles' reads (null when git must read the refs): the snapshot reads them before it starts
+ * its git processes, checks the packed bytes for replace refs (cachesUsable) and parses them
+ * (parseRefSources) while the processes run, so the file is read once.
+ */
+export function readRefSources(gitDir: string): RefSources | null {
   try {
     if (!lstatSync(gitDir).isDirectory()) return null;
     for (const other of ['commondir', 'reftable']) if (statSync(path.join(gitDir, other), { throwIfNoEntry: false })) return null;
@@ -47,11 +63,16 @@ export function readRefFiles(gitDir: string): RefFiles | null {
     const loose = new Map<string, string>(); // ref → file content
     for (const top of ['heads', 'remotes', 'tags']) if (!walkLoose(path.join(gitDir, 'refs', top), `refs/${top}`, loose)) return null;
     const packedFile = path.join(gitDir, 'packed-refs');
-    const packed = parsePacked(statSync(packedFile, { throwIfNoEntry: false }) ? readFileSync(packedFile, 'latin1') : '');
-    return packed && mergeLoose(packed, loose);
+    return { loose, packed: statSync(packedFile, { throwIfNoEntry: false }) ? readFileSync(packedFile) : Buffer.alloc(0) };
   } catch {
     return null; // unreadable: git says what is wrong
   }
+}
+
+/** The refs of readRefSources' reads, or null when git must read them. */
+export function parseRefSources(sources: RefSources): RefFiles | null {
+  const packed = parsePacked(sources.packed.toString('latin1'));
+  return packed && mergeLoose(packed, sources.loose);
 }
 
 /**

@@ -10,7 +10,7 @@ import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import { localRepositoryFacts, type RepositoryFacts } from './discovery';
 import { bulkRead } from './bulkRead';
-import { branchRefsFromFiles, parseUpstreamConfig, readRefFiles, tagRowsOf, type RefFiles } from './refFiles';
+import { branchRefsFromFiles, parseRefSources, parseUpstreamConfig, readRefFiles, readRefSources, tagRowsOf, type RefFiles } from './refFiles';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
@@ -306,20 +306,22 @@ class SimpleGitRepository implements Git {
       // and tag names come in one for-each-ref; tags are sorted here (parseTags), not by git. The
       // caches' files are read first (on libuv's threads, meanwhile), then the git reads start, the
       // longest first.
-      const usable = cachesUsable(this.root);
+      // When the git dir is known (gitDirNow), the refs come from its files (see refFiles): read first
+      // (packed-refs is checked for replace refs from these bytes too), parsed once the git processes run.
+      const discovered = this.discovered;
+      this.discovered = undefined;
+      const knownGitDir = this.gitDirNow(discovered);
+      const refSources = knownGitDir ? readRefSources(knownGitDir) : null;
+      const usable = cachesUsable(this.root, refSources && knownGitDir === path.join(this.root, '.git') ? refSources.packed : undefined);
       // With every pair's count kept by an earlier snapshot (readCountsMemo) the graph is opened only
       // when a pair is new; else at once.
       const memo = mode === 'all' && usable ? readCountsMemo(this.root) : null;
       if (mode === 'all' && !memo) beforeCounting();
       const opening = mode === 'all' && !memo ? openGraphCache(this.root, usable) : null;
-      const discovered = this.discovered;
-      this.discovered = undefined;
       const tagCache = tagCacheOf(this.root);
-      // When the git dir is known (gitDirNow), the refs come from its files (see refFiles) and the
-      // branches' upstreams from the configuration, read with the remotes': the status and that read
-      // start first, then the files are read meanwhile. Else (or when the files or the configuration
-      // hold something only git knows) git lists the refs.
-      const knownGitDir = this.gitDirNow(discovered);
+      // With the refs' files, the branches' upstreams come from the configuration, read with the
+      // remotes': the status and that read start first, then the files are parsed meanwhile. Else (or
+      // when the files or the configuration hold something only git knows) git lists the refs.
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
       const remotesRead = this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
       // HEAD's first log page, for the Commits node: the first screen waits for it too.
@@ -331,7 +333,7 @@ class SimpleGitRepository implements Git {
         this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
         this.firstPage.page.catch(() => undefined);
       }
-      const refFiles = this.refFiles(knownGitDir);
+      const refFiles = refSources && parseRefSources(refSources);
       const forEachRef = () => this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
 
       // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see

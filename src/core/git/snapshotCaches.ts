@@ -52,8 +52,9 @@ const GRAPH_CACHE_MAX_BYTES = 256 * 1024 * 1024;
  * Whether a snapshot may use and write its caches (the graph's and the tag objects'): not where
  * objects can show other parents or contents under the same id (replace refs, grafts) nor in a
  * shallow repository, and only where `<root>/.git` is a folder. Asked once per snapshot.
+ * `packedRefs`: `<root>/.git/packed-refs` when the caller has read it already (readRefSources).
  */
-export function cachesUsable(root: string): boolean {
+export function cachesUsable(root: string, packedRefs?: Buffer): boolean {
   // Asked synchronously (~2 ms, most of it reading the packed-refs of 15,000 refs): asynchronous
   // checks, each step waiting for a turn of a busy extension host, answered 60–70 ms after the
   // snapshot's git reads had ended.
@@ -71,8 +72,9 @@ export function cachesUsable(root: string): boolean {
     !existsSync(at('info', 'grafts')) &&
     !process.env.GIT_REPLACE_REF_BASE &&
     readOr(() => readdirSync(at('refs', 'replace')), []).length === 0 &&
-    // (Searched as bytes: decoding a packed-refs of 15,000 refs took ~25 ms of this thread.)
-    !readOr(() => readFileSync(at('packed-refs')), Buffer.alloc(0)).includes(' refs/replace/')
+    // (Searched as bytes: decoding a packed-refs of 15,000 refs took ~25 ms of this thread. `packedRefs`:
+    // the file as the snapshot's ref reader read it, so it is not read twice.)
+    !(packedRefs ?? readOr(() => readFileSync(at('packed-refs')), Buffer.alloc(0))).includes(' refs/replace/')
   );
 }
 

@@ -144,11 +144,11 @@ export class BranchRefsCollector {
   private readonly remote: RemoteBranchInfo[] = [];
   private readonly refSha = new Map<string, string>();
   private readonly names = { heads: new Set<string>(), remotes: new Set<string>(), tags: new Set<string>() };
-  /** `<remote>/`, longest first: a remote-tracking branch belongs to the longest remote name it starts with. */
-  private readonly prefixes: string[];
+  /** The remote names, longest first (a remote-tracking branch belongs to the longest one it starts with, then a `/`). */
+  private readonly remotes: string[];
 
   constructor(remoteNames: readonly string[]) {
-    this.prefixes = [...remoteNames].sort((a, b) => b.length - a.length).map((r) => `${r}/`);
+    this.remotes = [...remoteNames].sort((a, b) => b.length - a.length);
   }
 
   /** `ref` is `refs/heads/<name>`. */
@@ -162,9 +162,14 @@ export class BranchRefsCollector {
   remoteBranch(ref: string, name: string, sha: string | null): void {
     this.names.remotes.add(name);
     if (sha === null) return;
-    const prefix = this.prefixes.find((p) => name.startsWith(p));
-    this.remote.push({ name, remote: prefix ? prefix.slice(0, -1) : name.split('/')[0], sha });
+    this.remote.push({ name, remote: this.remoteOf(name), sha });
     this.refSha.set(ref, sha);
+  }
+
+  /** The remote a remote-tracking branch belongs to (one string per remote, not one per branch: 5,000 branches were 5,000 copies of "origin"). */
+  private remoteOf(name: string): string {
+    for (const r of this.remotes) if (name.length > r.length && name.charCodeAt(r.length) === 0x2f /* / */ && name.startsWith(r)) return r;
+    return name.split('/')[0];
   }
 
   /** `refs/tags/<name>`. */
