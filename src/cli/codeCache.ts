@@ -9,8 +9,9 @@
  * and it is written whole or not at all (a temporary file renamed over it).
  *
  * Each cache file starts with a line naming what it was made from (the bundle's CRC-32 and length,
- * node's version and architecture: a CRC needs no node:crypto, whose load cost a `sdlc repo` ~3–5 ms;
- * it tells a rebuilt bundle from the old one, which is all the key is for); anything else there, or a cache V8 rejects, is made again at the end of the run.
+ * node's version and architecture); anything else there, or a cache V8 rejects, is made again at the
+ * end of the run. (A CRC tells a rebuilt bundle from the old one, which is all the key is for, and
+ * needs no node:crypto, whose load cost a `sdlc repo` ~3–5 ms.)
  * Where the folder cannot be written (an install owned by another user) nothing is cached and nothing
  * is reported: the cache only saves time. A cache file or folder that others may write, or that
  * belongs to someone other than this user or the bundles' owner, is not read (and is replaced where it

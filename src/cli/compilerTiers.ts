@@ -43,9 +43,10 @@ const SCAVENGE_CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:parallel-scavenge|single-t
  * process. A `sdlc repo` on 5,000 branches keeps nearly everything it allocates (the refs, the
  * configuration, the document), so each of its ~7 scavenges copies most of what it finds; in parallel
  * they also wait for helper threads that the git processes hold off the second of two cores. On the
- * bench machine its scavenges took 42 ms in all with helpers and 29 ms without, the process ~5 ms
- * less (30 interleaved pairs). Set before the code cache is checked (cliEntry) and never turned back:
- * the cache records V8's flags, and is written under the same ones when the process ends.
+ * bench machine its scavenges took 42 ms in all with helpers and 29 ms without, the process 4–5 ms
+ * less (30 interleaved pairs). Set first (cliEntry) and never turned back, so every code cache is
+ * checked and written under one set of flags (this flag is not among those a cache records, measured
+ * on node 20, but a later V8 may count it).
  */
 export function scavengeOnMainThread(v8Version = process.versions.v8): void {
   if (!KNOWN_V8_MAJORS.includes(Number(v8Version.split('.')[0]))) return;
@@ -57,7 +58,7 @@ export function scavengeOnMainThread(v8Version = process.versions.v8): void {
  * Holds V8's young generation at its first size (1 MB semi-spaces) while a command does short work:
  * on the bench machine a page of fresh memory costs ~10 µs to touch, and a `sdlc repo` on 5,000
  * branches grew the young generation to 4 MB semi-spaces (~1,000 pages more) for data it keeps anyway.
- * Held, it runs more, smaller scavenges and ~6 ms faster (40 interleaved pairs); a bump or changelog
+ * Held, it runs more, smaller scavenges and was 16 ms faster (40 interleaved pairs); a bump or changelog
  * over 10,000 commits allocates more short-lived objects and is slower held, so only `repo` holds it.
  * Like TurboFan, the flag is part of what a code cache is checked against: it is set after the
  * cache was checked and put back before the command returns. Only on V8 11 (node 20), the version
