@@ -26,12 +26,17 @@ const CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:opt|turbofan|jitless|max-opt)\b/;
 export function holdOptimizingCompiler(v8Version = process.versions.v8): () => void {
   if (!KNOWN_V8_MAJORS.includes(Number(v8Version.split('.')[0]))) return () => undefined;
   if (CHOSEN_BY_USER.test(process.execArgv.join(' '))) return () => undefined; // left as they are
-  setFlagsFromString('--no-turbofan');
+  return setUntil('--no-turbofan', '--turbofan');
+}
+
+/** Sets `flag` now; the function returned (safe to call more than once) sets `back`. */
+function setUntil(flag: string, back: string): () => void {
+  setFlagsFromString(flag);
   let held = true;
   return () => {
     if (!held) return;
     held = false;
-    setFlagsFromString('--turbofan');
+    setFlagsFromString(back);
   };
 }
 
@@ -66,11 +71,5 @@ export function scavengeOnMainThread(v8Version = process.versions.v8): void {
  */
 export function holdYoungGeneration(v8Version = process.versions.v8): () => void {
   if (Number(v8Version.split('.')[0]) !== 11 || /(?:^|\s)--(?:semi-space-growth-factor|min-semi-space-size|max-semi-space-size)\b/.test(process.execArgv.join(' '))) return () => undefined;
-  setFlagsFromString('--semi-space-growth-factor=1');
-  let held = true;
-  return () => {
-    if (!held) return;
-    held = false;
-    setFlagsFromString('--semi-space-growth-factor=2');
-  };
+  return setUntil('--semi-space-growth-factor=1', '--semi-space-growth-factor=2');
 }
