@@ -1,4 +1,8 @@
 /**
+ * V8 settings for a short CLI process: TurboFan held back and the young generation held at its first
+ * size while `sdlc repo` reads, scavenges on the main thread for the whole process. Each is left as it
+ * is when node was started with a flag for it, and only set on the V8 versions it was measured with.
+ *
  * V8's optimizing compiler (TurboFan) held back while a command does short work. A `sdlc repo` whose
  * ahead/behind counts are all kept from an earlier run does one pass over each of its inputs (10,000
  * refs, as many configuration entries, the JSON), ~150 ms in all: TurboFan still compiles ~19 of its
@@ -20,12 +24,20 @@ import { setFlagsFromString } from 'node:v8';
 const KNOWN_V8_MAJORS = [11, 12, 13];
 
 /** Flags by which whoever started node chose the compilers (node's arguments: NODE_OPTIONS takes none of them). */
-const CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:opt|turbofan|jitless|max-opt)\b/;
+const COMPILER_FLAGS = /(?:^|\s)--(?:no-)?(?:opt|turbofan|jitless|max-opt)\b/;
+/** Flags by which whoever started node chose how the young generation is collected. */
+const SCAVENGE_FLAGS = /(?:^|\s)--(?:no-)?(?:parallel-scavenge|single-threaded-gc|single-threaded)\b/;
+/** Flags by which whoever started node chose the young generation's size. */
+const YOUNG_GENERATION_FLAGS = /(?:^|\s)--(?:semi-space-growth-factor|min-semi-space-size|max-semi-space-size)\b/;
+
+/** The major version of a V8 version string (`11.3.244.8-node.33` → 11). */
+const major = (v8Version: string) => Number(v8Version.split('.')[0]);
+/** Whether node was started with one of these flags (they are then left as they are). */
+const startedWith = (flags: RegExp) => flags.test(process.execArgv.join(' '));
 
 /** Holds TurboFan back; the function returned (safe to call more than once) turns it back on. */
 export function holdOptimizingCompiler(v8Version = process.versions.v8): () => void {
-  if (!KNOWN_V8_MAJORS.includes(Number(v8Version.split('.')[0]))) return () => undefined;
-  if (CHOSEN_BY_USER.test(process.execArgv.join(' '))) return () => undefined; // left as they are
+  if (!KNOWN_V8_MAJORS.includes(major(v8Version)) || startedWith(COMPILER_FLAGS)) return () => undefined;
   return setUntil('--no-turbofan', '--turbofan');
 }
 
@@ -40,9 +52,6 @@ function setUntil(flag: string, back: string): () => void {
   };
 }
 
-/** Flags by which whoever started node chose how the young generation is collected. */
-const SCAVENGE_CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:parallel-scavenge|single-threaded-gc|single-threaded)\b/;
-
 /**
  * Scavenges (V8's collections of the young generation) on the main thread alone, for the whole
  * process. A `sdlc repo` on 5,000 branches keeps nearly everything it allocates (the refs, the
@@ -54,8 +63,7 @@ const SCAVENGE_CHOSEN_BY_USER = /(?:^|\s)--(?:no-)?(?:parallel-scavenge|single-t
  * on node 20, but a later V8 may count it).
  */
 export function scavengeOnMainThread(v8Version = process.versions.v8): void {
-  if (!KNOWN_V8_MAJORS.includes(Number(v8Version.split('.')[0]))) return;
-  if (SCAVENGE_CHOSEN_BY_USER.test(process.execArgv.join(' '))) return; // left as it is
+  if (!KNOWN_V8_MAJORS.includes(major(v8Version)) || startedWith(SCAVENGE_FLAGS)) return;
   setFlagsFromString('--no-parallel-scavenge');
 }
 
@@ -70,6 +78,6 @@ export function scavengeOnMainThread(v8Version = process.versions.v8): void {
  * this was measured with.
  */
 export function holdYoungGeneration(v8Version = process.versions.v8): () => void {
-  if (Number(v8Version.split('.')[0]) !== 11 || /(?:^|\s)--(?:semi-space-growth-factor|min-semi-space-size|max-semi-space-size)\b/.test(process.execArgv.join(' '))) return () => undefined;
+  if (major(v8Version) !== 11 || startedWith(YOUNG_GENERATION_FLAGS)) return () => undefined;
   return setUntil('--semi-space-growth-factor=1', '--semi-space-growth-factor=2');
 }
