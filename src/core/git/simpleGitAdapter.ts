@@ -10,6 +10,7 @@ import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import { localRepositoryFacts, type RepositoryFacts } from './discovery';
 import { bulkRead } from './bulkRead';
+import { learnSystemConfigFile, readConfigCache, writeConfigCache } from './configCache';
 import { branchRefsFromFiles, parseRefSources, parseUpstreamConfig, readRefFiles, readRefSources, tagRowsOf, type RefFiles } from './refFiles';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
@@ -109,6 +110,10 @@ class SimpleGitRepository implements Git {
 
   /* ------------------------------------------------------------------ running git */
 
+  private get gitPath(): string {
+    return this.options.gitPath ?? 'git';
+  }
+
   /** Spawns one git process (not queued). Every failure leaves as a classified GitError. */
   private exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const sink = gitTraceSink();
@@ -133,7 +138,7 @@ class SimpleGitRepository implements Git {
     const { env, allow } = gitEnvironment({ GIT_LITERAL_PATHSPECS: '1', ...options.env });
     const sgOptions: Partial<SimpleGitOptions> = {
       baseDir: this.root,
-      binary: this.options.gitPath ?? 'git',
+      binary: this.gitPath,
       maxConcurrentProcesses: 1,
       trimmed: false,
       allowEnvironment: allow,
@@ -154,7 +159,7 @@ class SimpleGitRepository implements Git {
     try {
       let stdout: string;
       if (options.bulk && options.input === undefined) {
-        const r = await bulkRead(this.options.gitPath ?? 'git', args, this.root, env, options.signal);
+        const r = await bulkRead(this.gitPath, args, this.root, env, options.signal);
         if (r.exitCode !== 0) {
           captured = { exitCode: r.exitCode, stderr: r.stderr, error: r.error };
           throw r.error ?? new Error(r.stderr || `exit code ${r.exitCode}`);
@@ -323,7 +328,12 @@ class SimpleGitRepository implements Git {
       // remotes': the status and that read start first, then the files are parsed meanwhile. Else (or
       // when the files or the configuration hold something only git knows) git lists the refs.
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      const remotesRead = this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
+      // The configuration as kept by an earlier snapshot while none of its files changed (configCache), else read.
+      const configCache = knownGitDir === path.join(this.root, '.git') ? readConfigCache(this.root, this.gitPath) : null;
+      const remotesRead =
+        configCache?.output !== undefined
+          ? Promise.resolve({ stdout: configCache.output, exitCode: 0 })
+          : this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
       // HEAD's first log page, for the Commits node: the first screen waits for it too.
       if (mode === 'current') {
         const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
@@ -350,6 +360,14 @@ class SimpleGitRepository implements Git {
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);
       const ownsCache = this.ownsCaches(gitDirRead);
+      const configKept =
+        configCache && configCache.output === undefined
+          ? remotesRead
+              .then(async (r) => {
+                if (await ownsCache) await writeConfigCache(this.root, configCache, r.stdout, () => learnSystemConfigFile(this.gitPath, this.root));
+              })
+              .catch(() => undefined) // (a failed read fails the snapshot below)
+          : undefined;
       const remotesParsed = remotesRead.then((r) => parseRemoteConfig(r.stdout));
       const refsRead = refFiles ? null : forEachRef();
       refsRead?.catch(() => undefined); // awaited below; a failure surfaces there
@@ -376,7 +394,7 @@ class SimpleGitRepository implements Git {
       counting?.catch(() => undefined); // awaited below, after the reads' failures
       // (A failed read fails the snapshot once the count, which may write the graph cache, has ended.)
       const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads.catch(async (e: unknown) => {
-        await counting?.catch(() => undefined);
+        await Promise.all([counting?.catch(() => undefined), configKept]);
         throw e;
       });
       const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
@@ -387,6 +405,7 @@ class SimpleGitRepository implements Git {
         tags = read.tags;
         if (await ownsCache) await writeTagCache(this.root, read.key, read.tags, usable);
       }
+      await configKept;
       const operation = detectOperation(gitDir);
 
       const empty = status.oid === null && !status.detached;
