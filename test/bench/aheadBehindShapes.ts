@@ -13,7 +13,8 @@
  * Ours is timed cold once (caches removed: the graph and every tag object are read whole) and then
  * as the median of runs with the caches that run wrote (.git/sdlc/graph-cache-v1: only new commits
  * are read; .git/sdlc/tags-v3: no tag object is read while the tags name the same objects;
- * .git/sdlc/counts-v1: pairs counted before are not counted again, and no graph is opened when all were).
+ * .git/sdlc/counts-v1: pairs counted before are not counted again, and no graph is opened when all were;
+ * .git/sdlc/config-v1: no `git config` process while the configuration's files are unchanged).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -58,11 +59,12 @@ export const aheadBehindShapes: BenchModule = {
       const sdlc = async () => {
         stdout = await run(process.execPath, [cli, 'repo', '--json', '--cwd', root], { cwd: ctx.projectRoot });
       };
-      // The floor of any node tool: a node process that runs the snapshot's git reads side by side and
-      // does nothing else (no bundle, no parsing, no count). Its ratio is the best a node CLI could show.
+      // The floor of a node tool that asks git: a node process that runs git's reads of what the snapshot
+      // needs side by side and does nothing else (no bundle, no parsing, no count). Its ratio is the best
+      // such a CLI could show (ours reads the refs' files and keeps the configuration, so it may pass it).
       const floor = () => run(process.execPath, ['-e', FLOOR_SCRIPT, JSON.stringify(SNAPSHOT_READS)], { cwd: root });
       // Cold: no caches (the first snapshot of a repository reads the whole graph and every tag object, and writes them).
-      for (const file of ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3', 'counts-v1']) rmSync(path.join(root, '.git', 'sdlc', file), { force: true });
+      for (const file of ['graph-cache-v1', 'graph-cache-v1.prepared', 'tags-v3', 'counts-v1', 'config-v1']) rmSync(path.join(root, '.git', 'sdlc', file), { force: true });
       const c0 = performance.now();
       await sdlc();
       const cold = performance.now() - c0;
@@ -77,7 +79,7 @@ export const aheadBehindShapes: BenchModule = {
       const floorMs = median(timed.floor);
       ctx.log(`  git for-each-ref %(upstream:track), ${track.size} branches: ${fmtTimes(timed.git)} → median ${fmtMs(slow)}`);
       ctx.log(`  node dist/cli.js repo --json: cold (no caches) ${fmtMs(cold)}; with the caches ${fmtTimes(times)} → median ${fmtMs(ours)}`);
-      ctx.log(`  floor (node + the snapshot's ${SNAPSHOT_READS.length} git reads side by side, no other work): ${fmtTimes(timed.floor)} → median ${fmtMs(floorMs)}, i.e. at most ${fmtRatio(slow / floorMs)} for any node CLI`);
+      ctx.log(`  floor (node + git's ${SNAPSHOT_READS.length} reads of what the snapshot needs, side by side: status, refs, configuration; no other work): ${fmtTimes(timed.floor)} → median ${fmtMs(floorMs)}, i.e. ${fmtRatio(slow / floorMs)} for a node CLI that asks git for all of it`);
       verify(`${label} (cold)`, JSON.parse(coldOut) as RepoSnapshot, track);
       verify(label, JSON.parse(stdout) as RepoSnapshot, track);
       ctx.log(`  every branch equals git's %(upstream:track)`);
@@ -99,7 +101,7 @@ export const aheadBehindShapes: BenchModule = {
         ratio: `${fmtRatio(ratio)} faster`,
         target: '≥ 10× faster',
         status: ratio >= 10 ? 'PASS' : 'MISS',
-        note: `${split.text}; floor of a node process with the same git reads ${fmtMs(floorMs)} (≤ ${fmtRatio(slow / floorMs)})`,
+        note: `${split.text}; floor of a node process asking git for the same ${fmtMs(floorMs)} (${fmtRatio(slow / floorMs)})`,
       });
     }
     return rows;
@@ -109,8 +111,9 @@ export const aheadBehindShapes: BenchModule = {
 /**
  * The git reads of `snapshot({ aheadBehind: 'all' })` with its caches, at a root whose `.git` says
  * what discovery would (localRepositoryFacts: no rev-parse), as the CLI runs it (simpleGitAdapter.ts):
- * the refs come from the git dir's files (refFiles), so the floor lists them with git as well
- * (`for-each-ref` of BRANCH_REFS_FORMAT: what git would have to run instead).
+ * the refs come from the git dir's files (refFiles) and the configuration from its cache while its
+ * files are unchanged (configCache), so the floor reads them with git as well (`for-each-ref` of
+ * BRANCH_REFS_FORMAT and SNAPSHOT_CONFIG_ARGS: what git would have to run instead).
  */
 const SNAPSHOT_READS: readonly (readonly string[])[] = [
   ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'],
@@ -170,7 +173,7 @@ async function breakdown(root: string): Promise<{ text: string }> {
   const image = existsSync(imageFile) ? unpackCounter(readFileSync(imageFile)) : null;
   const t7 = performance.now();
   const text =
-    `snapshot ${fmtMs(total)}: ${reads.length} git reads side by side (longest ${fmtMs(Math.max(...reads))}, the graph ${fmtMs(graphRead)}, ` +
+    `snapshot ${fmtMs(total)}: ${reads.length === 1 ? '1 git read' : `${reads.length} git reads side by side`} (longest ${fmtMs(Math.max(...reads))}, the graph ${fmtMs(graphRead)}, ` +
     `${graph.generation.length} commits); graph parse ${fmtMs(t2 - t1)} + segments/dominators ${fmtMs(t3 - t2)} ` +
     `(${counter.segments.length.length} segments, jumps ${counter.jumps ? 'on' : 'off'}), ` +
     `or from the prepared image ${image ? fmtMs(t7 - t6) : '(none)'}; count ${pairs} pairs ${fmtMs(t4 - t3)} (${work} segments); JSON ${fmtMs(t5 - t4)}`;
