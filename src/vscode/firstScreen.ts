@@ -84,3 +84,55 @@ export class QuietLoading {
     this.timer = undefined;
   }
 }
+
+/** How long at most the view's first answer for its top level waits for content (see HeldFirstAnswer). */
+export const FIRST_ANSWER_WAIT_MS = 1000;
+
+/**
+ * The view's first answer for its top level, held until it has content (`hasContent`) or for at most
+ * `waitMs`: VS Code shows the view's progress bar meanwhile, and draws the content as soon as it is
+ * answered. Answered at once with spinners ("Reading repository…"), the content came only after a
+ * second round trip: the change passed on, VS Code asking again, its answer (~50 ms of the editor
+ * bench's 450 ms from activation to the populated view, on a busy extension host). Once answered
+ * with content, or once the wait ran out, nothing is held again.
+ */
+export class HeldFirstAnswer {
+  private held: Array<() => void> = [];
+  private done = false;
+
+  constructor(
+    private readonly hasContent: () => boolean,
+    private readonly waitMs = FIRST_ANSWER_WAIT_MS,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** `make()` now when there is content (or nothing is held any more), else once there is or the wait ran out. */
+  answer<T>(make: () => T): T | Promise<T> {
+    if (this.done || this.hasContent()) {
+      this.done = true;
+      return make();
+    }
+    return new Promise<T>((resolve) => {
+      const settle = () => {
+        this.clock.clearTimeout(timer);
+        this.held = this.held.filter((h) => h !== settle);
+        this.done = true;
+        resolve(make());
+      };
+      const timer = this.clock.setTimeout(settle, this.waitMs);
+      this.held.push(settle);
+    });
+  }
+
+  /** Answers the held requests when there is content now; true when one was (its answer carries the change). */
+  release(): boolean {
+    if (this.held.length === 0 || !this.hasContent()) return false;
+    for (const settle of [...this.held]) settle();
+    return true;
+  }
+
+  /** Answers whatever is held (with what there is now). */
+  dispose(): void {
+    for (const settle of [...this.held]) settle();
+  }
+}

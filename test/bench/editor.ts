@@ -84,7 +84,10 @@ export const editorBench: BenchModule = {
         const out = path.join(dir, `run-${i}.json`);
         const poll = i === 0;
         try {
-          await run(process.execPath, [harness, ctx.repoRoot], { cwd: ctx.projectRoot, env: { ...process.env, SDLC_BENCH_OUT: out, SDLC_EDITOR_BENCH_POLL: poll ? '1' : '' } });
+          // One HOME for every run, as a user has (each run's VS Code state is its own): what the
+          // extension keeps by the user's files (the configuration read, see configCache) is kept.
+          const env = { ...process.env, SDLC_BENCH_OUT: out, SDLC_EDITOR_BENCH_POLL: poll ? '1' : '', SDLC_BENCH_HOME: path.join(dir, 'home') };
+          await run(process.execPath, [harness, ctx.repoRoot], { cwd: ctx.projectRoot, env });
         } catch (e) {
           const stderr = (e as { stderr?: string }).stderr ?? '';
           throw new Error(`the editor bench failed: ${stderr.split('\n').slice(-15).join('\n')}`);

@@ -95,7 +95,8 @@ async function measure() {
   const env = { SDLC_BENCH_SIGNALS: signals };
   if (process.env.SDLC_BENCH_OUT) env.SDLC_BENCH_OUT = path.resolve(process.env.SDLC_BENCH_OUT);
   for (const name of ['SDLC_EDITOR_BENCH_POLL', 'SDLC_EDITOR_BENCH_PROFILE']) if (process.env[name]) env[name] = process.env[name];
-  server = await startCodeServer({ folder, env, quiet: true, userSettings: process.env.SDLC_EDITOR_BENCH_BUILTIN_GIT === '0' ? { 'git.enabled': false } : {} });
+  // (SDLC_BENCH_HOME: the bench's one HOME for all its runs; the user data and extensions are this run's.)
+  server = await startCodeServer({ folder, env, quiet: true, home: process.env.SDLC_BENCH_HOME || undefined, userSettings: process.env.SDLC_EDITOR_BENCH_BUILTIN_GIT === '0' ? { 'git.enabled': false } : {} });
   say(`code-server listening on port ${server.port}, folder ${folder}`);
   const { chromium } = await loadPlaywright();
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });

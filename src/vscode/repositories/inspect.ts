@@ -22,8 +22,8 @@ export async function inspectRepositories(store: RepositoryStore, tree: Reposito
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? item.resourceUri?.path.split('/').pop() ?? '');
     const icon = item.iconPath && typeof item.iconPath === 'object' && 'id' in item.iconPath ? (item.iconPath as { id: string }).id : undefined;
     const out: InspectedItem = { label, description: typeof item.description === 'string' ? item.description : undefined, icon, contextValue: item.contextValue };
-    if (depth < 4 && item.collapsibleState) out.children = tree.getChildren(node).map((c) => walk(c, depth + 1));
+    if (depth < 4 && item.collapsibleState) out.children = tree.nodes(node).map((c) => walk(c, depth + 1));
     return out;
   };
-  return { state: store.state, items: tree.getChildren().map((n) => walk(n, 0)) };
+  return { state: store.state, items: tree.nodes().map((n) => walk(n, 0)) };
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { briefGitHubMessage } from '../../core/github/classify';
 import type { CiStatus } from '../../core/github/github';
 import { traceMark } from '../../core/git/trace';
-import { QuietLoading } from '../firstScreen';
+import { HeldFirstAnswer, QuietLoading } from '../firstScreen';
 import { CommandIds } from '../ids';
 import type { RepositoryModel } from './repositoryModel';
 import type { ChangeGroup, RepoNode } from './repositoryNodes';
@@ -28,16 +28,20 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
 
   private readonly quiet: QuietLoading;
+  private readonly firstAnswer: HeldFirstAnswer;
   /** `sdlc.repositories.alwaysShowRepository`, read when first needed and again after it changes. */
   private alwaysShowRepository: boolean | undefined;
 
   constructor(private readonly store: RepositoryStore) {
     // Whole-tree refresh: repository nodes are rebuilt objects, ids keep expansion state. Before the
     // first content, changes of spinners alone are held back a little (see QuietLoading).
-    this.quiet = new QuietLoading(
-      () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.error),
-      () => this.changed.fire(undefined),
-    );
+    // The first answer for the top level waits for that content (see HeldFirstAnswer); when it is
+    // answered with it, the change needs no refresh.
+    const hasContent = () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.error);
+    this.firstAnswer = new HeldFirstAnswer(hasContent);
+    this.quiet = new QuietLoading(hasContent, () => {
+      if (!this.firstAnswer.release()) this.changed.fire(undefined);
+    });
     this.subscriptions = [
       store.onDidChange(() => this.quiet.changed()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -49,6 +53,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   }
 
   dispose(): void {
+    this.firstAnswer.dispose();
     this.quiet.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
@@ -76,10 +81,17 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
       if (view.description !== description) view.description = description;
     };
     update();
-    return this.onDidChangeTreeData(update);
+    // (The store's changes too: the first content may come as the answer to a held request, with no change passed on.)
+    const subscriptions = [this.onDidChangeTreeData(update), this.store.onDidChange(update)];
+    return { dispose: () => subscriptions.forEach((d) => d.dispose()) };
   }
 
-  getChildren(node?: RepoNode): RepoNode[] {
+  getChildren(node?: RepoNode): RepoNode[] | Promise<RepoNode[]> {
+    return node ? this.nodes(node) : this.firstAnswer.answer(() => this.nodes());
+  }
+
+  /** The nodes under `node` (the top level without it) as they are now. */
+  nodes(node?: RepoNode): RepoNode[] {
     if (!node) return this.roots();
     // (For the editor bench's breakdown: when VS Code asks for the view and for a repository's nodes.)
     if (node.kind === 'repository') traceMark(`view: a repository's nodes (${snapshotState(node.repo)})`);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { afterFirstScreen, DRAWN_SETTLE_MS, LOADING_QUIET_MS, QuietLoading, type FirstScreenView } from '../../../src/vscode/firstScreen';
+import { afterFirstScreen, DRAWN_SETTLE_MS, FIRST_ANSWER_WAIT_MS, HeldFirstAnswer, LOADING_QUIET_MS, QuietLoading, type FirstScreenView } from '../../../src/vscode/firstScreen';
 import { FakeClock, settle } from '../github/fakeClock';
 
 /** A view whose visibility the test sets; counts its listeners (the gate must let go of its own). */
@@ -122,5 +122,66 @@ describe('QuietLoading (a view passes on spinners alone late, content at once)',
     assert.equal(t.clock.pendingTimers, 0);
     await t.clock.advance(LOADING_QUIET_MS);
     assert.deepEqual(t.passed, []);
+  });
+});
+
+describe('HeldFirstAnswer (the top level is first answered with content)', () => {
+  function held() {
+    const clock = new FakeClock(0);
+    let content = false;
+    let made = 0;
+    const h = new HeldFirstAnswer(() => content, FIRST_ANSWER_WAIT_MS, clock);
+    const ask = () => {
+      const answer = h.answer(() => ({ n: ++made, content, at: clock.now() }));
+      const box: { value?: { n: number; content: boolean; at: number } } = {};
+      if (answer instanceof Promise) void answer.then((v) => (box.value = v));
+      else box.value = answer;
+      return box;
+    };
+    return { clock, h, ask, show: () => (content = true), hide: () => (content = false) };
+  }
+
+  it('holds the answers until there is content, answers them with it, and then holds nothing', async () => {
+    const t = held();
+    const first = t.ask();
+    await t.clock.advance(100);
+    const second = t.ask(); // (VS Code may ask again meanwhile)
+    await settle();
+    assert.equal(first.value, undefined, 'held while there is nothing to show');
+    assert.equal(t.h.release(), false, 'nothing to release without content');
+    t.show();
+    assert.equal(t.h.release(), true, 'released: the answers carry the change');
+    await settle();
+    assert.deepEqual([first.value, second.value], [{ n: 1, content: true, at: 100 }, { n: 2, content: true, at: 100 }]);
+    assert.equal(t.clock.pendingTimers, 0);
+    assert.equal(t.h.release(), false, 'nothing held any more');
+    t.hide();
+    assert.deepEqual(t.ask().value, { n: 3, content: false, at: 100 }, 'answered at once, spinners and all, once content was shown');
+  });
+
+  it('answers at once when there is content already', () => {
+    const t = held();
+    t.show();
+    assert.deepEqual(t.ask().value, { n: 1, content: true, at: 0 });
+    assert.equal(t.clock.pendingTimers, 0);
+  });
+
+  it('answers with what there is when the wait runs out, and holds nothing after', async () => {
+    const t = held();
+    const first = t.ask();
+    await t.clock.advance(FIRST_ANSWER_WAIT_MS - 1);
+    assert.equal(first.value, undefined);
+    await t.clock.advance(1);
+    assert.deepEqual(first.value, { n: 1, content: false, at: FIRST_ANSWER_WAIT_MS });
+    assert.deepEqual(t.ask().value, { n: 2, content: false, at: FIRST_ANSWER_WAIT_MS }, 'a slow repository shows its spinners from then on');
+  });
+
+  it('answers what it holds when disposed', async () => {
+    const t = held();
+    const first = t.ask();
+    t.h.dispose();
+    await settle();
+    assert.deepEqual(first.value, { n: 1, content: false, at: 0 });
+    assert.equal(t.clock.pendingTimers, 0);
   });
 });
