@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { redact } from '../secrets';
@@ -10,17 +10,19 @@ import { gitEnvironment } from './environment';
  * SNAPSHOT_CONFIG_ARGS) kept in `.git/sdlc/config-v1` with a signature of every file git read it from:
  * the system file, the user's two (`$XDG_CONFIG_HOME/git/config` or `~/.config/git/config`, and
  * `~/.gitconfig`), the repository's `config` and `config.worktree`. While each file is as it was (its
- * inode, size, times and CRC-32, or still missing), git would print the same, and the snapshot starts
- * no process for it: with 5,000 branches' upstreams that process cost a `sdlc repo` ~20 ms of wall time
- * (starting it holds this thread ~7 ms; git parses the 370 KB file on the other core meanwhile).
+ * inode, size, times and CRC-32, or still missing) and so is the git executable, git would print the
+ * same, and the snapshot starts no process for it: with 5,000 branches' upstreams that process cost a
+ * `sdlc repo` ~20 ms of wall time (starting it holds this thread ~7 ms; git parses the 370 KB file on
+ * the other core meanwhile).
  *
  * git reads exactly these files because every process gets gitEnvironment: the inherited GIT_*
  * variables (GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM, GIT_CONFIG_PARAMETERS, …)
  * are dropped. Where that is not enough to know them the cache is not used and git reads as always: a
  * file holding an `include` (the included files are not known), a shared git dir (worktrees), no HOME,
  * Windows (git finds the user's files by rules of its own there), a system file that exists but holds
- * nothing (git does not name it). The signature also holds the git executable's name and PATH (another
- * git may have another system file), HOME and XDG_CONFIG_HOME.
+ * nothing (git does not name it). The signature also holds the git executable as PATH finds it (its
+ * real path and identity: another git may have another system file), HOME and XDG_CONFIG_HOME. The
+ * files are checked for includes when the cache is written (a file changed since shows as changed).
  *
  * Each file's signature is taken before git reads: a file changed while git reads shows as changed at
  * the next snapshot. The system file's name is learnt from git (`--show-origin`), the first time the
@@ -39,41 +41,45 @@ export interface ConfigCacheState {
   signature: string;
   /** the system configuration file, when an earlier write learnt it */
   systemFile: string | null;
+  /** the files the signature covers */
+  files: string[];
 }
 
 /** The cache of the repository at `root` (its git dir `<root>/.git`), or null where it does not apply (see above). */
 export function readConfigCache(root: string, gitPath: string, env: NodeJS.ProcessEnv = process.env): ConfigCacheState | null {
   if (process.platform === 'win32' || typeof zlib.crc32 !== 'function' || !env.HOME) return null;
   const gitDir = path.join(root, '.git');
-  let kept: { systemFile: string; signature: string; output: string } | null = null;
+  let kept: KeptConfig | null = null;
   try {
-    kept = parseCache(readFileSync(path.join(gitDir, ...CONFIG_CACHE), 'utf8'));
+    kept = parseCache(readFileSync(path.join(gitDir, ...CONFIG_CACHE)));
   } catch {
     kept = null; // none yet
   }
   const files = userAndLocalFiles(gitDir, env);
-  if (!files) return null;
-  if (kept?.systemFile) files.unshift(kept.systemFile);
+  const git = executableOf(gitPath, root, env);
+  if (!files || !git) return null;
+  const systemFile = kept?.systemFile ?? null;
+  if (systemFile) files.unshift(systemFile);
   const stamps: string[] = [];
   for (const file of files) {
     const stamp = stampOf(file);
     if (stamp === null) return null;
     stamps.push(file, stamp);
   }
-  const signature = kept?.systemFile ? JSON.stringify([HEADER, gitPath, env.PATH ?? '', env.HOME, env.XDG_CONFIG_HOME ?? '', stamps]) : '';
-  const systemFile = kept?.systemFile ?? null;
-  if (kept && signature && kept.signature === signature) return { output: kept.output, signature, systemFile };
-  return { signature, systemFile };
+  const signature = systemFile ? JSON.stringify([HEADER, git, env.HOME, env.XDG_CONFIG_HOME ?? '', stamps]) : '';
+  if (kept && signature && kept.signature === signature) return { output: kept.output(), signature, systemFile, files };
+  return { signature, systemFile, files };
 }
 
 /**
- * Writes git's `output`, read after `state` was taken, unless it holds a credential. `learnSystemFile`
- * names the system file when the state does not (then the cache holds no signature yet).
+ * Writes git's `output`, read after `state` was taken, unless it holds a credential or one of the
+ * files an include. `learnSystemFile` names the system file when the state does not (then the cache
+ * holds no signature yet).
  */
 export async function writeConfigCache(root: string, state: ConfigCacheState, output: string, learnSystemFile: () => Promise<string | null>): Promise<void> {
   if (redact(output) !== output) return;
   const systemFile = state.systemFile ?? (await learnSystemFile());
-  if (!systemFile) return;
+  if (!systemFile || [systemFile, ...state.files].some(holdsInclude)) return;
   const file = path.join(root, '.git', ...CONFIG_CACHE);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
@@ -109,7 +115,7 @@ function userAndLocalFiles(gitDir: string, env: NodeJS.ProcessEnv): string[] | n
   return [xdg, path.join(home, '.gitconfig'), path.join(gitDir, 'config'), path.join(gitDir, 'config.worktree')];
 }
 
-/** A file's identity and content (`ino:size:mtime:ctime:crc`), '-' when missing, null when git could read it otherwise (not a plain file, an include, unreadable). */
+/** A file's identity and content (`ino:size:mtime:ctime:crc`), '-' when missing, null when git could read it otherwise (not a plain file, unreadable). */
 function stampOf(file: string): string | null {
   let fd: number;
   try {
@@ -121,9 +127,7 @@ function stampOf(file: string): string | null {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return null;
-    const bytes = readFileSync(fd);
-    if (/include/i.test(bytes.toString('latin1'))) return null;
-    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${zlib.crc32(bytes)}`;
+    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${zlib.crc32(readFileSync(fd))}`;
   } catch {
     return null;
   } finally {
@@ -131,16 +135,56 @@ function stampOf(file: string): string | null {
   }
 }
 
-function parseCache(text: string): { systemFile: string; signature: string; output: string } | null {
-  if (!text.startsWith(HEADER)) return null;
-  const second = text.indexOf('\n', HEADER.length);
-  const third = second < 0 ? -1 : text.indexOf('\n', second + 1);
+/**
+ * Whether git would read another file from this one (`include.path`, `includeIf.*.path`: the section
+ * name follows a `[`, in any case), or cannot be sure (unreadable). Asked when writing: a file that
+ * changed since its stamp was taken shows as changed at the next read anyway.
+ */
+function holdsInclude(file: string): boolean {
+  try {
+    return /\[\s*include/i.test(readFileSync(file, 'latin1'));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/**
+ * The git executable the processes run, as `spawn` finds it (through PATH unless the name holds a
+ * slash), named by its real path and identity: another git (another PATH, an upgrade) may have another
+ * system file or read differently. Null when it is not found.
+ */
+function executableOf(gitPath: string, cwd: string, env: NodeJS.ProcessEnv): string | null {
+  const candidates = gitPath.includes('/') ? [path.resolve(cwd, gitPath)] : (env.PATH ?? '').split(path.delimiter).map((dir) => path.resolve(cwd, dir || '.', gitPath));
+  for (const candidate of candidates) {
+    try {
+      const st = statSync(candidate);
+      if (!st.isFile() || (st.mode & 0o111) === 0) continue;
+      return `${realpathSync.native(candidate)}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // not there: the next one
+    }
+  }
+  return null;
+}
+
+/** A cache file's parts; the output is decoded only when it is used. */
+interface KeptConfig {
+  systemFile: string;
+  signature: string;
+  output(): string;
+}
+
+function parseCache(bytes: Buffer): KeptConfig | null {
+  const header = Buffer.byteLength(HEADER);
+  if (bytes.toString('latin1', 0, header) !== HEADER) return null;
+  const second = bytes.indexOf(0x0a, header);
+  const third = second < 0 ? -1 : bytes.indexOf(0x0a, second + 1);
   if (third < 0) return null;
   try {
-    const systemFile: unknown = JSON.parse(text.slice(HEADER.length, second));
-    const signature: unknown = JSON.parse(text.slice(second + 1, third));
+    const systemFile: unknown = JSON.parse(bytes.toString('utf8', header, second));
+    const signature: unknown = JSON.parse(bytes.toString('utf8', second + 1, third));
     if (typeof systemFile !== 'string' || typeof signature !== 'string') return null;
-    return { systemFile, signature, output: text.slice(third + 1) };
+    return { systemFile, signature, output: () => bytes.toString('utf8', third + 1) };
   } catch {
     return null;
   }

@@ -328,12 +328,6 @@ class SimpleGitRepository implements Git {
       // remotes': the status and that read start first, then the files are parsed meanwhile. Else (or
       // when the files or the configuration hold something only git knows) git lists the refs.
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      // The configuration as kept by an earlier snapshot while none of its files changed (configCache), else read.
-      const configCache = knownGitDir === path.join(this.root, '.git') ? readConfigCache(this.root, this.gitPath) : null;
-      const remotesRead =
-        configCache?.output !== undefined
-          ? Promise.resolve({ stdout: configCache.output, exitCode: 0 })
-          : this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
       // HEAD's first log page, for the Commits node: the first screen waits for it too.
       if (mode === 'current') {
         const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
@@ -343,6 +337,13 @@ class SimpleGitRepository implements Git {
         this.firstPage = { turn: queueFor(this.root).started, page: page.then((p) => p ?? Promise.reject(new Error('no first page'))) };
         this.firstPage.page.catch(() => undefined);
       }
+      // The configuration as kept by an earlier snapshot while none of its files changed (configCache; its
+      // files are read once the other processes have started), else read.
+      const configCache = knownGitDir === path.join(this.root, '.git') ? readConfigCache(this.root, this.gitPath) : null;
+      const remotesRead =
+        configCache?.output !== undefined
+          ? Promise.resolve({ stdout: configCache.output, exitCode: 0 })
+          : this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
       const refFiles = refSources && parseRefSources(refSources);
       const forEachRef = () => this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
 

@@ -13,7 +13,7 @@ import { captureLogger } from './helpers';
  * repository's, the user's) is read again; what the snapshot makes equals what it makes without the cache.
  */
 describe('configuration kept between snapshots', function () {
-  const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
+  const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, PATH: process.env.PATH };
   let home: string;
   let dir: string;
   let cacheFile: string;
@@ -99,6 +99,16 @@ describe('configuration kept between snapshots', function () {
         async () => {
           await fs.mkdir(path.join(home, '.config', 'git'), { recursive: true });
           await fs.writeFile(path.join(home, '.config', 'git', 'config'), '[url "https://example.com/"]\n\tinsteadOf = gh:octo/\n');
+        },
+        (s) => assert.equal(s.remotes.find((r) => r.name === 'hub')?.url, 'https://example.com/app'),
+      ],
+      [
+        'another git executable first on PATH (a wrapper of the same git)',
+        async () => {
+          const bin = await makeTempDir('sdlc-bin-');
+          const real = (await git(dir, ['--exec-path'])).trim();
+          await fs.writeFile(path.join(bin, 'git'), `#!/bin/sh\nexec "${real}/git" "$@"\n`, { mode: 0o755 });
+          process.env.PATH = `${bin}${path.delimiter}${saved.PATH ?? ''}`;
         },
         (s) => assert.equal(s.remotes.find((r) => r.name === 'hub')?.url, 'https://example.com/app'),
       ],
