@@ -87,7 +87,10 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
   }
 
   getChildren(node?: RepoNode): RepoNode[] | Promise<RepoNode[]> {
-    return node ? this.nodes(node) : this.firstAnswer.answer(() => this.nodes());
+    if (node) return this.nodes(node);
+    const answer = this.firstAnswer.answer(() => this.nodes());
+    if (answer instanceof Promise) traceMark('view: the top level, answered once there is content (held)');
+    return answer;
   }
 
   /** The nodes under `node` (the top level without it) as they are now. */
