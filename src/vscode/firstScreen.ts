@@ -93,8 +93,10 @@ export const FIRST_ANSWER_WAIT_MS = 1000;
  * `waitMs`: VS Code shows the view's progress bar meanwhile, and draws the content as soon as it is
  * answered. Answered at once with spinners ("Reading repository…"), the content came only after a
  * second round trip: the change passed on, VS Code asking again, its answer (~50 ms of the editor
- * bench's 450 ms from activation to the populated view, on a busy extension host). Once answered
- * with content, or once the wait ran out, nothing is held again.
+ * bench's 450 ms from activation to the populated view, on a busy extension host). It applies when
+ * VS Code asks before the first snapshot is in (in the editor bench, before the configuration was
+ * kept; with it, the snapshot came first). Once answered with content, or once the wait ran out,
+ * nothing is held again.
  */
 export class HeldFirstAnswer {
   private held: Array<() => void> = [];
