@@ -1,9 +1,10 @@
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { redact } from '../secrets';
 import { bulkRead } from './bulkRead';
 import { gitEnvironment } from './environment';
+import { writeAtomically } from './snapshotCaches';
 
 /*
  * The snapshot's configuration read (`git config -z --get-regexp ^(remote|url|branch)\.`,
@@ -79,16 +80,10 @@ export function readConfigCache(root: string, gitPath: string, env: NodeJS.Proce
 export async function writeConfigCache(root: string, state: ConfigCacheState, output: string, learnSystemFile: () => Promise<string | null>): Promise<void> {
   if (redact(output) !== output) return;
   const systemFile = state.systemFile ?? (await learnSystemFile());
-  if (!systemFile || [systemFile, ...state.files].some(holdsInclude)) return;
-  const file = path.join(root, '.git', ...CONFIG_CACHE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(tmp, `${HEADER}${JSON.stringify(systemFile)}\n${JSON.stringify(state.systemFile ? state.signature : '')}\n${output}`, { mode: 0o600 });
-    await fs.rename(tmp, file);
-  } catch {
-    await fs.rm(tmp, { force: true }).catch(() => undefined); // only a cache
-  }
+  // (A known system file is among the state's files already.)
+  if (!systemFile || (state.systemFile ? state.files : [systemFile, ...state.files]).some(holdsInclude)) return;
+  const text = `${HEADER}${JSON.stringify(systemFile)}\n${JSON.stringify(state.systemFile ? state.signature : '')}\n${output}`;
+  await writeAtomically(path.join(root, '.git', ...CONFIG_CACHE), text, 0o600); // (only a cache: a failure is no error)
 }
 
 /**

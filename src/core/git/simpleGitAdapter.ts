@@ -317,7 +317,8 @@ class SimpleGitRepository implements Git {
       this.discovered = undefined;
       const knownGitDir = this.gitDirNow(discovered);
       const refSources = knownGitDir ? readRefSources(knownGitDir) : null;
-      const usable = cachesUsable(this.root, refSources && knownGitDir === path.join(this.root, '.git') ? refSources.packed : undefined);
+      const atRootGitDir = knownGitDir === path.join(this.root, '.git'); // (where the caches live)
+      const usable = cachesUsable(this.root, refSources && atRootGitDir ? refSources.packed : undefined);
       // With every pair's count kept by an earlier snapshot (readCountsMemo) the graph is opened only
       // when a pair is new; else at once.
       const memo = mode === 'all' && usable ? readCountsMemo(this.root) : null;
@@ -339,7 +340,7 @@ class SimpleGitRepository implements Git {
       }
       // The configuration as kept by an earlier snapshot while none of its files changed (configCache; its
       // files are read once the other processes have started), else read.
-      const configCache = knownGitDir === path.join(this.root, '.git') ? readConfigCache(this.root, this.gitPath) : null;
+      const configCache = atRootGitDir ? readConfigCache(this.root, this.gitPath) : null;
       const remotesRead =
         configCache?.output !== undefined
           ? Promise.resolve({ stdout: configCache.output, exitCode: 0 })

@@ -145,11 +145,12 @@ async function writeGraphImage(file: string, prepared: PreparedGraph, stamp: { s
   if (image && image.length <= GRAPH_CACHE_MAX_BYTES) await writeAtomically(file + GRAPH_IMAGE_SUFFIX, image);
 }
 
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<boolean> {
+/** Writes a cache file whole (a new file renamed over the old) or not at all; `mode` for a new file (default 0666 less the umask). */
+export async function writeAtomically(file: string, data: string | Uint8Array, mode?: number): Promise<boolean> {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(tmp, data);
+    await fs.writeFile(tmp, data, mode === undefined ? undefined : { mode });
     await fs.rename(tmp, file);
     return true;
   } catch {
