@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const audit = new AuditService(auth, scoped(log, 'Audit'));
   // The other views' first loads wait for the Repositories view's first screen (see firstScreen.ts).
   const firstScreen = afterFirstScreen(tree.firstDrawn, treeView);
-  store.holdGitHubUntil(firstScreen);
+  store.holdUntilFirstScreen(firstScreen);
   // Later git processes start from a worker thread: from this large process each start would hold the
   // extension host's thread 15–25 ms (see spawnThread). Not before the first screen: the thread's own
   // start (~45 ms of the other core) slowed it down.

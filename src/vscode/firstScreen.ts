@@ -18,7 +18,8 @@ export interface FirstScreenView {
 
 /**
  * The Repositories view's first screen goes first. The other views' first loads (the features chunk,
- * the Versions plan, Test Runs and CI, the GitHub sign-in check) wait for this promise: it settles
+ * the Versions plan, Test Runs and CI, the GitHub sign-in check) and the repositories' first pages of
+ * commits wait for this promise: it settles
  * DRAWN_SETTLE_MS after the view has been drawn with a repository's snapshot (`drawn`), when the view is hidden,
  * or after `waitMs` (a Repositories view the user keeps collapsed never reports a drawing).
  * Why: right after activation the extension host's one thread also serves VS Code's requests for the

@@ -37,9 +37,11 @@ interface EditorNumbers {
   /** A run that polled the views' models (SDLC_EDITOR_BENCH_POLL=1): when they showed the repository's branches and the plan (ms since activation). */
   polled?: { repositoriesMs: number; repositoriesBranches: number; repositoriesInspectMs: number; versionsMs: number; versionsPlan: string };
   /** Added by the harness: what the page drew and when (epoch ms). */
-  render?: { repositories: { firstRow?: Drawn; populated?: Drawn }; versions: { firstRow?: Drawn; plan?: Drawn } };
+  render?: { repositories: { firstRow?: Drawn; populated?: Drawn; asked?: number }; versions: { firstRow?: Drawn; plan?: Drawn } };
   /** Git processes and repository turns until the first screen (ms since activation). */
   firstScreenTrace?: Array<{ what: string; asked: number; started: number; ended: number; failed?: boolean }>;
+  /** CPU time of each process of the machine from just before the view was opened until the page showed the repository populated (Linux). */
+  firstScreenCpu?: Array<{ process: string; cpuMs: number }>;
   /** [start, length] ms since activation of each stretch in which the extension host's event loop did not turn (≥ 12 ms) */
   eventLoopBlocked?: Array<[number, number]>;
 }
@@ -93,9 +95,14 @@ export const editorBench: BenchModule = {
           throw new Error(`the editor bench failed: ${stderr.split('\n').slice(-15).join('\n')}`);
         }
         const r = JSON.parse(readFileSync(out, 'utf8')) as EditorNumbers;
-        const { firstScreenTrace, render, eventLoopBlocked, ...numbers } = r;
+        const { firstScreenTrace, firstScreenCpu, render, eventLoopBlocked, ...numbers } = r;
         ctx.log(`  code-server run ${i + 1}${poll ? ' (the views polled)' : ''}: ${JSON.stringify(numbers)}`);
         ctx.log(`  in the page (ms since activation): Repositories first row ${fmtMs((render?.repositories.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, populated ${fmtMs(drawnMs(r, 'repositories'))} ${JSON.stringify(render?.repositories.populated?.rows)}; Versions first row ${fmtMs((render?.versions.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, plan ${fmtMs(drawnMs(r, 'versions'))} ${JSON.stringify(render?.versions.plan?.rows)}`);
+        if (render?.repositories.asked) ctx.log(`  the page first asked the extension host for the Repositories view's items at ${fmtMs(render.repositories.asked - r.activationEpochMs)} after activation`);
+        if (firstScreenCpu?.length) {
+          const total = firstScreenCpu.reduce((sum, p) => sum + p.cpuMs, 0);
+          ctx.log(`  CPU time by process from just before the view was opened until the page showed the repository populated: ${total} ms: ${firstScreenCpu.slice(0, 8).map((p) => `${p.process} ${p.cpuMs}`).join(', ')}`);
+        }
         if (eventLoopBlocked) {
           const untilDrawn = eventLoopBlocked.filter(([at]) => at < drawnMs(r, 'repositories'));
           ctx.log(`  the extension host's event loop held (≥ 12 ms) until the populated render: ${untilDrawn.reduce((sum, [, ms]) => sum + ms, 0)} ms in ${untilDrawn.length} stretches: ${untilDrawn.map(([at, ms]) => `${at}+${ms}`).join(' ')}`);

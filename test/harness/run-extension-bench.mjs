@@ -7,12 +7,14 @@
 // what its reads cost the first screen.
 // The views are seen where they are drawn, in the page: a MutationObserver (RENDER_WATCH) notes when
 // the Repositories view first shows the repository populated and the Versions view its first plan.
-// Those times are added to the JSON file as `render` (epoch ms; the test writes the activation's).
+// Those times are added to the JSON file as `render` (epoch ms; the test writes the activation's), with
+// when the page first asked the extension host for the Repositories view's items (`asked`).
 // Two files in SDLC_BENCH_SIGNALS (a fresh folder) pace the test: `ready` once the workbench is drawn
 // (the Explorer shows the folder, then the page has an idle moment): the test opens the SDLC view only
 // then, as a user clicks it in a loaded window, not while the page is still drawing its own start;
-// `rendered` once the page showed both views filled: the test does not end (which stops the extension
-// host) before that.
+// `populated` once the page showed the Repositories view populated (the end of the span in which the
+// test notes each process's CPU time); `rendered` once the page showed both views filled: the test
+// does not end (which stops the extension host) before that.
 //   node test/harness/run-extension-bench.mjs <folder>       (needs `node esbuild.mjs` first: dist/extension.js)
 // Exit: 0 measured, 1 the bench test failed, 2 harness error or timeout (SDLC_TEST_TIMEOUT_S, default 900).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,8 +65,21 @@ async function main() {
  */
 function RENDER_WATCH() {
   const seen = (window.__sdlcRender = { repositories: {}, versions: {} });
+  // When the page first asks the extension host for the Repositories view's items (VS Code's
+  // `$getChildren` request, sent once the page has the view's registration): the round trip the
+  // populated render waits for besides the extension's own work.
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (!seen.repositories.asked && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
+      const text = new TextDecoder('latin1').decode(data);
+      if (text.includes('$getChildren') && text.includes('"sdlc.repositories"')) seen.repositories.asked = Date.now();
+    }
+    return send.call(this, data);
+  };
   let done;
   window.__sdlcRendered = new Promise((resolve) => (done = resolve));
+  let populated;
+  window.__sdlcPopulated = new Promise((resolve) => (populated = resolve));
   const views = [
     { name: 'Repositories', into: seen.repositories, full: 'populated', test: (rows) => rows.some((t) => /^Branches\s*\d/.test(t)) },
     { name: 'Versions', into: seen.versions, full: 'plan', test: (rows) => rows.some((t) => /\d\s*→\s*v?\d/.test(t)) },
@@ -77,7 +92,10 @@ function RENDER_WATCH() {
       if (!view || view.into[view.full]) continue;
       const rows = [...pane.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').trim());
       if (rows.length && !view.into.firstRow) view.into.firstRow = { at: Date.now(), rows };
-      if (view.test(rows)) view.into[view.full] = { at: Date.now(), rows };
+      if (view.test(rows)) {
+        view.into[view.full] = { at: Date.now(), rows };
+        if (view.full === 'populated') populated();
+      }
     }
     if (views.every((v) => v.into[v.full])) {
       observer.disconnect();
@@ -113,6 +131,8 @@ async function measure() {
     await page.locator('.part.sidebar .monaco-list-row').first().waitFor({ timeout: 120000 });
     await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5000 })));
     writeFileSync(path.join(signals, 'ready'), '');
+    await page.evaluate(() => window.__sdlcPopulated);
+    writeFileSync(path.join(signals, 'populated'), '');
     await page.evaluate(() => window.__sdlcRendered);
     writeFileSync(path.join(signals, 'rendered'), '');
   })();

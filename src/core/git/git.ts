@@ -140,6 +140,12 @@ export interface SnapshotOptions {
    * optimizing compiler back on here: src/cli/compilerTiers.ts).
    */
   beforeCounting?: () => void;
+  /**
+   * With 'current': also read HEAD's first page of the log alongside, taken by the next `log()` of
+   * the first page (one turn of the repository less for a view that shows both). Off for the editor's
+   * first snapshot, whose screen does not show the commits: one process less while it is drawn.
+   */
+  logPage?: boolean;
 }
 
 export interface PushOptions {

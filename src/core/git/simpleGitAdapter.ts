@@ -329,8 +329,8 @@ class SimpleGitRepository implements Git {
       // remotes': the status and that read start first, then the files are parsed meanwhile. Else (or
       // when the files or the configuration hold something only git knows) git lists the refs.
       const statusRead = this.exec(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { bulk: true });
-      // HEAD's first log page, for the Commits node: the first screen waits for it too.
-      if (mode === 'current') {
+      // HEAD's first log page, for the Commits node, when asked for (logPage).
+      if (mode === 'current' && options.logPage) {
         const page = this.exec(['log', `--format=${LOG_FORMAT}`, `--max-count=${FIRST_PAGE}`], { bulk: true }).then(
           (r) => parseLog(r.stdout),
           () => null, // an empty repository, …: log() reads (and reports) on its own

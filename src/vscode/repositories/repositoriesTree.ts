@@ -131,6 +131,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
           : [message(repo, 'no-remotes', 'No remotes: add one with git remote add', 'info')];
       case 'commits': {
         if (s?.empty) return [message(repo, 'no-commits', 'No commits yet', 'info')];
+        if (!repo.commitsRead) return [message(repo, 'commits-loading', 'Reading commits…', 'loading~spin')];
         const commits: RepoNode[] = repo.commits.map((commit) => ({ kind: 'commit', repo, commit }));
         if (!repo.commitsComplete) commits.push({ kind: 'loadMore', repo });
         return commits;

@@ -22,6 +22,8 @@ export class RepositoryModel {
   loading = true;
   commits: CommitInfo[] = [];
   commitsComplete = false;
+  /** The first page of commits has been read (the first snapshot shows before it: see RepositoryStore.load). */
+  commitsRead = false;
   /** Ahead/behind of every branch was asked for (the Branches node was expanded). */
   wantsAllAheadBehind = false;
   github: GitHubState = { status: 'unavailable' };

@@ -57,8 +57,8 @@ export class RepositoryStore implements vscode.Disposable {
   private readonly poller: Poller;
   private scanning?: Promise<void>;
   private rescanTimer?: NodeJS.Timeout;
-  /** What a load's GitHub refresh waits for (see holdGitHubUntil). */
-  private gitHubGate: Promise<void> = Promise.resolve();
+  /** What a load's GitHub refresh and a repository's first read of commits wait for (see holdUntilFirstScreen). */
+  private firstScreen: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: StoreOptions) {
     this.log = scoped(options.log, 'Repositories');
@@ -82,13 +82,15 @@ export class RepositoryStore implements vscode.Disposable {
   }
 
   /**
-   * The GitHub refreshes that follow loads wait for `gate` (the Repositories view's first screen):
-   * asking for the sign-in starts VS Code's GitHub authentication extension in this extension host,
-   * and the answer changes the view again (its Pull Requests node) while VS Code may still be drawing
-   * the first snapshot; each change makes VS Code fetch the view again.
+   * Work that the Repositories view's first screen does not show waits for `gate` (that screen drawn):
+   * - the GitHub refreshes that follow loads: asking for the sign-in starts VS Code's GitHub
+   *   authentication extension in this extension host, and the answer changes the view again (its Pull
+   *   Requests node) while VS Code may still be drawing the first snapshot; each change makes VS Code
+   *   fetch the view again;
+   * - a repository's first page of commits (its Commits node is collapsed): see load.
    */
-  holdGitHubUntil(gate: Promise<void>): void {
-    this.gitHubGate = gate;
+  holdUntilFirstScreen(gate: Promise<void>): void {
+    this.firstScreen = gate;
   }
 
   /** Finds the repositories (again) and refreshes the new ones. */
@@ -230,24 +232,34 @@ export class RepositoryStore implements vscode.Disposable {
     repo.loading = true;
     this.changed.fire(repo);
     try {
-      const snapshot = await (started ?? repo.git.snapshot({ aheadBehind: 'current' }));
+      const snapshot = await (started ?? repo.git.snapshot({ aheadBehind: 'current', logPage: true }));
       if (repo.wantsAllAheadBehind) await this.fillAheadBehind(repo, snapshot);
+      if (!repo.commitsRead) {
+        // The first snapshot shows at once (its commits read after the first screen, with nothing
+        // else of git's competing for the machine while VS Code draws it); a later one with its commits.
+        repo.snapshot = snapshot;
+        repo.error = undefined;
+        this.changed.fire(repo);
+        if (!snapshot.empty) await this.firstScreen;
+      }
       const pageSize = config().commitPageSize;
       const wanted = Math.max(pageSize, repo.commits.length);
       repo.commits = snapshot.empty ? [] : await repo.git.log({ limit: wanted + 1 });
       repo.commitsComplete = repo.commits.length <= wanted;
       repo.commits = repo.commits.slice(0, wanted);
+      repo.commitsRead = true;
       repo.snapshot = snapshot;
       repo.error = undefined;
     } catch (e) {
       repo.error = toErrorInfo(e);
+      repo.commitsRead = true; // (what there is, with "Load more commits…" to try again)
       this.log.warn(`${repo.root}: ${repo.error.message}`);
     } finally {
       repo.loading = false;
       this.changed.fire(repo);
     }
     // In the background: git data shows without waiting for the network (or the first screen).
-    void this.gitHubGate.then(() => this.refreshGitHub(repo));
+    void this.firstScreen.then(() => this.refreshGitHub(repo));
   }
 
   /** The Branches node was expanded: compute every branch's ahead/behind (one read of the graph). */

@@ -317,7 +317,7 @@ describe('tag lists: every tag and those merged into HEAD equal git for-each-ref
   });
 });
 
-describe('the first page of the log, read alongside snapshot(current)', function () {
+describe('the first page of the log, read alongside snapshot(current) with logPage', function () {
   this.timeout(120000);
   after(cleanupTempDirs);
 
@@ -328,12 +328,14 @@ describe('the first page of the log, read alongside snapshot(current)', function
     const g = createGit(repo, { logger: { trace: keep, debug: keep, info: keep, warn: keep, error: keep } });
     const fresh = await createGit(repo).log({ limit: 3 });
     await g.snapshot({ aheadBehind: 'current' });
+    assert.equal(lines.filter((l) => l.startsWith('> git log')).length, 0, 'without logPage the snapshot reads no log');
+    await g.snapshot({ aheadBehind: 'current', logPage: true });
     const logsDuringSnapshot = lines.filter((l) => l.startsWith('> git log')).length;
     assert.equal(logsDuringSnapshot, 1, 'the page is read inside the snapshot');
     assert.deepEqual(await g.log({ limit: 3 }), fresh);
     assert.equal(lines.filter((l) => l.startsWith('> git log')).length, 1, 'log() took the page read with the snapshot');
     // a task in between (here a branch created through the same queue): the page is read again
-    await g.snapshot({ aheadBehind: 'current' });
+    await g.snapshot({ aheadBehind: 'current', logPage: true });
     await g.createBranch('side');
     await commit(repo, 'one more');
     const after = await g.log({ limit: 3 });
@@ -343,7 +345,7 @@ describe('the first page of the log, read alongside snapshot(current)', function
     const empty = await makeTempDir('sdlc-empty-');
     await git(empty, ['init', '-q']);
     const e = createGit(empty);
-    await e.snapshot({ aheadBehind: 'current' });
+    await e.snapshot({ aheadBehind: 'current', logPage: true });
     assert.deepEqual(await e.log(), []);
   });
 });
