@@ -176,7 +176,8 @@ export class RepositoryStore implements vscode.Disposable {
       const discovery = facts ? Promise.resolve(facts) : discoverRepository(folder.uri.fsPath);
       discovery.catch(() => undefined); // the folder's scan reports it
       discoveries.set(folder, discovery);
-      const git = this.options.createGit(dir, discovery);
+      // (The facts themselves when known: the snapshot then takes its git dir from them, not from a second read of the config.)
+      const git = this.options.createGit(dir, facts ?? discovery);
       const snapshot = git.snapshot({ aheadBehind: 'current' });
       snapshot.catch(() => undefined); // a folder that is not a repository root: never used
       byRoot.set(dir, { git, snapshot });
