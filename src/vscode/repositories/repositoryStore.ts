@@ -233,7 +233,8 @@ export class RepositoryStore implements vscode.Disposable {
     repo.loading = true;
     this.changed.fire(repo);
     try {
-      const snapshot = await (started ?? repo.git.snapshot({ aheadBehind: 'current', logPage: true }));
+      // (The first page of commits read alongside only when it is taken at once: see below.)
+      const snapshot = await (started ?? repo.git.snapshot({ aheadBehind: 'current', logPage: repo.commitsRead }));
       if (repo.wantsAllAheadBehind) await this.fillAheadBehind(repo, snapshot);
       if (!repo.commitsRead) {
         // The first snapshot shows at once (its commits read after the first screen, with nothing
