@@ -42,6 +42,8 @@ interface EditorNumbers {
   firstScreenTrace?: Array<{ what: string; asked: number; started: number; ended: number; failed?: boolean }>;
   /** CPU time of each process of the machine from just before the view was opened until the page showed the repository populated (Linux). */
   firstScreenCpu?: Array<{ process: string; cpuMs: number }>;
+  /** When VS Code's message registering the Repositories view was handed to zlib and came back compressed, on its way to the page (ms since activation). */
+  registration?: { queuedMs?: number; compressedMs?: number };
   /** [start, length] ms since activation of each stretch in which the extension host's event loop did not turn (≥ 12 ms) */
   eventLoopBlocked?: Array<[number, number]>;
 }
@@ -95,9 +97,10 @@ export const editorBench: BenchModule = {
           throw new Error(`the editor bench failed: ${stderr.split('\n').slice(-15).join('\n')}`);
         }
         const r = JSON.parse(readFileSync(out, 'utf8')) as EditorNumbers;
-        const { firstScreenTrace, firstScreenCpu, render, eventLoopBlocked, ...numbers } = r;
+        const { firstScreenTrace, firstScreenCpu, render, eventLoopBlocked, registration, ...numbers } = r;
         ctx.log(`  code-server run ${i + 1}${poll ? ' (the views polled)' : ''}: ${JSON.stringify(numbers)}`);
         ctx.log(`  in the page (ms since activation): Repositories first row ${fmtMs((render?.repositories.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, populated ${fmtMs(drawnMs(r, 'repositories'))} ${JSON.stringify(render?.repositories.populated?.rows)}; Versions first row ${fmtMs((render?.versions.firstRow?.at ?? Number.NaN) - r.activationEpochMs)}, plan ${fmtMs(drawnMs(r, 'versions'))} ${JSON.stringify(render?.versions.plan?.rows)}`);
+        if (registration?.queuedMs !== undefined) ctx.log(`  VS Code's message registering the Repositories view left the extension host's thread at ${fmtMs(registration.queuedMs)} after activation (handed to zlib; its compressed bytes were back at ${fmtMs(registration.compressedMs ?? Number.NaN)})`);
         if (render?.repositories.asked) ctx.log(`  the page first asked the extension host for the Repositories view's items at ${fmtMs(render.repositories.asked - r.activationEpochMs)} after activation`);
         if (firstScreenCpu?.length) {
           const total = firstScreenCpu.reduce((sum, p) => sum + p.cpuMs, 0);

@@ -379,7 +379,17 @@ class SimpleGitRepository implements Git {
         if (refFiles && upstreams) return branchRefsFromFiles(refFiles, upstreams, remoteNames);
         return parseBranchRefs((await (refsRead ?? forEachRef())).stdout, remoteNames);
       });
-      const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed]);
+      // The branches as the snapshot shows them (upstreams shortened: ~20 ms for 5,000 in an extension
+      // host) are made as soon as the refs are in, while git still reads the status; which one is
+      // current comes from the status.
+      const branchesMade = refsParsed.then(({ local, refSha, names }) =>
+        local.map((b) => {
+          const info: BranchInfo = { name: b.name, sha: b.sha, current: false, upstream: b.upstreamRef ? shortenRefName(b.upstreamRef, names) : null, ahead: 0, behind: 0 };
+          if (b.upstreamRef && !refSha.has(b.upstreamRef)) info.upstreamGone = true;
+          return info;
+        }),
+      );
+      const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed, branchesMade]);
       reads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
       const graphRead = mode === 'all' && !memo && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
@@ -395,7 +405,7 @@ class SimpleGitRepository implements Git {
       const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, memo, graphOf, ownsCache, usable)) : undefined;
       counting?.catch(() => undefined); // awaited below, after the reads' failures
       // (A failed read fails the snapshot once the count, which may write the graph cache, has ended.)
-      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, names, tagKey }, remoteRows] = await reads.catch(async (e: unknown) => {
+      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, tagKey }, remoteRows, branches] = await reads.catch(async (e: unknown) => {
         await Promise.all([counting?.catch(() => undefined), configKept]);
         throw e;
       });
@@ -412,18 +422,7 @@ class SimpleGitRepository implements Git {
 
       const empty = status.oid === null && !status.detached;
       const currentName = status.detached ? null : status.branch;
-      const branches: BranchInfo[] = localRows.map((b) => {
-        const info: BranchInfo = {
-          name: b.name,
-          sha: b.sha,
-          current: !empty && b.name === currentName,
-          upstream: b.upstreamRef ? shortenRefName(b.upstreamRef, names) : null,
-          ahead: 0,
-          behind: 0,
-        };
-        if (b.upstreamRef && !refSha.has(b.upstreamRef)) info.upstreamGone = true;
-        return info;
-      });
+      if (!empty) for (const b of branches) if (b.name === currentName) b.current = true;
       let aheadBehindComplete = true;
       if (counting) {
         const counts = await counting; // (in localRows' order, as the branches are before sorting)

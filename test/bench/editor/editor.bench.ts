@@ -26,6 +26,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import * as path from 'node:path';
+import { DeflateRaw } from 'node:zlib';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'sdlc-workbench.sdlc-workbench';
@@ -111,6 +112,36 @@ async function signal(name: 'ready' | 'populated' | 'rendered', what: string): P
   if (dir) await until(what, async () => existsSync(path.join(dir, name)) || undefined, 300000);
 }
 
+/**
+ * When VS Code's message registering the Repositories view (`$registerTreeViewDataProvider`) went
+ * out of this process, from now until the returned function is called: the extension host writes its
+ * messages to the server compressed (zlib's DeflateRaw, on libuv's threads), so the message is seen
+ * when it is handed to zlib (`queued`, a turn of the event loop after activate() queued it) and when
+ * its compressed bytes came back to this thread (`compressed`, another free turn later); the page can
+ * ask for the view's items only after that. Both undefined when the message was not seen (another
+ * transport). Wraps DeflateRaw.prototype.write for the span.
+ */
+function watchRegistration(): () => { queued?: number; compressed?: number } {
+  const seen: { queued?: number; compressed?: number } = {};
+  const proto = DeflateRaw.prototype as unknown as { write: (this: DeflateRaw, ...args: unknown[]) => boolean };
+  const write = proto.write;
+  proto.write = function (...args: unknown[]) {
+    const data = args[0];
+    if (seen.queued === undefined && Buffer.isBuffer(data)) {
+      const text = data.toString('latin1');
+      if (text.includes('$registerTreeViewDataProvider') && text.includes('"sdlc.repositories"')) {
+        seen.queued = performance.now();
+        this.once('data', () => (seen.compressed = performance.now()));
+      }
+    }
+    return write.apply(this, args);
+  };
+  return () => {
+    proto.write = write;
+    return seen;
+  };
+}
+
 /** A CPU profile of this process from now until the returned function is called (SDLC_EDITOR_BENCH_PROFILE). */
 function startProfile(file: string | undefined): () => Promise<void> {
   if (!file) return async () => {};
@@ -171,6 +202,7 @@ describe('editor bench (issue 11 §4)', function () {
     const trace: Array<{ what: string; root: string; askedAt: number; startedAt: number; endedAt: number; failed?: boolean }> = [];
     (globalThis as { __sdlcGitTrace?: unknown }).__sdlcGitTrace = trace;
     const stopProfile = startProfile(process.env.SDLC_EDITOR_BENCH_PROFILE);
+    const stopRegistration = watchRegistration();
     const heapBefore = process.memoryUsage().heapUsed;
     const stopWatching = watchEventLoop();
     const cpu = cpuByProcess();
@@ -187,6 +219,7 @@ describe('editor bench (issue 11 §4)', function () {
     const polled = process.env.SDLC_EDITOR_BENCH_POLL === '1' ? await pollViews() : undefined;
     await signal('populated', 'the page to show the repository populated');
     const firstScreenCpu = cpu.end();
+    const registration = stopRegistration();
     await signal('rendered', 'the page to show the repository populated and the first plan');
     const heapAfter = process.memoryUsage().heapUsed;
     const blocked = stopWatching();
@@ -217,6 +250,8 @@ describe('editor bench (issue 11 §4)', function () {
       }),
       firstScreenTrace,
       firstScreenCpu,
+      // when the view's registration went out (ms since activation; see watchRegistration)
+      registration: { queuedMs: registration.queued && Math.round(registration.queued - startedAt), compressedMs: registration.compressed && Math.round(registration.compressed - startedAt) },
       // the extension host's event loop held ≥ 12 ms, relative to activation: [start, length] ms
       eventLoopBlocked: blocked.filter(([at]) => at >= startedAt - 50).map(([at, ms]) => [Math.round(at - startedAt), Math.round(ms)]),
     };
