@@ -146,6 +146,21 @@ export interface SnapshotOptions {
    * first snapshot, whose screen does not show the commits: one process less while it is drawn.
    */
   logPage?: boolean;
+  /**
+   * The first screen's glance (with 'current', when the refs come from the git dir's files): `show`
+   * gets the snapshot without its branch and tag lists, with their counts, as soon as the status is
+   * in; the lists (~100 ms of parsing in an extension host for 15,000 refs) are made once `listsAfter`
+   * settles, and the snapshot then resolves whole. A view's first answer needs only the counts.
+   */
+  glance?: { show(glance: RepoGlance): void; listsAfter: Promise<unknown> };
+}
+
+/**
+ * A snapshot before its lists (SnapshotOptions.glance): the status, the remotes, and how many local
+ * branches and tags there are (from packed-refs' lines and the loose refs).
+ */
+export interface RepoGlance extends Omit<RepoSnapshot, 'branches' | 'tags' | 'remoteBranches' | 'aheadBehindComplete'> {
+  counts: { branches: number; tags: number };
 }
 
 export interface PushOptions {

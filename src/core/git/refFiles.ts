@@ -69,6 +69,42 @@ export function readRefSources(gitDir: string): RefSources | null {
   }
 }
 
+/** Loose local branches and tags at most that countRefs checks against packed-refs' text one by one. */
+export const MAX_COUNTED_LOOSE = 64;
+
+/**
+ * How many local branches and tags readRefSources' reads hold (a loose ref over a packed one counts
+ * once, as parseRefSources merges them), without making the lists: packed-refs' lines per namespace,
+ * then each loose one that is not also packed. Null with more than MAX_COUNTED_LOOSE loose ones. What
+ * parseRefSources leaves to git (an odd name, a symbolic branch) is counted as the files hold it.
+ */
+export function countRefs(sources: RefSources): { branches: number; tags: number } | null {
+  const text = sources.packed.toString('latin1');
+  let branches = 0;
+  let tags = 0;
+  for (let pos = 0; pos < text.length; ) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const first = text.charCodeAt(pos);
+    if (first !== 0x23 /* # */ && first !== 0x5e /* ^ */) {
+      const space = text.indexOf(' ', pos);
+      if (space > 0 && space < end) {
+        if (text.startsWith('refs/heads/', space + 1)) branches++;
+        else if (text.startsWith('refs/tags/', space + 1)) tags++;
+      }
+    }
+    pos = end + 1;
+  }
+  const loose = [...sources.loose.keys()].filter((ref) => ref.startsWith('refs/heads/') || ref.startsWith('refs/tags/'));
+  if (loose.length > MAX_COUNTED_LOOSE) return null;
+  for (const ref of loose) {
+    if (text.includes(` ${ref}\n`)) continue; // (packed too: counted above)
+    if (ref.startsWith('refs/heads/')) branches++;
+    else tags++;
+  }
+  return { branches, tags };
+}
+
 /** The refs of readRefSources' reads, or null when git must read them. */
 export function parseRefSources(sources: RefSources): RefFiles | null {
   const packed = parsePacked(sources.packed.toString('latin1'));

@@ -5,13 +5,13 @@ import { silentLogger, type Logger } from '../log';
 import { parseGitHubRemote, stripCredentials } from '../github/remote';
 import { countAheadBehind, graphHeads, mergedLines, parseCommitGraph, type CommitGraph } from './aheadBehind';
 import { classifyGitFailure, redactArgs, redactGitText } from './classify';
-import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoOperation, type RepoSnapshot, type RunOptions, type SnapshotOptions } from './git';
+import { TAG_LIST_FORMAT, type BranchInfo, type CommitInfo, type Git, type PushOptions, type RepoGlance, type RepoOperation, type RepoSnapshot, type RunOptions, type SnapshotOptions } from './git';
 import { GitError } from './gitError';
 import { assertRefName, assertRevision } from './refName';
 import { localRepositoryFacts, type RepositoryFacts } from './discovery';
 import { bulkRead } from './bulkRead';
 import { learnSystemConfigFile, readConfigCache, writeConfigCache } from './configCache';
-import { branchRefsFromFiles, parseRefSources, parseUpstreamConfig, readRefFiles, readRefSources, tagRowsOf, type RefFiles } from './refFiles';
+import { branchRefsFromFiles, countRefs, parseRefSources, parseUpstreamConfig, readRefFiles, readRefSources, tagRowsOf, type RefFiles } from './refFiles';
 import { gitEnvironment } from './environment';
 import { isReadOnlyCall } from './readOnlyCall';
 import { queueFor } from './repositoryQueue';
@@ -30,6 +30,7 @@ import {
   SNAPSHOT_CONFIG_ARGS,
   parseStatusV2,
   parseTags,
+  type RemoteRow,
   shortenRefName,
 } from './snapshotParsers';
 
@@ -56,6 +57,28 @@ interface ExecOptions extends RunOptions {
 interface ExecResult {
   stdout: string;
   exitCode: number;
+}
+
+/** What a snapshot (and its glance) takes from rev-parse's answer, the status and the remotes' configuration. */
+function statusFields(revParse: string, status: ReturnType<typeof parseStatusV2>, remoteRows: RemoteRow[], root: string, enterpriseHosts: readonly string[]): Omit<RepoGlance, 'counts'> {
+  const [gitDir, shallow, toplevel] = revParse.split('\n').map((line) => line.trim());
+  return {
+    root: toplevel || root,
+    head: { branch: status.detached ? null : status.branch, sha: status.oid, detached: status.detached },
+    upstream: status.upstream,
+    ahead: status.ahead ?? 0,
+    behind: status.behind ?? 0,
+    remotes: remoteRows.map((r) => {
+      const url = stripCredentials(r.fetchUrl ?? r.pushUrl ?? '');
+      const pushUrl = r.pushUrl !== null ? stripCredentials(r.pushUrl) : undefined;
+      return { name: r.name, url, ...(pushUrl !== undefined && pushUrl !== url ? { pushUrl } : {}), github: parseGitHubRemote(url, { enterpriseHosts }) };
+    }),
+    changes: status.changes,
+    files: status.files,
+    empty: status.oid === null && !status.detached,
+    shallow: shallow === 'true',
+    operation: detectOperation(gitDir),
+  };
 }
 
 /** The commit of a branch's upstream when it exists and is another than the branch's (something to count). */
@@ -345,7 +368,12 @@ class SimpleGitRepository implements Git {
         configCache?.output !== undefined
           ? Promise.resolve({ stdout: configCache.output, exitCode: 0 })
           : this.exec(knownGitDir ? SNAPSHOT_CONFIG_ARGS : REMOTE_CONFIG_ARGS, { okExitCodes: [1], bulk: true });
-      const refFiles = refSources && parseRefSources(refSources);
+      // The first screen's glance (options.glance): the counts of the refs' files, the status; the
+      // lists are made once `listsAfter` settles (when the glance was shown).
+      const counts = mode === 'current' && options.glance && refSources ? countRefs(refSources) : null;
+      const glance = counts && options.glance;
+      const listsAfter = glance ? glance.listsAfter.then(() => undefined, () => undefined) : null;
+      const refFilesParsed = listsAfter ? listsAfter.then(() => refSources && parseRefSources(refSources)) : Promise.resolve(refSources && parseRefSources(refSources));
       const forEachRef = () => this.exec(['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'], { bulk: true });
 
       // The tags' objects are read (TAG_FORMAT) only without tags cached from an earlier read (see
@@ -357,8 +385,8 @@ class SimpleGitRepository implements Git {
         ? Promise.resolve(discovered).then((d) => ({ stdout: `${d.gitDir}\n${d.shallow}\n${'root' in d ? d.root : this.root}\n`, exitCode: 0 }))
         : this.exec(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'], { bulk: true });
       // The cached tags are read and parsed once the git processes have been started, while they run
-      // (setImmediate: after the turn that starts them).
-      const tagCacheRead = tagCache && usable ? new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read()))) : null;
+      // (setImmediate: after the turn that starts them); with a glance, with the other lists.
+      const tagCacheRead = !(tagCache && usable) ? null : listsAfter ? listsAfter.then(() => tagCache.read()) : new Promise<CachedTags | null>((resolve) => setImmediate(() => resolve(tagCache.read())));
       const gitDirRead = revParseRead.then((r) => r.stdout.split('\n')[0].trim());
       answerGitDir?.(gitDirRead);
       const ownsCache = this.ownsCaches(gitDirRead);
@@ -371,10 +399,11 @@ class SimpleGitRepository implements Git {
               .catch(() => undefined) // (a failed read fails the snapshot below)
           : undefined;
       const remotesParsed = remotesRead.then((r) => parseRemoteConfig(r.stdout));
-      const refsRead = refFiles ? null : forEachRef();
+      const refsRead = refSources ? null : forEachRef();
       refsRead?.catch(() => undefined); // awaited below; a failure surfaces there
       const refsParsed = remotesRead.then(async (config): Promise<BranchRefs> => {
         const remoteNames = (await remotesParsed).map((x) => x.name);
+        const refFiles = await refFilesParsed;
         const upstreams = refFiles && parseUpstreamConfig(config.stdout);
         if (refFiles && upstreams) return branchRefsFromFiles(refFiles, upstreams, remoteNames);
         return parseBranchRefs((await (refsRead ?? forEachRef())).stdout, remoteNames);
@@ -389,6 +418,15 @@ class SimpleGitRepository implements Git {
           return info;
         }),
       );
+      const enterpriseHosts = this.options.enterpriseHosts ?? [];
+      const fieldsOf = ([revParse, statusOut, remoteRows]: [{ stdout: string }, { stdout: string }, RemoteRow[]]) =>
+        statusFields(revParse.stdout, parseStatusV2(statusOut.stdout), remoteRows, this.root, enterpriseHosts);
+      if (glance && counts) {
+        void Promise.all([revParseRead, statusRead, remotesParsed]).then(
+          (read) => glance.show({ ...fieldsOf(read), counts }),
+          () => undefined, // (the snapshot fails with it)
+        );
+      }
       const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed, branchesMade]);
       reads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
@@ -409,7 +447,6 @@ class SimpleGitRepository implements Git {
         await Promise.all([counting?.catch(() => undefined), configKept]);
         throw e;
       });
-      const [gitDir, shallow, toplevel] = revParse.stdout.split('\n').map((s) => s.trim());
       const status = parseStatusV2(statusOut.stdout);
       let tags = cachedTagsFor(await tagCacheRead, tagKey);
       if (!tags) {
@@ -418,9 +455,8 @@ class SimpleGitRepository implements Git {
         if (await ownsCache) await writeTagCache(this.root, read.key, read.tags, usable);
       }
       await configKept;
-      const operation = detectOperation(gitDir);
-
-      const empty = status.oid === null && !status.detached;
+      const fields = statusFields(revParse.stdout, status, remoteRows, this.root, enterpriseHosts);
+      const { empty } = fields;
       const currentName = status.detached ? null : status.branch;
       if (!empty) for (const b of branches) if (b.name === currentName) b.current = true;
       let aheadBehindComplete = true;
@@ -444,31 +480,21 @@ class SimpleGitRepository implements Git {
         current.behind = status.behind;
       }
 
-      const enterpriseHosts = this.options.enterpriseHosts ?? [];
       const snapshot: RepoSnapshot = {
-        root: toplevel || this.root,
-        head: { branch: status.detached ? null : status.branch, sha: status.oid, detached: status.detached },
-        upstream: status.upstream,
-        ahead: status.ahead ?? 0,
-        behind: status.behind ?? 0,
+        root: fields.root,
+        head: fields.head,
+        upstream: fields.upstream,
+        ahead: fields.ahead,
+        behind: fields.behind,
         branches,
         tags,
-        remotes: remoteRows.map((r) => {
-          const url = stripCredentials(r.fetchUrl ?? r.pushUrl ?? '');
-          const pushUrl = r.pushUrl !== null ? stripCredentials(r.pushUrl) : undefined;
-          return {
-            name: r.name,
-            url,
-            ...(pushUrl !== undefined && pushUrl !== url ? { pushUrl } : {}),
-            github: parseGitHubRemote(url, { enterpriseHosts }),
-          };
-        }),
-        changes: status.changes,
+        remotes: fields.remotes,
+        changes: fields.changes,
         remoteBranches,
-        files: status.files,
+        files: fields.files,
         empty,
-        shallow: shallow === 'true',
-        operation,
+        shallow: fields.shallow,
+        operation: fields.operation,
         aheadBehindComplete,
       };
       return snapshot;

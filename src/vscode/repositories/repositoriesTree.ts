@@ -37,7 +37,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
     // first content, changes of spinners alone are held back a little (see QuietLoading).
     // The first answer for the top level waits for that content (see HeldFirstAnswer); when it is
     // answered with it, the change needs no refresh.
-    const hasContent = () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.error);
+    const hasContent = () => (store.state !== 'loading' && store.state !== 'ready') || store.repositories.some((r) => r.snapshot || r.glance || r.error);
     this.firstAnswer = new HeldFirstAnswer(hasContent);
     this.quiet = new QuietLoading(hasContent, () => {
       if (!this.firstAnswer.release()) this.changed.fire(undefined);
@@ -103,34 +103,39 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
     const s = repo.snapshot;
     switch (node.kind) {
       case 'repository':
-        if (s || repo.error) this.drawn();
+        if (s || repo.glance || repo.error) this.drawn();
         return this.repositoryChildren(repo);
       case 'workingTree': {
-        if (!s) return [];
+        const st = s ?? repo.glance;
+        if (!st) return [];
         const groups: ChangeGroup[] = ['conflicted', 'staged', 'unstaged', 'untracked'];
         const nodes = groups
-          .map((group) => ({ kind: 'changeGroup' as const, repo, group, files: s.files.filter((f) => fileGroups(f.status).includes(group)) }))
+          .map((group) => ({ kind: 'changeGroup' as const, repo, group, files: st.files.filter((f) => fileGroups(f.status).includes(group)) }))
           .filter((g) => g.files.length > 0);
         return nodes.length ? nodes : [message(repo, 'clean', 'No changes', 'check')];
       }
       case 'changeGroup':
         return node.files.map((file) => ({ kind: 'file', repo, group: node.group, file }));
       case 'branches': {
+        if (!s) return [message(repo, 'branches-loading', 'Reading branches…', 'loading~spin')];
         void this.store.ensureAheadBehind(repo);
-        const locals: RepoNode[] = (s?.branches ?? []).map((branch) => ({ kind: 'branch', repo, branch }));
-        if (s?.remoteBranches.length) locals.push({ kind: 'remoteBranches', repo });
-        return locals.length ? locals : [message(repo, 'no-branches', s?.empty ? 'No branches yet: make the first commit' : 'No branches', 'info')];
+        const locals: RepoNode[] = s.branches.map((branch) => ({ kind: 'branch', repo, branch }));
+        if (s.remoteBranches.length) locals.push({ kind: 'remoteBranches', repo });
+        return locals.length ? locals : [message(repo, 'no-branches', s.empty ? 'No branches yet: make the first commit' : 'No branches', 'info')];
       }
       case 'remoteBranches':
         return (s?.remoteBranches ?? []).map((branch) => ({ kind: 'remoteBranch', repo, branch }));
       case 'tags':
-        return s?.tags.length ? s.tags.map((tag) => ({ kind: 'tag', repo, tag })) : [message(repo, 'no-tags', 'No tags', 'info')];
-      case 'remotes':
-        return s?.remotes.length
-          ? s.remotes.map((remote) => ({ kind: 'remote', repo, remote }))
+        if (!s) return [message(repo, 'tags-loading', 'Reading tags…', 'loading~spin')];
+        return s.tags.length ? s.tags.map((tag) => ({ kind: 'tag', repo, tag })) : [message(repo, 'no-tags', 'No tags', 'info')];
+      case 'remotes': {
+        const remotes = (s ?? repo.glance)?.remotes ?? [];
+        return remotes.length
+          ? remotes.map((remote) => ({ kind: 'remote', repo, remote }))
           : [message(repo, 'no-remotes', 'No remotes: add one with git remote add', 'info')];
+      }
       case 'commits': {
-        if (s?.empty) return [message(repo, 'no-commits', 'No commits yet', 'info')];
+        if ((s ?? repo.glance)?.empty) return [message(repo, 'no-commits', 'No commits yet', 'info')];
         if (!repo.commitsRead) return [message(repo, 'commits-loading', 'Reading commits…', 'loading~spin')];
         const commits: RepoNode[] = repo.commits.map((commit) => ({ kind: 'commit', repo, commit }));
         if (!repo.commitsComplete) commits.push({ kind: 'loadMore', repo });
@@ -151,7 +156,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         return [{ kind: 'message', id: 'loading', label: 'Looking for repositories…', icon: 'loading~spin' }];
       case 'ready':
         if (!flat) return this.store.repositories.map((repo) => ({ kind: 'repository', repo }));
-        if (flat.snapshot || flat.error) this.drawn();
+        if (flat.snapshot || flat.glance || flat.error) this.drawn();
         return this.repositoryChildren(flat);
       default:
         this.drawn();
@@ -163,7 +168,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
     const nodes: RepoNode[] = [];
     if (repo.error)
       nodes.push(message(repo, 'error', repo.error.message, 'error', { command: CommandIds.refresh, title: 'Retry', arguments: [{ repository: repo.root }] }, 'Click to retry'));
-    if (!repo.snapshot) {
+    if (!repo.snapshot && !repo.glance) {
       if (!repo.error) nodes.push(message(repo, 'loading', 'Reading repository…', 'loading~spin'));
       return nodes;
     }
@@ -211,6 +216,8 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
     }
     const repo = node.repo;
     const s = repo.snapshot;
+    // (Before the snapshot, its glance: the status, the remotes and the counts of branches and tags.)
+    const st = s ?? repo.glance;
     const id = (...parts: string[]) => [repo.root, ...parts].join('::');
     switch (node.kind) {
       case 'repository': {
@@ -218,13 +225,13 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         item.id = id('repo');
         item.description = repositoryDescription(repo);
         item.tooltip = repositoryTooltip(repo);
-        item.iconPath = new vscode.ThemeIcon(repo.loading && !s ? 'loading~spin' : repo.error ? 'error' : 'repo');
-        item.contextValue = flags('repository', repo.githubRemote() && 'github', s?.head.branch && !s.head.detached && 'onBranch');
+        item.iconPath = new vscode.ThemeIcon(repo.loading && !st ? 'loading~spin' : repo.error ? 'error' : 'repo');
+        item.contextValue = flags('repository', repo.githubRemote() && 'github', st?.head.branch && !st.head.detached && 'onBranch');
         item.resourceUri = vscode.Uri.file(repo.root);
         return item;
       }
       case 'workingTree': {
-        const c = s!.changes;
+        const c = st!.changes;
         const item = new vscode.TreeItem('Working Tree', Collapsed);
         item.id = id('workingTree');
         const parts = [c.conflicted && `${c.conflicted} conflicted`, c.staged && `${c.staged} staged`, c.unstaged && `${c.unstaged} changed`, c.untracked && `${c.untracked} untracked`].filter(Boolean);
@@ -251,7 +258,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         return item;
       }
       case 'branches':
-        return group(id('branches'), 'Branches', 'git-branch', 'branches', s?.branches.length);
+        return group(id('branches'), 'Branches', 'git-branch', 'branches', s ? s.branches.length : repo.glance?.counts.branches);
       case 'branch': {
         const b = node.branch;
         const item = new vscode.TreeItem(b.name, None);
@@ -275,7 +282,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         return item;
       }
       case 'tags':
-        return group(id('tags'), 'Tags', 'tag', 'tags', s?.tags.length);
+        return group(id('tags'), 'Tags', 'tag', 'tags', s ? s.tags.length : repo.glance?.counts.tags);
       case 'tag': {
         const t = node.tag;
         const item = new vscode.TreeItem(t.name, None);
@@ -287,7 +294,7 @@ export class RepositoriesTree implements vscode.TreeDataProvider<RepoNode> {
         return item;
       }
       case 'remotes':
-        return group(id('remotes'), 'Remotes', 'remote', 'remotes', s?.remotes.length);
+        return group(id('remotes'), 'Remotes', 'remote', 'remotes', st?.remotes.length);
       case 'remote': {
         const r = node.remote;
         const item = new vscode.TreeItem(r.name, None);
@@ -361,7 +368,7 @@ function group(id: string, label: string, icon: string, contextValue: string, si
 
 /** For the bench's trace marks: whether VS Code asked with the repository's snapshot there. */
 function snapshotState(repo: RepositoryModel): string {
-  return repo.snapshot ? 'snapshot in' : 'no snapshot yet';
+  return repo.snapshot ? 'snapshot in' : repo.glance ? 'glance in' : 'no snapshot yet';
 }
 
 function message(repo: RepositoryModel, id: string, label: string, icon: string, command?: vscode.Command, tooltip?: string, contextValue?: string): RepoNode {
@@ -387,7 +394,7 @@ function aheadBehind(ahead: number, behind: number): string {
 }
 
 export function repositoryDescription(repo: RepositoryModel): string {
-  const s = repo.snapshot;
+  const s = repo.snapshot ?? repo.glance;
   if (!s) return repo.loading ? 'loading…' : (repo.error?.code ?? '');
   const head = s.empty ? `${s.head.branch ?? 'HEAD'} (no commits yet)` : s.head.detached ? `detached at ${s.head.sha?.slice(0, 7)}` : (s.head.branch ?? '');
   const c = s.changes;
@@ -396,7 +403,7 @@ export function repositoryDescription(repo: RepositoryModel): string {
 }
 
 function repositoryTooltip(repo: RepositoryModel): vscode.MarkdownString {
-  const s = repo.snapshot;
+  const s = repo.snapshot ?? repo.glance;
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMd(repo.name)}**\n\n$(folder) ${escapeMd(repo.root)}`);
   if (s) {

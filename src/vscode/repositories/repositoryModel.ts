@@ -1,4 +1,4 @@
-import type { CommitInfo, Git, GitHubRepoRef, RemoteInfo, RepoSnapshot } from '../../core/git/git';
+import type { CommitInfo, Git, GitHubRepoRef, RemoteInfo, RepoGlance, RepoSnapshot } from '../../core/git/git';
 import type { CiStatus, PullRequestInfo } from '../../core/github/github';
 
 export interface ErrorInfo {
@@ -18,6 +18,8 @@ export type GitHubState =
 /** What the store knows about one repository. The tree provider only reads it. */
 export class RepositoryModel {
   snapshot?: RepoSnapshot;
+  /** The first snapshot's glance (its status and counts) until the snapshot is in: what the first screen shows. */
+  glance?: RepoGlance;
   error?: ErrorInfo;
   loading = true;
   commits: CommitInfo[] = [];
@@ -37,7 +39,7 @@ export class RepositoryModel {
 
   /** The remote GitHub data comes from: `origin` when it is on GitHub, else the first GitHub remote. */
   githubRemote(): (RemoteInfo & { github: GitHubRepoRef }) | undefined {
-    const remotes = (this.snapshot?.remotes ?? []).filter((r): r is RemoteInfo & { github: GitHubRepoRef } => r.github !== null);
+    const remotes = ((this.snapshot ?? this.glance)?.remotes ?? []).filter((r): r is RemoteInfo & { github: GitHubRepoRef } => r.github !== null);
     return remotes.find((r) => r.name === 'origin') ?? remotes[0];
   }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Git, RepoSnapshot } from '../../core/git/git';
+import type { Git, RepoGlance, RepoSnapshot } from '../../core/git/git';
+import { traceMark } from '../../core/git/trace';
 import { discoverRepository, findRepositories, isGitInstalled, likelyRoot, localRepositoryFacts, type RepositoryFacts } from '../../core/git/discovery';
 import { GitHubError, type CiStatus, type GitHub, type RateLimitInfo } from '../../core/github/github';
 import { Poller } from '../../core/github/poller';
@@ -178,11 +179,23 @@ export class RepositoryStore implements vscode.Disposable {
       discoveries.set(folder, discovery);
       // (The facts themselves when known: the snapshot then takes its git dir from them, not from a second read of the config.)
       const git = this.options.createGit(dir, facts ?? discovery);
-      const snapshot = git.snapshot({ aheadBehind: 'current' });
+      // The first screen shows the snapshot's glance (the status and the refs' counts); its branch
+      // and tag lists are made once that screen is drawn (see SnapshotOptions.glance).
+      const glance = { show: (g: RepoGlance) => this.glanced(dir, g), listsAfter: this.firstScreen };
+      const snapshot = git.snapshot({ aheadBehind: 'current', glance });
       snapshot.catch(() => undefined); // a folder that is not a repository root: never used
       byRoot.set(dir, { git, snapshot });
     }
     return { byRoot, discoveries };
+  }
+
+  /** A first snapshot's glance: shown until the snapshot is in. */
+  private glanced(root: string, glance: RepoGlance): void {
+    const repo = this.find(root);
+    if (!repo || repo.snapshot || repo.error) return;
+    repo.glance = glance;
+    traceMark('view: the glance is in (status and counts)', root);
+    this.changed.fire(repo);
   }
 
   /** Publishes the state and the list; nothing when neither changed (a rescan that found the same repositories). */
@@ -240,6 +253,7 @@ export class RepositoryStore implements vscode.Disposable {
         // The first snapshot shows at once (its commits read after the first screen, with nothing
         // else of git's competing for the machine while VS Code draws it); a later one with its commits.
         repo.snapshot = snapshot;
+        repo.glance = undefined;
         repo.error = undefined;
         this.changed.fire(repo);
         if (!snapshot.empty) await this.firstScreen;
@@ -254,6 +268,7 @@ export class RepositoryStore implements vscode.Disposable {
       repo.error = undefined;
     } catch (e) {
       repo.error = toErrorInfo(e);
+      repo.glance = undefined;
       repo.commitsRead = true; // (what there is, with "Load more commits…" to try again)
       this.log.warn(`${repo.root}: ${repo.error.message}`);
     } finally {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, promises as fs, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { branchRefsFromFiles, MAX_LOOSE_REFS, parseUpstreamConfig, readRefFiles, tagRowsOf } from '../../../src/core/git/refFiles';
+import { branchRefsFromFiles, countRefs, MAX_LOOSE_REFS, parseUpstreamConfig, readRefFiles, readRefSources, tagRowsOf } from '../../../src/core/git/refFiles';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { BRANCH_REFS_FORMAT, parseBranchRefs, parseRemoteConfig, SNAPSHOT_CONFIG_ARGS, type BranchRefs } from '../../../src/core/git/snapshotParsers';
 import { cleanupTempDirs, commit, git, GitCommandError, makeRepo } from '../../support/repos';
@@ -110,6 +110,8 @@ describe('refs from the git dir’s files, against git for-each-ref', function (
         if (ours === null) return;
         const theirs = await fromGit(repo, env);
         assert.deepEqual(ours, theirs, `config:\n${local.slice(1).join('\n')}\nuser:\n${user.join('\n')}`);
+        // The glance's counts, without the lists.
+        assert.deepEqual(countRefs(readRefSources(path.join(repo, '.git'))!), { branches: theirs.local.length, tags: theirs.names.tags.size });
         // The tags' rows as tagLists reads them.
         assert.equal(tagRowsOf(readRefFiles(path.join(repo, '.git'))!), await git(repo, ['for-each-ref', `--format=${BRANCH_REFS_FORMAT}`, 'refs/tags']));
         compared++;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { RepoGlance } from '../../../src/core/git/git';
 import { createGit } from '../../../src/core/git/simpleGitAdapter';
 import { startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
 import { cleanupTempDirs, cloneRepo, commit, git, headSha, makeRepo, tag } from '../../support/repos';
@@ -83,6 +84,49 @@ describe('snapshot of a realistic repository', function () {
     for (const b of snap.branches) for (const k of ['name', 'sha', 'current', 'upstream', 'ahead', 'behind']) assert.ok(k in b, k);
     for (const t of snap.tags) for (const k of ['name', 'sha', 'version']) assert.ok(k in t, k);
     for (const r of snap.remotes) for (const k of ['name', 'url', 'github']) assert.ok(k in r, k);
+  });
+
+  it('the glance: the status, the remotes and the counts first; the lists only once listsAfter settles, and the whole snapshot equal to one without a glance', async () => {
+    await git(repo, ['pack-refs', '--all']); // (packed refs, and loose ones over some of them below)
+    await git(repo, ['update-ref', 'refs/tags/later', await headSha(repo)]);
+    await git(repo, ['branch', '-q', 'loose-one']);
+    try {
+      let release!: () => void;
+      const listsAfter = new Promise<void>((resolve) => (release = resolve));
+      let shown!: (glance: RepoGlance) => void;
+      const glanced = new Promise<RepoGlance>((resolve) => (shown = resolve));
+      let settled = false;
+      const snapshot = createGit(repo).snapshot({ aheadBehind: 'current', glance: { show: (g) => shown(g), listsAfter } });
+      void snapshot.then(() => (settled = true));
+      const glance = await glanced;
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve)); // (turns, not time: nothing else runs)
+      assert.equal(settled, false, 'the lists wait for listsAfter');
+      release();
+      const whole = await snapshot;
+      assert.deepEqual(whole, await createGit(repo).snapshot({ aheadBehind: 'current' }), 'the same snapshot as without a glance');
+      const { counts, ...fields } = glance;
+      const { branches, tags, remoteBranches, aheadBehindComplete, ...rest } = whole;
+      assert.deepEqual(counts, { branches: branches.length, tags: tags.length });
+      assert.ok(counts.branches >= 4 && counts.tags >= 2, JSON.stringify(counts));
+      assert.deepEqual(fields, rest, 'the glance holds what the snapshot holds but its lists');
+      assert.ok(remoteBranches.length > 0 && aheadBehindComplete === false);
+    } finally {
+      await git(repo, ['tag', '-d', 'later']);
+      await git(repo, ['branch', '-q', '-D', 'loose-one']);
+    }
+  });
+
+  it('no glance when git must list the refs (a worktree): the snapshot does not wait for listsAfter', async () => {
+    const tree = path.join(path.dirname(repo), `${path.basename(repo)}-worktree`);
+    await git(repo, ['worktree', 'add', '-q', '--detach', tree]);
+    try {
+      let shown = 0;
+      const snap = await createGit(tree).snapshot({ aheadBehind: 'current', glance: { show: () => shown++, listsAfter: new Promise(() => undefined) } });
+      assert.equal(shown, 0);
+      assert.ok(snap.head.detached && snap.branches.length >= 3);
+    } finally {
+      await git(repo, ['worktree', 'remove', '--force', tree]);
+    }
   });
 
   it('head, upstream, ahead/behind, branches', async () => {
