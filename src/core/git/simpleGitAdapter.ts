@@ -418,16 +418,19 @@ class SimpleGitRepository implements Git {
           return info;
         }),
       );
+      // What the snapshot (and its glance) takes from the status, rev-parse and the remotes: made once.
       const enterpriseHosts = this.options.enterpriseHosts ?? [];
-      const fieldsOf = ([revParse, statusOut, remoteRows]: [{ stdout: string }, { stdout: string }, RemoteRow[]]) =>
-        statusFields(revParse.stdout, parseStatusV2(statusOut.stdout), remoteRows, this.root, enterpriseHosts);
+      const statusMade = Promise.all([revParseRead, statusRead, remotesParsed]).then(([revParse, statusOut, remoteRows]) => {
+        const status = parseStatusV2(statusOut.stdout);
+        return { status, fields: statusFields(revParse.stdout, status, remoteRows, this.root, enterpriseHosts) };
+      });
       if (glance && counts) {
-        void Promise.all([revParseRead, statusRead, remotesParsed]).then(
-          (read) => glance.show({ ...fieldsOf(read), counts }),
+        void statusMade.then(
+          ({ fields }) => glance.show({ ...fields, counts }),
           () => undefined, // (the snapshot fails with it)
         );
       }
-      const reads = Promise.all([revParseRead, statusRead, refsParsed, remotesParsed, branchesMade]);
+      const reads = Promise.all([statusMade, refsParsed, branchesMade]);
       reads.catch(() => undefined); // awaited below; a failure surfaces there
       const cache = await opening;
       const graphRead = mode === 'all' && !memo && !cache ? this.readWholeGraph(ownsCache, usable) : undefined;
@@ -443,11 +446,10 @@ class SimpleGitRepository implements Git {
       const counting = mode === 'all' ? refsParsed.then((refs) => this.countBranches(refs, memo, graphOf, ownsCache, usable)) : undefined;
       counting?.catch(() => undefined); // awaited below, after the reads' failures
       // (A failed read fails the snapshot once the count, which may write the graph cache, has ended.)
-      const [revParse, statusOut, { local: localRows, remote: remoteBranches, refSha, tagKey }, remoteRows, branches] = await reads.catch(async (e: unknown) => {
+      const [{ status, fields }, { local: localRows, remote: remoteBranches, refSha, tagKey }, branches] = await reads.catch(async (e: unknown) => {
         await Promise.all([counting?.catch(() => undefined), configKept]);
         throw e;
       });
-      const status = parseStatusV2(statusOut.stdout);
       let tags = cachedTagsFor(await tagCacheRead, tagKey);
       if (!tags) {
         const read = await (tagsRead ?? fullTagRead());
@@ -455,7 +457,6 @@ class SimpleGitRepository implements Git {
         if (await ownsCache) await writeTagCache(this.root, read.key, read.tags, usable);
       }
       await configKept;
-      const fields = statusFields(revParse.stdout, status, remoteRows, this.root, enterpriseHosts);
       const { empty } = fields;
       const currentName = status.detached ? null : status.branch;
       if (!empty) for (const b of branches) if (b.name === currentName) b.current = true;
